@@ -1,0 +1,322 @@
+"""Read and check a competition folder (see docs/competition-format.md).
+
+``load_bundle(path)`` returns a frozen :class:`Bundle` or raises
+:class:`~scrimmage.errors.BundleError` listing every problem in the folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import BundleError, NotFoundError
+
+TOML = "competition.toml"
+SOLUTION = "solution.csv"
+REQUIRED_FILES = ("train.csv", "test.csv", "sample_submission.csv", SOLUTION)
+USAGE = "Usage"
+USAGE_VALUES = ("Public", "Private", "Ignored")
+REF_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+_STR, _INT, _FLOAT, _BOOL = (str,), (int,), (int, float), (bool,)
+_DATE = (dt.datetime, dt.date)
+# key: (accepted types, default); None default with required=True below.
+KEYS: dict[str, tuple[tuple, Any]] = {
+    "title": (_STR, None),
+    "metric": (_STR, None),
+    "id_column": (_STR, None),
+    "ref": (_STR, None),
+    "targets": ((list,), None),
+    "public_fraction": (_FLOAT, 0.25),
+    "split_seed": (_INT, 0),
+    "daily_limit": (_INT, 5),
+    "final_selections": (_INT, 2),
+    "deadline": (_DATE, None),
+    "leaderboard": (_STR, "kaggle"),
+    "metric_kwargs": ((dict,), {}),
+    "metric_file": (_STR, None),
+    "greater_is_better": (_BOOL, None),
+    "submission_limit_mb": (_FLOAT, 500),
+    "max_team_size": (_INT, 5),
+    "merger_deadline": (_DATE, None),
+    "tags": ((list,), []),
+    "split": (_STR, ""),
+    "description": (_STR, ""),
+    "evaluation": (_STR, ""),
+    "data": (_STR, ""),
+    "source": (_STR, ""),
+    "license": (_STR, ""),
+    "provenance": ((list,), []),
+    "reference_scores": ((list,), []),
+    "reveal": (_STR, ""),
+}
+REQUIRED_KEYS = ("title", "metric", "id_column")
+HIDDEN_FILES = (TOML, SOLUTION)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    path: Path
+    ref: str
+    title: str
+    metric: str
+    id_column: str
+    targets: tuple[str, ...]
+    prediction_columns: tuple[str, ...]
+    public_files: tuple[str, ...]
+    has_usage: bool
+    public_fraction: float = 0.25
+    split_seed: int = 0
+    daily_limit: int = 5
+    final_selections: int = 2
+    deadline: dt.datetime | None = None
+    leaderboard: str = "kaggle"
+    metric_kwargs: dict = field(default_factory=dict)
+    metric_file: str | None = None
+    greater_is_better: bool | None = None
+    submission_limit_mb: float = 500
+    max_team_size: int = 5
+    merger_deadline: dt.datetime | None = None
+    tags: tuple[str, ...] = ()
+    split: str = ""
+    description: str = ""
+    evaluation: str = ""
+    data: str = ""
+    source: str = ""
+    license: str = ""
+    provenance: tuple[dict, ...] = ()
+    reference_scores: tuple[dict, ...] = ()
+    reveal: str = ""
+
+    def settings(self) -> dict:
+        """The TOML settings as plain data (what the store keeps)."""
+        out = {}
+        for key in KEYS:
+            value = getattr(self, key, None)
+            if isinstance(value, tuple):
+                value = list(value)
+            if isinstance(value, dt.datetime):
+                value = value.isoformat()
+            out[key] = value
+        return out
+
+
+def load_bundle(path: str | Path) -> Bundle:
+    """Check the folder at ``path`` and return it as a :class:`Bundle`."""
+    root = Path(path)
+    if not root.is_dir():
+        raise NotFoundError(f"no competition folder at {root}: give the folder that holds competition.toml")
+    problems: list[str] = []
+    conf = _read_toml(root, problems)
+    for name in REQUIRED_FILES:
+        if not (root / name).is_file():
+            problems.append(f"missing file {name}")
+    values = _check_keys(conf, problems) if conf is not None else None
+    if values is None:
+        raise BundleError(f"{root} is not a valid competition bundle", problems)
+
+    _check_metric(root, values, problems)
+    id_col = values["id_column"]
+    frames = {}
+    for name in ("test.csv", "sample_submission.csv", SOLUTION):
+        if (root / name).is_file():
+            frames[name] = _read_ids(root / name, id_col, problems)
+    solution_cols, has_usage = _check_solution(root, values, frames, problems)
+    _check_id_sets(frames, problems)
+    sample_cols = frames.get("sample_submission.csv")
+    prediction_columns = tuple(c for c in (sample_cols[1] if sample_cols else []) if c != id_col)
+    if sample_cols and not prediction_columns:
+        problems.append(f"sample_submission.csv has no prediction column besides {id_col!r}")
+    if problems:
+        raise BundleError(f"{root} is not a valid competition bundle", problems)
+
+    hidden = set(HIDDEN_FILES) | ({values["metric_file"]} if values.get("metric_file") else set())
+    public = tuple(
+        sorted(p.name for p in root.iterdir() if p.is_file() and p.name not in hidden and not p.name.startswith("."))
+    )
+    targets = tuple(values.get("targets") or [c for c in solution_cols if c not in (id_col, USAGE)])
+    fields = {k: v for k, v in values.items() if k not in ("targets", "ref")}
+    for key in ("tags", "provenance", "reference_scores"):
+        fields[key] = tuple(fields[key])
+    for key in ("deadline", "merger_deadline"):
+        fields[key] = _as_utc(fields[key])
+    return Bundle(
+        path=root,
+        ref=values.get("ref") or root.name,
+        targets=targets,
+        prediction_columns=prediction_columns,
+        public_files=public,
+        has_usage=has_usage,
+        **fields,
+    )
+
+
+def _read_toml(root: Path, problems: list[str]) -> dict | None:
+    path = root / TOML
+    if not path.is_file():
+        problems.append(f"missing file {TOML} (it needs at least title, metric and id_column)")
+        return None
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        problems.append(f"{TOML} is not UTF-8 text")
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(f"{TOML} is not valid TOML: {exc}")
+    return None
+
+
+def _check_keys(conf: dict, problems: list[str]) -> dict | None:
+    values: dict[str, Any] = {}
+    for key in conf:
+        if key not in KEYS:
+            problems.append(f"unknown key {key!r} in {TOML}; valid keys: {', '.join(KEYS)}")
+    before = len(problems)
+    for key, (types, default) in KEYS.items():
+        if key not in conf:
+            if key in REQUIRED_KEYS:
+                problems.append(f"missing key {key!r} in {TOML}")
+            values[key] = default
+            continue
+        value = conf[key]
+        if isinstance(value, bool) and bool not in types:
+            ok = False
+        else:
+            ok = isinstance(value, types)
+        if not ok:
+            names = " or ".join(_type_name(t) for t in types)
+            problems.append(f"key {key!r} in {TOML} must be {names}, got {value!r}")
+        values[key] = value
+    if len(problems) > before:
+        return None
+    _check_values(values, problems)
+    return values
+
+
+def _check_values(values: dict, problems: list[str]) -> None:
+    ref = values.get("ref")
+    if ref is not None and not REF_RE.match(ref):
+        problems.append(f"ref {ref!r} must be lowercase letters, digits and '-' (at most 80)")
+    if not 0 < values["public_fraction"] < 1:
+        problems.append(f"public_fraction must be between 0 and 1 (exclusive), got {values['public_fraction']}")
+    for key in ("daily_limit", "final_selections", "max_team_size"):
+        if values[key] < 1:
+            problems.append(f"{key} must be at least 1, got {values[key]}")
+    if values["submission_limit_mb"] <= 0:
+        problems.append(f"submission_limit_mb must be positive, got {values['submission_limit_mb']}")
+    if values["leaderboard"] not in ("kaggle", "ladder"):
+        problems.append(f"leaderboard must be \"kaggle\" or \"ladder\", got {values['leaderboard']!r}")
+    for key in ("tags", "targets"):
+        if values[key] is not None and not all(isinstance(t, str) for t in values[key]):
+            problems.append(f"{key} must be a list of strings")
+    for key in ("provenance", "reference_scores"):
+        if not all(isinstance(t, dict) for t in values[key]):
+            problems.append(f"{key} must be an array of tables ([[{key}]])")
+    if values["metric_file"] and values["greater_is_better"] is None:
+        problems.append("metric_file needs greater_is_better = true or false")
+
+
+def _check_metric(root: Path, values: dict, problems: list[str]) -> None:
+    from . import metrics
+
+    if values.get("metric_file"):
+        path = root / values["metric_file"]
+        if not path.is_file():
+            problems.append(f"metric_file {values['metric_file']!r} not found in the bundle")
+            return
+        from .hostmetric import load_metric_file
+
+        try:
+            load_metric_file(path)
+        except BundleError as exc:
+            problems.extend(exc.problems or [exc.message])
+        return
+    name = values["metric"]
+    if name not in metrics.names():
+        problems.append(f"unknown metric {name!r}; valid metrics: {', '.join(metrics.names())}")
+
+
+def _read_ids(path: Path, id_col: str, problems: list[str]):
+    """(ids as text, column names) of one CSV, or None after recording problems."""
+    import polars as pl
+
+    try:
+        header = pl.read_csv(path, n_rows=0, infer_schema=False).columns
+    except Exception as exc:
+        problems.append(f"{path.name} cannot be read as CSV ({_first_line(exc)})")
+        return None
+    if id_col not in header:
+        problems.append(f"{path.name} has no id column {id_col!r} (columns: {', '.join(header)})")
+        return None
+    ids = pl.read_csv(path, columns=[id_col], infer_schema=False)[id_col]
+    nulls = ids.null_count()
+    if nulls:
+        problems.append(f"{path.name} has {nulls} empty id(s) in {id_col!r}")
+    dup = ids.drop_nulls().is_duplicated()
+    if dup.any():
+        examples = ids.drop_nulls().filter(dup).unique(maintain_order=True).head(5).to_list()
+        problems.append(f"{path.name} has {int(dup.sum())} rows with duplicate ids, e.g. {', '.join(examples)}")
+    return ids.drop_nulls(), header
+
+
+def _check_solution(root: Path, values: dict, frames: dict, problems: list[str]):
+    entry = frames.get(SOLUTION)
+    if entry is None:
+        return [], False
+    cols = entry[1]
+    id_col = values["id_column"]
+    has_usage = USAGE in cols
+    targets = values.get("targets") or [c for c in cols if c not in (id_col, USAGE)]
+    if not targets:
+        problems.append(f"{SOLUTION} has no target column besides {id_col!r} and {USAGE!r}")
+    for t in targets:
+        if t not in cols:
+            problems.append(f"target column {t!r} is missing from {SOLUTION}")
+    if has_usage:
+        import polars as pl
+
+        usage = pl.read_csv(root / SOLUTION, columns=[USAGE], infer_schema=False)[USAGE]
+        bad = usage.filter(~usage.is_in(USAGE_VALUES) | usage.is_null())
+        if len(bad):
+            shown = ", ".join(repr(v) for v in bad.unique(maintain_order=True).head(5).to_list())
+            problems.append(f"{SOLUTION} column Usage has {len(bad)} values other than Public, Private, Ignored: {shown}")
+        for needed in ("Public", "Private"):
+            if not (usage == needed).any():
+                problems.append(f"{SOLUTION} has no {needed} row (Usage); a competition needs both")
+    return cols, has_usage
+
+
+def _check_id_sets(frames: dict, problems: list[str]) -> None:
+    named = [(name, entry[0]) for name, entry in frames.items() if entry is not None]
+    for (a, ids_a), (b, ids_b) in zip(named, named[1:]):
+        only_a = ids_a.filter(~ids_a.is_in(ids_b.implode()))
+        only_b = ids_b.filter(~ids_b.is_in(ids_a.implode()))
+        for name, other, only in ((a, b, only_a), (b, a, only_b)):
+            if len(only):
+                examples = ", ".join(only.head(5).to_list())
+                problems.append(f"{len(only)} id(s) in {name} are not in {other}, e.g. {examples}")
+
+
+def _type_name(t) -> str:
+    return {str: "a string", int: "an integer", float: "a number", bool: "true or false", list: "a list",
+            dict: "a table", dt.datetime: "a date-time", dt.date: "a date"}.get(t, t.__name__)
+
+
+def _as_utc(value):
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def public_files(bundle: Bundle) -> list[Path]:
+    return [bundle.path / name for name in bundle.public_files]

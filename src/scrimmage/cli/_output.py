@@ -1,0 +1,57 @@
+"""Printing for the CLI: rich tables by default, CSV with --csv, errors on stderr."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import sys
+from typing import Any, Sequence
+
+import click
+
+
+def fmt(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, float):
+        return f"{value:.5f}"  # Kaggle shows scores to 5 decimals
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)
+
+
+def table(columns: Sequence[str], rows: Sequence[Sequence[Any]], as_csv: bool = False, title: str | None = None) -> None:
+    if as_csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([fmt(v) for v in row])
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=title, header_style="bold", title_justify="left")
+    for c in columns:
+        numeric = c.lower().endswith(("score", "size", "count", "rank", "entries")) or c in ("id", "ref#")
+        t.add_column(c, justify="right" if numeric else "left", overflow="fold")
+    for row in rows:
+        t.add_row(*[fmt(v) for v in row])
+    Console(soft_wrap=True).print(t)
+
+
+def echo(message: str = "") -> None:
+    click.echo(message)
+
+
+def error(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f}{unit}" if unit == "B" else f"{n:.1f}{unit}"
+        n /= 1024
+    return str(n)

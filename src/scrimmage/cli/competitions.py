@@ -1,0 +1,192 @@
+"""``scrimmage competitions`` (alias ``c``): Kaggle's verbs, plus the host's."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from . import cli
+from ._output import echo, fmt, size, table
+
+
+def arena():
+    from ..services import Arena
+
+    return Arena()
+
+
+@cli.group(cls=type(cli))
+def competitions():
+    """List, download, submit, see leaderboards (alias: c)."""
+
+
+csv_option = click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
+ref_argument = click.argument("ref", required=False)
+
+
+@competitions.command("list")
+@click.option("--tag", help="Only competitions with this tag (e.g. time-split, regression).")
+@click.option("-s", "--search", help="Only competitions whose ref, title or tags contain this text.")
+@csv_option
+def list_(tag, search, as_csv):
+    """List the competitions."""
+    comps = arena().list_competitions(tag=tag, search=search)
+    if not comps and not as_csv:
+        echo("No competitions found." + (" Try without --tag/--search." if tag or search else
+                                         " Create one with `scrimmage competitions create FOLDER`."))
+        return
+    table(
+        ["ref", "title", "deadline", "metric", "teamCount", "userHasEntered", "tags"],
+        [[c.ref, c.title, c.deadline or ("closed" if c.closed_at else "none"), c.metric, c.team_count,
+          c.user_has_entered, " ".join(c.tags)] for c in comps],
+        as_csv,
+    )
+
+
+@competitions.command()
+@ref_argument
+@csv_option
+def files(ref, as_csv):
+    """List the public data files of REF."""
+    paths = arena().files(ref)
+    table(["name", "size", "creationDate"],
+          [[p.name, size(p.stat().st_size), dt.datetime.fromtimestamp(p.stat().st_mtime, dt.timezone.utc).replace(tzinfo=None)]
+           for p in paths], as_csv)
+
+
+@competitions.command()
+@ref_argument
+@click.option("-f", "--file", "file_name", help="Download only this file.")
+@click.option("-p", "--path", default=".", show_default=True, type=click.Path(file_okay=False), help="Folder to download into.")
+@click.option("-q", "--quiet", is_flag=True)
+def download(ref, file_name, path, quiet):
+    """Download the public files of REF."""
+    from rich.progress import Progress
+
+    with Progress(transient=True, disable=quiet) as progress:
+        task = progress.add_task("Downloading", total=None)
+
+        def advance(done, total):
+            progress.update(task, completed=done, total=total)
+
+        paths = arena().download(ref, path, file_name, on_progress=advance)
+    if not quiet:
+        for p in paths:
+            echo(f"{p} ({size(p.stat().st_size)})")
+
+
+@competitions.command()
+@ref_argument
+@click.option("-f", "--file", "file_path", required=True, type=click.Path(), help="The submission CSV (.csv, .csv.gz or .zip).")
+@click.option("-m", "--message", required=True, help="A description of this submission.")
+@click.option("-q", "--quiet", is_flag=True)
+def submit(ref, file_path, message, quiet):
+    """Submit FILE to REF and print its public score."""
+    from rich.console import Console
+
+    a = arena()
+    big = Path(file_path).is_file() and Path(file_path).stat().st_size > 20_000_000
+    with Console(stderr=True).status("Scoring...", spinner="dots") if big and not quiet else _null():
+        sub = a.submit(ref, file_path, message)
+    if not quiet:
+        echo(f"Successfully submitted to {sub.competition} (submission {sub.id})")
+        echo(f"Public score: {fmt(sub.public_score)}" + (f"   Private score: {fmt(sub.private_score)}" if sub.private_score is not None else ""))
+        if sub.late:
+            echo("This is a late submission: it is scored but not ranked.")
+
+
+class _null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+@competitions.command()
+@ref_argument
+@csv_option
+def submissions(ref, as_csv):
+    """Your team's submissions to REF, newest first."""
+    subs = arena().submissions(ref)
+    if not subs and not as_csv:
+        echo("No submissions yet.")
+        return
+    table(["id", "fileName", "date", "description", "status", "publicScore", "privateScore", "selected"],
+          [[s.id, s.file_name, s.date, s.description, s.status if s.status != "error" else f"error: {(s.error or '').splitlines()[0]}",
+            s.public_score, s.private_score, s.selected] for s in subs], as_csv)
+
+
+@competitions.command()
+@ref_argument
+@click.option("--private", is_flag=True, help="The private leaderboard (after the competition closes).")
+@click.option("-s", "--show", is_flag=True, help="Show the leaderboard (the default; for Kaggle muscle memory).")
+@click.option("-d", "--download", "dl", is_flag=True, help="Write the leaderboard as REF-leaderboard.csv.")
+@csv_option
+def leaderboard(ref, private, show, dl, as_csv):
+    """The public (or private) leaderboard of REF."""
+    board = arena().leaderboard(ref, private=private)
+    if dl:
+        out = Path(f"{board.competition.ref}-{'private' if private else 'public'}-leaderboard.csv")
+        with open(out, "w", newline="") as fh:
+            with contextlib.redirect_stdout(fh):
+                print_leaderboard(board, as_csv=True)
+        echo(f"Wrote {out}")
+        return
+    print_leaderboard(board, as_csv)
+
+
+def print_leaderboard(board, as_csv: bool) -> None:
+    if board.private:
+        cols = ["rank", "teamId", "teamName", "submissionDate", "score", "publicRank", "medal", "entries"]
+        rows = [[r.rank, r.team_id, r.team_name, r.submission_date, r.score, r.public_rank, r.medal or "", r.entries]
+                for r in board.rows]
+    else:
+        cols = ["rank", "teamId", "teamName", "submissionDate", "score", "entries"]
+        rows = [[r.rank, r.team_id, r.team_name, r.submission_date, r.score, r.entries] for r in board.rows]
+    if not rows and not as_csv:
+        echo("No scored submissions yet.")
+        return
+    kind = "private" if board.private else "public"
+    table(cols, rows, as_csv, title=None if as_csv else f"{board.competition.title}: {kind} leaderboard")
+    if board.private and board.shake_up and board.shake_up.teams and not as_csv:
+        s = board.shake_up
+        rho = "n/a" if s.spearman is None else f"{s.spearman:.3f}"
+        echo(f"Shake-up: mean |private rank - public rank| / teams = {s.mean_shift:.3f} "
+             f"(top 10 %: {s.top_shift:.3f}); Spearman(public, private) = {rho}")
+
+
+@competitions.command()
+@click.argument("folder", type=click.Path())
+def create(folder):
+    """Create a competition from a bundle FOLDER (see docs/competition-format.md)."""
+    comp = arena().create_competition(folder)
+    direction = "higher is better" if comp.greater_is_better else "lower is better"
+    echo(f"Created competition {comp.ref}: {comp.title} (metric {comp.metric}, {direction})")
+    echo(f"Participants can now run: scrimmage competitions download {comp.ref}")
+
+
+@competitions.command()
+@ref_argument
+def close(ref):
+    """Close REF now and reveal the private leaderboard (host only)."""
+    comp = arena().close(ref)
+    echo(f"Closed {comp.ref}; the private leaderboard is revealed: scrimmage competitions leaderboard {comp.ref} --private")
+
+
+@competitions.command()
+@click.argument("args", nargs=-1, required=True, metavar="[REF] SUBMISSION_ID")
+@click.option("--unselect", is_flag=True, help="Drop the submission from your final selection.")
+def select(args, unselect):
+    """Select SUBMISSION_ID of REF for the private leaderboard."""
+    if len(args) > 2:
+        raise click.UsageError("give at most REF and SUBMISSION_ID")
+    ref, raw = (None, args[0]) if len(args) == 1 else args
+    if not raw.isdigit():
+        raise click.BadParameter(f"{raw!r} is not a submission id (see `scrimmage competitions submissions`)",
+                                 param_hint="SUBMISSION_ID")
+    sub = arena().select(ref, int(raw), unselect=unselect)
+    echo(f"Submission {sub.id} {'unselected' if unselect else 'selected'} for the private leaderboard")

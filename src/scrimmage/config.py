@@ -1,0 +1,130 @@
+"""Settings: the only module that reads the environment.
+
+Precedence for every setting: environment variable, then the config file
+``$SCRIMMAGE_HOME/config.toml`` (written by ``scrimmage config set``), then the
+default.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigError
+
+#: Settings that ``scrimmage config set`` accepts, with what each means.
+KEYS = {
+    "user": "your user name in the local arena (default: SCRIMMAGE_USER, else the OS login)",
+    "competition": "the competition used when a command is given no REF",
+    "database_url": "SQLAlchemy URL of the store (default: SQLite under SCRIMMAGE_HOME)",
+    "server": "URL of a remote arena (the CLI then talks to it over HTTP)",
+    "token": "API token for the remote arena",
+}
+
+_USER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def home() -> Path:
+    raw = os.environ.get("SCRIMMAGE_HOME")
+    return Path(raw).expanduser() if raw else Path.home() / ".scrimmage"
+
+
+def _config_path(root: Path) -> Path:
+    return root / "config.toml"
+
+
+def read_file(root: Path | None = None) -> dict[str, str]:
+    path = _config_path(root or home())
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML ({exc}); fix or delete it") from None
+    return {k: str(v) for k, v in data.items() if k in KEYS}
+
+
+def write_value(key: str, value: str | None, root: Path | None = None) -> Path:
+    """Set (or with ``value=None`` unset) one key in the config file."""
+    if key not in KEYS:
+        raise ConfigError(f"unknown setting {key!r}; valid settings: {', '.join(KEYS)}")
+    if key == "user" and value is not None:
+        check_user_name(value)
+    root = root or home()
+    data = read_file(root)
+    if value is None:
+        data.pop(key, None)
+    else:
+        data[key] = value
+    root.mkdir(parents=True, exist_ok=True)
+    path = _config_path(root)
+    # JSON strings are valid TOML basic strings.
+    path.write_text("".join(f"{k} = {json.dumps(v)}\n" for k, v in sorted(data.items())), encoding="utf-8")
+    return path
+
+
+def check_user_name(name: str) -> str:
+    if not _USER_RE.match(name):
+        raise ConfigError(
+            f"user name {name!r} is not valid: use 1-64 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    database_url: str
+    user: str
+    competition: str | None = None
+    server: str | None = None
+    token: str | None = None
+
+    @classmethod
+    def load(cls, **overrides) -> "Settings":
+        root = Path(overrides.pop("home", None) or home())
+        stored = read_file(root)
+        env = os.environ
+
+        def pick(key: str, env_name: str, default=None):
+            if overrides.get(key) is not None:
+                return overrides[key]
+            return env.get(env_name) or stored.get(key) or default
+
+        url = pick("database_url", "SCRIMMAGE_DATABASE_URL") or f"sqlite:///{root / 'scrimmage.db'}"
+        user = pick("user", "SCRIMMAGE_USER") or _os_login()
+        return cls(
+            home=root,
+            database_url=url,
+            user=check_user_name(user),
+            competition=pick("competition", "SCRIMMAGE_COMPETITION"),
+            server=pick("server", "SCRIMMAGE_SERVER"),
+            token=pick("token", "SCRIMMAGE_TOKEN"),
+        )
+
+    @property
+    def competitions_dir(self) -> Path:
+        return self.home / "competitions"
+
+    @property
+    def submissions_dir(self) -> Path:
+        return self.home / "submissions"
+
+    @property
+    def catalog_dir(self) -> Path:
+        return self.home / "catalog"
+
+
+def _os_login() -> str:
+    try:
+        name = getpass.getuser()
+    except Exception:  # no login name in some containers
+        name = "me"
+    name = re.sub(r"[^A-Za-z0-9_.-]", "-", name).strip("-.") or "me"
+    return name[:64]

@@ -1,0 +1,93 @@
+"""One exception hierarchy for everything scrimmage reports to a person.
+
+Each error knows the HTTP status and the CLI exit code it maps to, and carries
+``problems``: every individual problem found (a submission check or a bundle
+check reports all of them at once, never only the first).
+"""
+
+from __future__ import annotations
+
+
+class ScrimmageError(Exception):
+    """Base class: a problem the user can fix, with a message that says how."""
+
+    status = 400
+    exit_code = 1
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        self.message = message
+        self.problems = list(problems or [])
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        if not self.problems:
+            return self.message
+        lines = [self.message] + [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        """The JSON error envelope shared by the web API and ``--json`` output."""
+        return {"ok": False, "error": self.message, "errors": self.problems, "status": self.status}
+
+
+class ConfigError(ScrimmageError):
+    """A setting is missing or malformed."""
+
+
+class BundleError(ScrimmageError):
+    """A competition folder is not a valid bundle; ``problems`` lists every issue."""
+
+
+class SubmissionError(ScrimmageError):
+    """A submission file was rejected; ``problems`` lists every issue found."""
+
+
+class NotFoundError(ScrimmageError):
+    status = 404
+
+
+class ForbiddenError(ScrimmageError):
+    status = 403
+
+
+class LimitError(ScrimmageError):
+    """A rule of the competition forbids this now (daily limit, deadline, selections)."""
+
+    status = 429
+
+
+class ConflictError(ScrimmageError):
+    status = 409
+
+
+class ScoringError(ScrimmageError):
+    """The metric failed. ``message`` is safe for the participant; ``host_detail`` is not."""
+
+    status = 422
+
+    def __init__(self, message: str, host_detail: str | None = None):
+        super().__init__(message)
+        self.host_detail = host_detail
+
+
+class ParticipantVisibleError(Exception):
+    """Raised by a metric when its message may be shown to the participant.
+
+    This is Kaggle's metric contract: any other exception from a metric is shown
+    to the host only, and the participant sees a generic scoring error. Metric
+    files written for Kaggle define their own class of this name; scrimmage
+    recognises those too (see :func:`is_participant_visible`).
+    """
+
+
+class HostVisibleError(Exception):
+    """Raised by a metric when its message is for the host only."""
+
+
+def is_participant_visible(exc: BaseException) -> bool:
+    """True for our ParticipantVisibleError and for any class of that name.
+
+    Kaggle metric files declare ``class ParticipantVisibleError(Exception)``
+    themselves, so a dropped-in file raises its own class, not ours.
+    """
+    return any(cls.__name__ == "ParticipantVisibleError" for cls in type(exc).__mro__)

@@ -1,0 +1,94 @@
+"""The notebook API: ``scrimmage.competition(ref)``.
+
+>>> comp = scrimmage.competition("breast-cancer")      # doctest: +SKIP
+>>> train, test = comp.load()                          # doctest: +SKIP
+>>> comp.submit(predictions, message="baseline")       # doctest: +SKIP
+{'id': 1, 'status': 'complete', 'public': 0.98765, 'private': None}
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from .services import Arena, CompetitionInfo
+
+
+class Competition:
+    def __init__(self, arena: Arena, info: CompetitionInfo):
+        self.arena = arena
+        self.info = info
+        self.ref = info.ref
+
+    @classmethod
+    def open(cls, ref: str | None = None, user: str | None = None, arena: Arena | None = None) -> "Competition":
+        arena = arena or Arena(user=user)
+        return cls(arena, arena.competition(ref))
+
+    def __repr__(self) -> str:
+        return f"<Competition {self.ref!r}: {self.info.title} ({self.info.metric})>"
+
+    # data -------------------------------------------------------------------
+    def files(self) -> list[Path]:
+        return self.arena.files(self.ref)
+
+    def path(self, name: str) -> Path:
+        for p in self.files():
+            if p.name == name:
+                return p
+        raise FileNotFoundError(f"{self.ref} has no public file {name!r}; files: {[p.name for p in self.files()]}")
+
+    def read(self, name: str):
+        """Any public CSV file as a pandas DataFrame (e.g. an extra table to join)."""
+        import pandas as pd
+
+        return pd.read_csv(self.path(name))
+
+    def load(self):
+        """``(train, test)`` as pandas DataFrames."""
+        return self.read("train.csv"), self.read("test.csv")
+
+    def sample_submission(self):
+        return self.read("sample_submission.csv")
+
+    # submitting ---------------------------------------------------------------
+    def submit(self, predictions, message: str = "") -> dict:
+        """Submit a DataFrame (written as CSV without its index) or a file path.
+
+        Returns ``{"id", "status", "public", "private"}``; a rejected file raises
+        :class:`scrimmage.errors.SubmissionError` whose ``problems`` list every issue.
+        """
+        if isinstance(predictions, (str, Path)):
+            sub = self.arena.submit(self.ref, predictions, message)
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "notebook-submission.csv"
+                predictions.to_csv(path, index=False)
+                sub = self.arena.submit(self.ref, path, message)
+        return {"id": sub.id, "status": sub.status, "public": sub.public_score, "private": sub.private_score}
+
+    def submissions(self):
+        import pandas as pd
+
+        rows = [
+            {"id": s.id, "date": s.date, "fileName": s.file_name, "description": s.description, "status": s.status,
+             "publicScore": s.public_score, "privateScore": s.private_score, "selected": s.selected, "error": s.error}
+            for s in self.arena.submissions(self.ref)
+        ]
+        return pd.DataFrame(rows, columns=["id", "date", "fileName", "description", "status", "publicScore",
+                                           "privateScore", "selected", "error"])
+
+    def leaderboard(self, private: bool = False):
+        import pandas as pd
+
+        board = self.arena.leaderboard(self.ref, private=private)
+        rows = [
+            {"rank": r.rank, "teamId": r.team_id, "teamName": r.team_name, "submissionDate": r.submission_date,
+             "score": r.score, "entries": r.entries, **({"publicRank": r.public_rank, "medal": r.medal} if private else {})}
+            for r in board.rows
+        ]
+        cols = ["rank", "teamId", "teamName", "submissionDate", "score", "entries"] + (["publicRank", "medal"] if private else [])
+        return pd.DataFrame(rows, columns=cols)
+
+    def select(self, submission_id: int, unselect: bool = False) -> None:
+        self.arena.select(self.ref, submission_id, unselect=unselect)

@@ -1,0 +1,435 @@
+"""Use cases shared by the CLI, the notebook API and the web: the :class:`Arena`.
+
+The faces only parse input, call one method here and format the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from . import leaderboard as lb
+from .bundle import SOLUTION, Bundle, load_bundle
+from .config import Settings
+from .errors import (
+    ConflictError,
+    ForbiddenError,
+    LimitError,
+    NotFoundError,
+    ScoringError,
+    ScrimmageError,
+    SubmissionError,
+)
+from .store import Store, utcnow
+from .store.schema import competitions, submissions
+
+SOLUTION_CACHE = "solution.parquet"
+
+
+@dataclass(frozen=True)
+class CompetitionInfo:
+    ref: str
+    title: str
+    metric: str
+    greater_is_better: bool
+    settings: dict
+    created_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    team_count: int = 0
+    user_has_entered: bool = False
+    built: bool = True
+
+    @property
+    def tags(self) -> list[str]:
+        return list(self.settings.get("tags") or [])
+
+    @property
+    def deadline(self) -> dt.datetime | None:
+        raw = self.settings.get("deadline")
+        return dt.datetime.fromisoformat(raw).astimezone(dt.timezone.utc).replace(tzinfo=None) if raw else None
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None or (self.deadline is not None and utcnow() >= self.deadline)
+
+    def __getattr__(self, name):  # daily_limit, final_selections, description, ...
+        settings = self.__dict__.get("settings") or {}
+        if name in settings:
+            return settings[name]
+        raise AttributeError(name)
+
+
+@dataclass(frozen=True)
+class SubmissionInfo:
+    id: int
+    competition: str
+    team: str
+    user: str
+    date: dt.datetime
+    file_name: str
+    description: str
+    status: str
+    public_score: float | None
+    private_score: float | None
+    error: str | None
+    selected: bool
+    late: bool
+    size_bytes: int
+    stored_path: str
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    competition: CompetitionInfo
+    private: bool
+    rows: list[lb.Row]
+    shake_up: lb.ShakeUp | None = None
+
+
+class Arena:
+    """The one core object: a store, a data folder and the rules."""
+
+    def __init__(self, settings: Settings | None = None, **overrides):
+        self.settings = settings or Settings.load(**overrides)
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        self.store = Store(self.settings.database_url)
+        self.store.fail_interrupted()
+
+    # competitions -----------------------------------------------------------
+    def create_competition(self, folder: str | Path, host: str | None = None) -> CompetitionInfo:
+        """Check the bundle at ``folder``, copy it into the arena and register it."""
+        bundle = load_bundle(folder)
+        with self.store.read() as conn:
+            if self.store.competition(conn, bundle.ref):
+                raise ConflictError(
+                    f"a competition {bundle.ref!r} exists already; set another ref in competition.toml"
+                )
+        dest = self.settings.competitions_dir / bundle.ref
+        tmp = dest.with_name(f".{bundle.ref}-{uuid.uuid4().hex[:8]}")
+        shutil.copytree(bundle.path, tmp)
+        try:
+            _solution_of(bundle, tmp).save(tmp / SOLUTION_CACHE)
+            if dest.exists():  # left from a deleted database: keep it aside, never delete
+                dest.rename(dest.with_name(f".{bundle.ref}-old-{uuid.uuid4().hex[:8]}"))
+            tmp.rename(dest)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        settings = bundle.settings()
+        settings.update(
+            targets=list(bundle.targets),
+            prediction_columns=list(bundle.prediction_columns),
+            public_files=list(bundle.public_files),
+            greater_is_better=_greater(bundle),
+        )
+        with self.store.write() as conn:
+            host_id = self.store.ensure_user(conn, host or self.settings.user)
+            conn.execute(competitions.insert().values(
+                ref=bundle.ref, title=bundle.title, metric=bundle.metric, settings=settings,
+                storage=str(dest), host_user_id=host_id, created_at=utcnow(),
+            ))
+        return self.competition(bundle.ref)
+
+    def competition(self, ref: str | None) -> CompetitionInfo:
+        ref = self._ref(ref)
+        with self.store.read() as conn:
+            row = self.store.competition(conn, ref)
+            if row is None:
+                known = [r.ref for r in self.store.competitions(conn)]
+                hint = f"; known competitions: {', '.join(known)}" if known else "; create one with `scrimmage competitions create FOLDER`"
+                raise NotFoundError(f"no competition {ref!r}{hint}")
+            return self._info(conn, row)
+
+    def list_competitions(self, tag: str | None = None, search: str | None = None) -> list[CompetitionInfo]:
+        with self.store.read() as conn:
+            counts = self.store.team_counts(conn)
+            out = [self._info(conn, row, counts) for row in self.store.competitions(conn)]
+        if tag:
+            out = [c for c in out if tag in c.tags]
+        if search:
+            s = search.lower()
+            out = [c for c in out if s in c.ref.lower() or s in c.title.lower() or any(s in t for t in c.tags)]
+        return out
+
+    def files(self, ref: str | None) -> list[Path]:
+        comp = self.competition(ref)
+        root = self._storage(comp.ref)
+        return [root / name for name in comp.settings["public_files"]]
+
+    def download(self, ref: str | None, dest: str | Path, file: str | None = None, on_progress=None) -> list[Path]:
+        """Copy the public files (or one of them) into ``dest``; ``on_progress(done, total)`` sees the bytes."""
+        files = self.files(ref)
+        if file is not None:
+            files = [p for p in files if p.name == file]
+            if not files:
+                names = ", ".join(p.name for p in self.files(ref))
+                raise NotFoundError(f"no public file {file!r}; the files are: {names}")
+        dest = Path(dest)
+        dest.mkdir(parents=True, exist_ok=True)
+        total, done = sum(p.stat().st_size for p in files), 0
+        for p in files:
+            with open(p, "rb") as src, open(dest / p.name, "wb") as out:
+                for chunk in iter(lambda: src.read(1 << 20), b""):
+                    out.write(chunk)
+                    done += len(chunk)
+                    if on_progress:
+                        on_progress(done, total)
+        return [dest / p.name for p in files]
+
+    def close(self, ref: str | None, user: str | None = None) -> CompetitionInfo:
+        comp = self.competition(ref)
+        self._require_host(comp, user)
+        with self.store.write() as conn:
+            conn.execute(competitions.update().where(competitions.c.ref == comp.ref).values(closed_at=utcnow()))
+        return self.competition(comp.ref)
+
+    # submissions ------------------------------------------------------------
+    def submit(self, ref: str | None, path: str | Path, message: str = "", user: str | None = None) -> SubmissionInfo:
+        """Store the file, then check and score it. A rejected file is kept and
+        listed with its problems, and does not count against the daily limit."""
+        from .scoring import score_file
+
+        comp = self.competition(ref)
+        path = Path(path)
+        if not path.is_file():
+            raise NotFoundError(f"no file at {path}: give the path of your submission CSV")
+        user = user or self.settings.user
+        now = utcnow()
+        stored, digest, size = self._keep(comp.ref, path)
+        late = comp.closed
+        with self.store.write() as conn:
+            row = self.store.competition(conn, comp.ref)
+            user_id = self.store.ensure_user(conn, user)
+            team_id = self.store.ensure_team(conn, row.id, user_id, user)
+            self.store.lock_team(conn, team_id, now)
+            used = self.store.used_today(conn, team_id, now)
+            over = used >= comp.daily_limit
+            sub_id = self.store.add_submission(
+                conn, competition_id=row.id, team_id=team_id, user_id=user_id, created_at=now,
+                file_name=path.name, stored_path=str(stored), size_bytes=size, sha256=digest,
+                description=message or "", status="error" if over else "pending", counts=not over, late=late,
+                error=_limit_message(comp.daily_limit) if over else None,
+            )
+        if over:
+            raise LimitError(_limit_message(comp.daily_limit))
+        try:
+            solution = self._solution(comp)
+            metric = self._metric(comp)
+            scores, aligned = score_file(stored, solution, metric, comp.settings.get("metric_kwargs") or {},
+                                         comp.settings.get("submission_limit_mb", 500))
+            ladder = self._ladder(comp, team_id, sub_id, aligned, solution, metric) if comp.leaderboard == "ladder" else None
+        except SubmissionError as exc:
+            self._fail(sub_id, "\n".join(exc.problems) or exc.message)
+            raise
+        except ScoringError as exc:
+            self._fail(sub_id, exc.message, exc.host_detail)
+            raise
+        except BaseException as exc:
+            self._fail(sub_id, "scoring error: the submission could not be scored", repr(exc))
+            raise
+        with self.store.write() as conn:
+            self.store.update_submission(conn, sub_id, status="complete", public_score=scores.public,
+                                         private_score=scores.private, ladder_accepted=ladder, scored_at=utcnow())
+        return self.submission(comp.ref, sub_id, user)
+
+    def submission(self, ref: str | None, sub_id: int, user: str | None = None) -> SubmissionInfo:
+        comp = self.competition(ref)
+        with self.store.read() as conn:
+            row = self.store.submission(conn, sub_id)
+            if row is None or row.competition_id != self._comp_id(conn, comp.ref):
+                raise NotFoundError(f"no submission {sub_id} in {comp.ref!r}")
+            team = self._team_id(conn, comp.ref, user or self.settings.user)
+            if row.team_id != team and not self._is_host(comp, user):
+                raise NotFoundError(f"no submission {sub_id} of yours in {comp.ref!r}")
+        return self._sub_info(comp, row)
+
+    def submissions(self, ref: str | None, user: str | None = None) -> list[SubmissionInfo]:
+        """The user's team's submissions, newest first."""
+        comp = self.competition(ref)
+        with self.store.read() as conn:
+            team = self._team_id(conn, comp.ref, user or self.settings.user)
+            if team is None:
+                return []
+            rows = self.store.submissions_of(conn, self._comp_id(conn, comp.ref), team)
+        return [self._sub_info(comp, r) for r in rows]
+
+    def select(self, ref: str | None, sub_id: int, user: str | None = None, unselect: bool = False) -> SubmissionInfo:
+        """Choose (or drop) a submission for the private leaderboard."""
+        comp = self.competition(ref)
+        user = user or self.settings.user
+        if comp.closed:
+            raise LimitError(f"{comp.ref!r} is closed; final selections can no longer change")
+        with self.store.write() as conn:
+            team = self._team_id(conn, comp.ref, user)
+            row = self.store.submission(conn, sub_id)
+            if row is None or team is None or row.team_id != team:
+                raise NotFoundError(f"no submission {sub_id} of yours in {comp.ref!r}")
+            if not unselect:
+                if row.status != "complete":
+                    raise ConflictError(f"submission {sub_id} was not scored ({row.status}); only scored submissions can be selected")
+                chosen = [r for r in self.store.submissions_of(conn, row.competition_id, team) if r.selected and r.id != sub_id]
+                if len(chosen) >= comp.final_selections:
+                    ids = ", ".join(str(r.id) for r in chosen)
+                    raise LimitError(
+                        f"you have already selected {len(chosen)} of {comp.final_selections} final submissions ({ids}); "
+                        f"unselect one first with `scrimmage competitions select {comp.ref} ID --unselect`"
+                    )
+            self.store.update_submission(conn, sub_id, selected=not unselect)
+        return self.submission(comp.ref, sub_id, user)
+
+    def leaderboard(self, ref: str | None, private: bool = False, user: str | None = None) -> Leaderboard:
+        comp = self.competition(ref)
+        if private and not comp.closed and not self._is_host(comp, user):
+            raise ForbiddenError(
+                f"the private leaderboard of {comp.ref!r} is hidden until the competition closes"
+                + (f" ({comp.deadline:%Y-%m-%d %H:%M} UTC)" if comp.deadline else "")
+            )
+        with self.store.read() as conn:
+            rows = self.store.submissions_of(conn, self._comp_id(conn, comp.ref))
+        entries = [
+            lb.Entry(r.id, r.team_id, r.team_name, r.created_at, r.public_score, r.private_score,
+                     bool(r.selected), r.ladder_accepted)
+            for r in rows if r.status == "complete" and not r.late
+        ]
+        greater = comp.greater_is_better
+        if private:
+            table = lb.private_leaderboard(entries, greater, comp.final_selections, comp.leaderboard)
+            return Leaderboard(comp, True, table, lb.shake_up(table))
+        return Leaderboard(comp, False, lb.public_leaderboard(entries, greater, comp.leaderboard))
+
+    # internals --------------------------------------------------------------
+    def _ref(self, ref: str | None) -> str:
+        ref = ref or self.settings.competition
+        if not ref:
+            raise ScrimmageError("no competition given: pass REF, or set a default with "
+                                 "`scrimmage config set competition REF`")
+        return ref
+
+    def _info(self, conn, row, counts: dict | None = None) -> CompetitionInfo:
+        counts = counts if counts is not None else self.store.team_counts(conn)
+        entered = self.store.user_team(conn, row.id, self._user_id(conn)) is not None
+        return CompetitionInfo(
+            ref=row.ref, title=row.title, metric=row.metric, greater_is_better=row.settings["greater_is_better"],
+            settings=row.settings, created_at=row.created_at, closed_at=row.closed_at,
+            team_count=counts.get(row.id, 0), user_has_entered=entered,
+        )
+
+    def _user_id(self, conn, name: str | None = None) -> int | None:
+        from .store.schema import users
+
+        row = conn.execute(select(users.c.id).where(users.c.name == (name or self.settings.user))).first()
+        return row.id if row else None
+
+    def _comp_id(self, conn, ref: str) -> int:
+        return self.store.competition(conn, ref).id
+
+    def _team_id(self, conn, ref: str, user: str) -> int | None:
+        uid = self._user_id(conn, user)
+        team = self.store.user_team(conn, self._comp_id(conn, ref), uid) if uid else None
+        return team.id if team else None
+
+    def _is_host(self, comp: CompetitionInfo, user: str | None) -> bool:
+        with self.store.read() as conn:
+            row = self.store.competition(conn, comp.ref)
+            return row.host_user_id is not None and row.host_user_id == self._user_id(conn, user)
+
+    def _require_host(self, comp: CompetitionInfo, user: str | None) -> None:
+        if not self._is_host(comp, user):
+            raise ForbiddenError(f"only the host of {comp.ref!r} can do this")
+
+    def _storage(self, ref: str) -> Path:
+        with self.store.read() as conn:
+            return Path(self.store.competition(conn, ref).storage)
+
+    def _solution(self, comp: CompetitionInfo):
+        from .solution import Solution
+
+        s = comp.settings
+        return Solution.load(self._storage(comp.ref) / SOLUTION_CACHE, s["id_column"], s["targets"], s["prediction_columns"])
+
+    def _metric(self, comp: CompetitionInfo):
+        from . import metrics
+        from .hostmetric import HostMetric
+
+        s = comp.settings
+        if s.get("metric_file"):
+            return HostMetric(comp.metric, comp.greater_is_better, self._storage(comp.ref) / s["metric_file"])
+        return metrics.get(comp.metric)
+
+    def _keep(self, ref: str, path: Path) -> tuple[Path, str, int]:
+        """Copy the file into the arena before anything else; it is never deleted."""
+        folder = self.settings.submissions_dir / ref
+        folder.mkdir(parents=True, exist_ok=True)
+        safe = re.sub(r"[^A-Za-z0-9._-]", "_", path.name)[-120:] or "submission.csv"
+        dest = folder / f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}-{safe}"
+        digest = hashlib.sha256()
+        with open(path, "rb") as src, open(dest, "wb") as out:
+            for chunk in iter(lambda: src.read(1 << 20), b""):
+                digest.update(chunk)
+                out.write(chunk)
+        return dest, digest.hexdigest(), dest.stat().st_size
+
+    def _fail(self, sub_id: int, error: str, host_error: str | None = None) -> None:
+        with self.store.write() as conn:
+            self.store.update_submission(conn, sub_id, status="error", error=error, host_error=host_error,
+                                         counts=False, scored_at=utcnow())
+
+    def _ladder(self, comp, team_id, sub_id, aligned, solution, metric) -> bool:
+        from .scoring import per_row_losses
+        from .submissions import check_and_align
+
+        with self.store.read() as conn:
+            prior = [r for r in self.store.submissions_of(conn, self._comp_id(conn, comp.ref), team_id)
+                     if r.id != sub_id and r.status == "complete" and r.ladder_accepted]
+        if not prior:
+            return True
+        best = check_and_align(prior[0].stored_path, solution, metric.input)
+        kwargs = comp.settings.get("metric_kwargs") or {}
+        new = per_row_losses(aligned, solution, metric, kwargs)
+        if new is not None:
+            return lb.ladder_accepts(new, per_row_losses(best, solution, metric, kwargs))
+        mask = solution.mask("Public")
+        kw = metric.kwargs(**kwargs)
+        return lb.ladder_accepts_bootstrap(lambda t, p: metric.compute(t, p, **kw), solution.y_true(metric.input)[mask],
+                                           aligned.y_pred[mask], best.y_pred[mask], comp.greater_is_better)
+
+    def _sub_info(self, comp: CompetitionInfo, row) -> SubmissionInfo:
+        hide_private = not comp.closed and not row.late
+        return SubmissionInfo(
+            id=row.id, competition=comp.ref, team=row.team_name, user=row.user_name, date=row.created_at,
+            file_name=row.file_name, description=row.description, status=row.status,
+            public_score=row.public_score, private_score=None if hide_private else row.private_score,
+            error=row.error, selected=bool(row.selected), late=bool(row.late), size_bytes=row.size_bytes,
+            stored_path=row.stored_path, problems=(row.error or "").splitlines() if row.status == "error" else [],
+        )
+
+
+def _solution_of(bundle: Bundle, folder: Path):
+    from .solution import Solution
+
+    return Solution.from_csv(folder / SOLUTION, bundle.id_column, bundle.targets, bundle.prediction_columns,
+                             bundle.public_fraction, bundle.split_seed)
+
+
+def _greater(bundle: Bundle) -> bool:
+    if bundle.greater_is_better is not None:
+        return bundle.greater_is_better
+    from . import metrics
+
+    return metrics.get(bundle.metric).greater_is_better
+
+
+def _limit_message(limit: int) -> str:
+    return (f"daily submission limit reached: {limit} scored submissions per team per UTC day; "
+            "try again after midnight UTC (the file was kept)")
+
+
+__all__ = ["Arena", "CompetitionInfo", "SubmissionInfo", "Leaderboard", "submissions"]

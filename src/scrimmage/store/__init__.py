@@ -1,0 +1,208 @@
+"""The store: SQLAlchemy Core on SQLite (default) or PostgreSQL, migrated by Alembic.
+
+All SQL lives in this package. Times are stored as naive UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, func, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from ..errors import ConfigError
+from . import schema
+from .schema import competitions, submissions, team_members, teams, users
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+INTERRUPTED = (
+    "scoring was interrupted (the scoring process stopped before it finished); "
+    "this submission does not count against your daily limit: submit the file again"
+)
+STALE_AFTER = dt.timedelta(hours=6)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):
+            # Let SQLAlchemy, not the driver, decide when transactions begin.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):
+            # IMMEDIATE takes the write lock up front, so two submitters never
+            # both read "4 of 5 used" and both insert.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except Exception as exc:  # noqa: BLE001 - bad URL or missing driver
+        raise ConfigError(f"cannot use database URL {url!r}: {exc}") from None
+
+
+class Store:
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = make_engine(url)
+        self.migrate()
+
+    def migrate(self) -> None:
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    @contextmanager
+    def read(self):
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self):
+        with self.engine.connect() as conn:
+            conn.info["write"] = True
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                conn.info.pop("write", None)
+
+    # users and teams -------------------------------------------------------
+    def ensure_user(self, conn: Connection, name: str) -> int:
+        row = conn.execute(select(users.c.id).where(users.c.name == name)).first()
+        if row:
+            return row.id
+        return conn.execute(insert(users).values(name=name, display_name=name, created_at=utcnow())).inserted_primary_key[0]
+
+    def user_team(self, conn: Connection, competition_id: int, user_id: int):
+        return conn.execute(
+            select(teams)
+            .join(team_members, team_members.c.team_id == teams.c.id)
+            .where(teams.c.competition_id == competition_id, team_members.c.user_id == user_id)
+        ).first()
+
+    def ensure_team(self, conn: Connection, competition_id: int, user_id: int, name: str) -> int:
+        """The user's team in this competition; a team of one is created on first use."""
+        row = self.user_team(conn, competition_id, user_id)
+        if row:
+            return row.id
+        now = utcnow()
+        team_id = conn.execute(
+            insert(teams).values(competition_id=competition_id, name=name, created_at=now)
+        ).inserted_primary_key[0]
+        conn.execute(insert(team_members).values(team_id=team_id, user_id=user_id, joined_at=now))
+        return team_id
+
+    # competitions ------------------------------------------------------------
+    def competition(self, conn: Connection, ref: str):
+        return conn.execute(select(competitions).where(competitions.c.ref == ref)).first()
+
+    def competitions(self, conn: Connection):
+        return conn.execute(select(competitions).order_by(competitions.c.ref)).all()
+
+    def team_counts(self, conn: Connection) -> dict[int, int]:
+        q = (
+            select(submissions.c.competition_id, func.count(func.distinct(submissions.c.team_id)))
+            .where(submissions.c.status == "complete", submissions.c.late.is_(False))
+            .group_by(submissions.c.competition_id)
+        )
+        return dict(conn.execute(q).all())
+
+    # submissions -------------------------------------------------------------
+    def used_today(self, conn: Connection, team_id: int, now: dt.datetime) -> int:
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        q = select(func.count()).where(
+            submissions.c.team_id == team_id,
+            submissions.c.counts.is_(True),
+            submissions.c.status != "error",
+            submissions.c.created_at >= midnight,
+        )
+        return conn.execute(q).scalar_one()
+
+    def lock_team(self, conn: Connection, team_id: int, now: dt.datetime) -> None:
+        """Row-lock the team (PostgreSQL) / take the write lock (SQLite) for this transaction."""
+        conn.execute(update(teams).where(teams.c.id == team_id).values(touched_at=now))
+
+    def add_submission(self, conn: Connection, **values) -> int:
+        values.setdefault("scorer_host", socket.gethostname())
+        values.setdefault("scorer_pid", os.getpid())
+        return conn.execute(insert(submissions).values(**values)).inserted_primary_key[0]
+
+    def update_submission(self, conn: Connection, sub_id: int, **values) -> None:
+        conn.execute(update(submissions).where(submissions.c.id == sub_id).values(**values))
+
+    def submission(self, conn: Connection, sub_id: int):
+        return conn.execute(_submission_query().where(submissions.c.id == sub_id)).first()
+
+    def submissions_of(self, conn: Connection, competition_id: int, team_id: int | None = None):
+        q = _submission_query().where(submissions.c.competition_id == competition_id)
+        if team_id is not None:
+            q = q.where(submissions.c.team_id == team_id)
+        return conn.execute(q.order_by(submissions.c.created_at.desc(), submissions.c.id.desc())).all()
+
+    def fail_interrupted(self) -> int:
+        """Mark as failed every pending submission whose scoring process is gone."""
+        host, now = socket.gethostname(), utcnow()
+        with self.write() as conn:
+            rows = conn.execute(
+                select(submissions.c.id, submissions.c.scorer_host, submissions.c.scorer_pid, submissions.c.created_at)
+                .where(submissions.c.status == "pending")
+            ).all()
+            dead = [r.id for r in rows if (r.scorer_host == host and not _alive(r.scorer_pid))
+                    or now - r.created_at > STALE_AFTER]
+            if dead:
+                conn.execute(
+                    update(submissions).where(submissions.c.id.in_(dead))
+                    .values(status="error", error=INTERRUPTED, counts=False, scored_at=now)
+                )
+        return len(dead)
+
+
+def _submission_query():
+    return (
+        select(submissions, teams.c.name.label("team_name"), users.c.name.label("user_name"))
+        .join(teams, teams.c.id == submissions.c.team_id)
+        .join(users, users.c.id == submissions.c.user_id)
+    )
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+__all__ = ["Store", "schema", "utcnow", "INTERRUPTED"]

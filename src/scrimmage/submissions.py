@@ -1,0 +1,285 @@
+"""Read a submission file, report every problem at once, align it to the solution.
+
+Messages name ids (never solution values), say what was expected and what was
+found. Files may be UTF-8 with or without BOM, CRLF, quoted, ``.csv.gz`` or a
+``.zip`` holding one CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from .errors import SubmissionError
+from .solution import Solution
+
+EXAMPLES = 5
+SUM_TOLERANCE = 1e-3
+NUMERIC_INPUTS = ("score", "probability", "number")
+
+
+@dataclass(frozen=True)
+class Aligned:
+    """Predictions in solution row order: 1-d for one column, 2-d for several."""
+
+    y_pred: np.ndarray
+    frame: pl.DataFrame  # id + prediction columns, in solution order (for host metric files)
+
+
+def check_and_align(source: str | Path, solution: Solution, metric_input: str, limit_mb: float = 500) -> Aligned:
+    """Read ``source`` and return its predictions aligned to ``solution``, or raise
+    :class:`SubmissionError` listing every problem."""
+    path = Path(source)
+    problems: list[str] = []
+    size = path.stat().st_size
+    if size > limit_mb * 1_000_000:
+        raise _reject([f"the file is {size / 1e6:.1f} MB, over this competition's {limit_mb:g} MB limit; "
+                       "write fewer decimals or compress it as .csv.gz or .zip"])
+    data = _open(path, problems)
+    if problems:
+        raise _reject(problems)
+    header = _header(data, problems)
+    if header is None:
+        raise _reject(problems)
+    expected = [solution.id_column, *solution.prediction_columns]
+    _check_header(header, expected, problems)
+    if solution.id_column not in header:
+        raise _reject(problems)
+    frame = _read_frame(data, header, solution, metric_input, problems)
+    if frame is None:
+        raise _reject(problems)
+    order = _align_ids(frame[solution.id_column], solution, problems)
+    present = [c for c in solution.prediction_columns if c in frame.columns]
+    if order is not None:
+        frame = frame if order is True else frame[order]
+    _check_values(frame, present, solution, metric_input, problems)
+    if problems:
+        raise _reject(problems)
+    return Aligned(y_pred=_predictions(frame, solution, metric_input), frame=frame)
+
+
+def _reject(problems: list[str]) -> SubmissionError:
+    return SubmissionError(f"submission rejected: {len(problems)} problem(s) found", problems)
+
+
+def _open(path: Path, problems: list[str]):
+    """The CSV payload: the path itself for plain files, bytes for compressed ones."""
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    if not head:
+        problems.append("the file is empty: it needs a header line and one row per test id")
+        return None
+    if head[:2] == b"\x1f\x8b":
+        try:
+            payload = gzip.decompress(path.read_bytes())
+        except (OSError, EOFError) as exc:
+            problems.append(f"the file looks gzip-compressed but cannot be decompressed ({exc})")
+            return None
+    elif head[:4] == b"PK\x03\x04":
+        payload = _unzip(path, problems)
+        if payload is None:
+            return None
+    else:
+        payload = None
+    sample = (payload[:8192] if payload is not None else head)
+    if not sample.strip():
+        problems.append("the file is empty: it needs a header line and one row per test id")
+        return None
+    if b"\x00" in sample:
+        problems.append("the file is not a CSV text file (it holds binary data); save your predictions as CSV")
+        return None
+    whole = payload is not None and len(payload) <= 8192 or payload is None and len(head) < 8192
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if whole or exc.start < len(sample) - 4:  # not just a character cut at the sample's end
+            problems.append(f"the file is not UTF-8 text (invalid byte at position {exc.start}); save it as UTF-8")
+            return None
+    return io.BytesIO(payload) if payload is not None else path
+
+
+def _unzip(path: Path, problems: list[str]):
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = [n for n in zf.namelist() if not n.endswith("/") and not n.startswith("__MACOSX")]
+            if len(names) != 1:
+                problems.append(f"the zip archive holds {len(names)} files; it must hold exactly one CSV file")
+                return None
+            return zf.read(names[0])
+    except zipfile.BadZipFile as exc:
+        problems.append(f"the file looks like a zip archive but cannot be read ({exc})")
+        return None
+
+
+def _header(data, problems: list[str]) -> list[str] | None:
+    first = _first_line(data)
+    try:
+        row = next(csv.reader([first]))
+    except (StopIteration, csv.Error):
+        row = []
+    header = [c.strip() for c in row]
+    if not any(header):
+        problems.append("the first line is empty; it must be the header, e.g. the one in sample_submission.csv")
+        return None
+    dups = sorted({c for c in header if header.count(c) > 1})
+    if dups:
+        problems.append(f"the header repeats column(s) {', '.join(map(repr, dups))}; each column must appear once")
+        return None
+    return header
+
+
+def _first_line(data) -> str:
+    if isinstance(data, Path):
+        with open(data, "rb") as fh:
+            raw = fh.readline()
+    else:
+        raw = data.getvalue().split(b"\n", 1)[0]
+    return raw.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
+
+
+def _check_header(header: list[str], expected: list[str], problems: list[str]) -> None:
+    missing = [c for c in expected if c not in header]
+    extra = [c for c in header if c not in expected]
+    if missing or extra:
+        msg = f"the header must have the columns of sample_submission.csv: {', '.join(expected)}"
+        if missing:
+            msg += f"; missing: {', '.join(missing)}"
+        if extra:
+            msg += f"; unexpected: {', '.join(extra)}"
+        problems.append(msg)
+
+
+def _read_frame(data, header, solution: Solution, metric_input: str, problems):
+    numeric = metric_input in NUMERIC_INPUTS or (metric_input == "label" and solution.numeric_labels)
+    cols = [c for c in header if c == solution.id_column or c in solution.prediction_columns]
+    as_text = {c: pl.String for c in cols}
+    schema = dict(as_text)
+    if numeric:
+        schema.update({c: pl.Float64 for c in cols if c != solution.id_column})
+    try:
+        return _read(data, cols, schema)
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" in str(exc).lower():
+            problems.append("the file is not UTF-8 text; save it as UTF-8")
+            return None
+        if not numeric or "could not parse" not in str(exc):
+            problems.append(_parse_problem(data, len(header), exc))
+            return None
+    except Exception as exc:  # noqa: BLE001 - any parser failure becomes a message
+        problems.append(_parse_problem(data, len(header), exc))
+        return None
+    try:  # a non-numeric value: read as text and report where
+        frame = _read(data, cols, as_text)
+    except Exception as exc:  # noqa: BLE001
+        problems.append(_parse_problem(data, len(header), exc))
+        return None
+    for c in cols:
+        if c == solution.id_column:
+            continue
+        cast = frame[c].str.strip_chars().cast(pl.Float64, strict=False)
+        not_number = cast.is_null() & frame[c].is_not_null()
+        bad = frame.filter(not_number)
+        # reported once here; 0.0 keeps these rows out of the empty-value count
+        cast = pl.select(pl.when(not_number).then(0.0).otherwise(cast)).to_series().alias(c)
+        if len(bad):
+            problems.append(
+                f"column {c!r} must hold numbers; {len(bad)} row(s) do not, e.g. "
+                + ", ".join(f"id {i}: {v!r}" for i, v in bad.select(solution.id_column, c).head(EXAMPLES).iter_rows())
+            )
+        frame = frame.with_columns(cast.alias(c))
+    return frame
+
+
+def _read(data, cols, schema):
+    if isinstance(data, io.BytesIO):
+        data.seek(0)
+    return pl.read_csv(data, columns=cols, schema_overrides=schema, infer_schema=False)
+
+
+def _parse_problem(data, n_fields: int, exc: Exception) -> str:
+    text = data.getvalue().decode("utf-8", "replace") if isinstance(data, io.BytesIO) else None
+    handle = io.StringIO(text) if text is not None else open(data, encoding="utf-8-sig", errors="replace", newline="")
+    with handle:
+        for lineno, row in enumerate(csv.reader(handle), start=1):
+            if row and len(row) != n_fields:
+                return f"line {lineno} has {len(row)} fields, but the header has {n_fields}"
+    return f"the file cannot be read as CSV ({str(exc).strip().splitlines()[0]})"
+
+
+def _align_ids(ids: pl.Series, solution: Solution, problems: list[str]):
+    """True if already in solution order, an index array to reorder, or None on problems."""
+    want = solution.ids
+    if len(ids) == len(want) and ids.null_count() == 0 and (ids == want).all():
+        return True
+    found = len(problems)
+    nulls = ids.null_count()
+    if nulls:
+        problems.append(f"{nulls} row(s) have an empty id")
+    ids = ids.fill_null("")
+    dup_mask = ids.is_duplicated()
+    if dup_mask.any():
+        dups = ids.filter(dup_mask).unique(maintain_order=True)
+        problems.append(f"{len(dups)} id(s) appear more than once ({int(dup_mask.sum())} rows), e.g. {_ex(dups)}")
+    missing = want.filter(~want.is_in(ids.implode()))
+    if len(missing):
+        problems.append(f"{len(missing)} id(s) of the test set are missing, e.g. {_ex(missing)}")
+    unknown = ids.filter(~ids.is_in(want.implode()) & (ids != ""))
+    if len(unknown):
+        problems.append(f"{len(unknown)} id(s) are not in the test set, e.g. {_ex(unknown)} "
+                        "(ids are compared as text, exactly as written in test.csv)")
+    if len(ids) != len(want):
+        problems.append(f"the file has {len(ids)} rows; expected {len(want)}, one per test id")
+    if len(problems) > found:
+        return None
+    position = pl.DataFrame({"id": ids, "pos": pl.int_range(len(ids), eager=True)})
+    ordered = pl.DataFrame({"id": want}).join(position, on="id", how="left", maintain_order="left")
+    return ordered["pos"].to_numpy()
+
+
+def _ex(values: pl.Series) -> str:
+    return ", ".join(repr(v) for v in values.head(EXAMPLES).to_list())
+
+
+def _check_values(frame: pl.DataFrame, cols: list[str], solution: Solution, metric_input: str, problems):
+    ids = frame[solution.id_column]
+    numeric = metric_input in NUMERIC_INPUTS or (metric_input == "label" and solution.numeric_labels)
+    if metric_input in ("text", "any"):  # empty lists are valid; a host metric checks its own input
+        return
+    for c in cols:
+        col = frame[c]
+        _report(problems, ids, col.is_null(), f"column {c!r} has {{n}} empty value(s)")
+        if not numeric or col.dtype != pl.Float64:
+            continue
+        _report(problems, ids, col.is_nan(), f"column {c!r} has {{n}} NaN value(s)")
+        _report(problems, ids, col.is_infinite(), f"column {c!r} has {{n}} infinite value(s)")
+        if metric_input == "probability":
+            _report(problems, ids, (col < 0) | (col > 1), f"column {c!r} has {{n}} value(s) outside [0, 1]")
+    if metric_input == "probability" and len(cols) > 1 and not problems:
+        total = frame.select(pl.sum_horizontal(cols)).to_series()
+        _report(problems, ids, (total - 1).abs() > SUM_TOLERANCE,
+                f"{{n}} row(s) have probabilities that do not sum to 1 across {', '.join(cols)}")
+
+
+def _report(problems, ids: pl.Series, mask: pl.Series, template: str) -> None:
+    mask = mask.fill_null(False)
+    n = int(mask.sum())
+    if n:
+        problems.append(template.format(n=n) + f", e.g. at id {_ex(ids.filter(mask))}")
+
+
+def _predictions(frame: pl.DataFrame, solution: Solution, metric_input: str) -> np.ndarray:
+    cols = list(solution.prediction_columns)
+    if metric_input == "text":
+        arrays = [frame[c].fill_null("").to_numpy().astype(str) for c in cols]
+    elif metric_input == "label" and not solution.numeric_labels:
+        arrays = [frame[c].to_numpy().astype(str) for c in cols]
+    else:
+        arrays = [frame[c].to_numpy() for c in cols]
+    return arrays[0] if len(arrays) == 1 else np.column_stack(arrays)
