@@ -26,6 +26,9 @@ KEYS = {
     "token": "API token for the remote arena",
 }
 
+#: The environment variable that overrides each setting.
+ENV = {key: f"SCRIMMAGE_{key.upper()}" for key in KEYS}
+
 _USER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -92,20 +95,18 @@ class Settings:
         stored = read_file(root)
         env = os.environ
 
-        def pick(key: str, env_name: str, default=None):
+        def pick(key: str):
             if overrides.get(key) is not None:
                 return overrides[key]
-            return env.get(env_name) or stored.get(key) or default
+            return env.get(ENV[key]) or stored.get(key)
 
-        url = pick("database_url", "SCRIMMAGE_DATABASE_URL") or f"sqlite:///{root / 'scrimmage.db'}"
-        user = pick("user", "SCRIMMAGE_USER") or _os_login()
         return cls(
             home=root,
-            database_url=url,
-            user=check_user_name(user),
-            competition=pick("competition", "SCRIMMAGE_COMPETITION"),
-            server=pick("server", "SCRIMMAGE_SERVER"),
-            token=pick("token", "SCRIMMAGE_TOKEN"),
+            database_url=pick("database_url") or f"sqlite:///{root / 'scrimmage.db'}",
+            user=check_user_name(pick("user") or _os_login()),
+            competition=pick("competition"),
+            server=pick("server"),
+            token=pick("token"),
         )
 
     @property

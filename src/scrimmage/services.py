@@ -272,6 +272,7 @@ class Arena:
             row = self.store.submission(conn, sub_id)
             if row is None or team is None or row.team_id != team:
                 raise NotFoundError(f"no submission {sub_id} of yours in {comp.ref!r}")
+            self.store.lock_team(conn, team, utcnow())  # selections stay exact under concurrency
             if not unselect:
                 if row.status != "complete":
                     raise ConflictError(f"submission {sub_id} was not scored ({row.status}); only scored submissions can be selected")
@@ -398,6 +399,8 @@ class Arena:
             return lb.ladder_accepts(new, per_row_losses(best, solution, metric, kwargs))
         mask = solution.mask("Public")
         kw = metric.kwargs(**kwargs)
+        if metric.needs_classes:
+            kw["classes"] = tuple(solution.prediction_columns)
         return lb.ladder_accepts_bootstrap(lambda t, p: metric.compute(t, p, **kw), solution.y_true(metric.input)[mask],
                                            aligned.y_pred[mask], best.y_pred[mask], comp.greater_is_better)
 

@@ -50,7 +50,10 @@ class Solution:
             # text labels, or one label column scored against one probability column per class
             arrays = [self.frame[t].cast(pl.String).to_numpy().astype(str) for t in self.targets]
         else:
-            arrays = [self.frame[t].cast(pl.Float64).to_numpy() for t in self.targets]
+            order = self.targets
+            if set(self.targets) == set(self.prediction_columns):  # one-hot: follow the submission's columns
+                order = self.prediction_columns
+            arrays = [self.frame[t].cast(pl.Float64).to_numpy() for t in order]
         return arrays[0] if len(arrays) == 1 else np.column_stack(arrays)
 
     def counts(self) -> dict[str, int]:

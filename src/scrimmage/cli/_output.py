@@ -33,9 +33,9 @@ def table(columns: Sequence[str], rows: Sequence[Sequence[Any]], as_csv: bool = 
     from rich.table import Table
 
     t = Table(title=title, header_style="bold", title_justify="left")
-    for c in columns:
+    for i, c in enumerate(columns):
         numeric = c.lower().endswith(("score", "size", "count", "rank", "entries")) or c in ("id", "ref#")
-        t.add_column(c, justify="right" if numeric else "left", overflow="fold")
+        t.add_column(c, justify="right" if numeric else "left", overflow="fold", no_wrap=i == 0)
     for row in rows:
         t.add_row(*[fmt(v) for v in row])
     Console(soft_wrap=True).print(t)

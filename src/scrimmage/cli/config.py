@@ -37,7 +37,9 @@ def unset(key):
 @config.command("view")
 def view():
     """Show every setting and where it comes from."""
-    from ..config import KEYS, Settings, home, read_file
+    import os
+
+    from ..config import ENV, KEYS, Settings, home, read_file
 
     settings = Settings.load()
     stored = read_file()
@@ -46,5 +48,6 @@ def view():
         value = getattr(settings, key, None)
         if key == "token" and value:
             value = value[:4] + "..."
-        rows.append([key, value or "", "config file" if key in stored else "environment/default", meaning])
+        source = f"${ENV[key]}" if os.environ.get(ENV[key]) else "config file" if key in stored else "default"
+        rows.append([key, value or "", source, meaning])
     table(["setting", "value", "from", "meaning"], rows, title=f"SCRIMMAGE_HOME = {home()}")

@@ -106,7 +106,7 @@ def numeric_predictions(name: str, y_pred) -> np.ndarray:
 
 
 def finite(name: str, value) -> float:
-    """``value`` as a float, or the participant-visible error every metric raises when it is not finite."""
+    """``value`` as a float; a value that is not finite is a participant-visible error."""
     value = float(value)
     if not np.isfinite(value):
         raise ParticipantVisibleError(f"{name} is not defined for this submission (got {value})")
