@@ -29,8 +29,14 @@ def created(capsys, bundle):
 def test_create_and_list(capsys, created):
     code, out, _ = run(capsys, "c", "list", "--csv")
     assert code == 0
-    rows = list(csv.DictReader(io.StringIO(out)))
-    assert [(r["ref"], r["metric"], r["teamCount"], r["userHasEntered"]) for r in rows] == [("tiny", "roc_auc", "0", "False")]
+    rows = {r["ref"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert (rows["tiny"]["metric"], rows["tiny"]["teamCount"], rows["tiny"]["userHasEntered"]) == ("roc_auc", "0", "False")
+    assert "titanic" in rows
+    code, out, _ = run(capsys, "c", "list", "--csv", "--tag", "time-split")
+    refs = [r["ref"] for r in csv.DictReader(io.StringIO(out))]
+    assert "nyc-flight-delays" in refs and "titanic" not in refs and "tiny" not in refs
+    code, out, _ = run(capsys, "c", "list", "--csv", "-s", "Tiny")
+    assert [r["ref"] for r in csv.DictReader(io.StringIO(out))] == ["tiny"]
 
 
 def test_files_and_download(capsys, created, tmp_path):

@@ -46,7 +46,8 @@ def expected_scores(folder, path):
 
 def test_create_list_files_download(arena, comp, bundle, tmp_path):
     assert comp.ref == "tiny" and comp.metric == "roc_auc" and comp.greater_is_better
-    assert [c.ref for c in arena.list_competitions()] == ["tiny"]
+    listed = {c.ref: c for c in arena.list_competitions()}
+    assert listed["tiny"].built and not listed["titanic"].built  # the catalogue is listed, built on first use
     assert [p.name for p in arena.files("tiny")] == ["sample_submission.csv", "test.csv", "train.csv"]
     got = arena.download("tiny", tmp_path / "dl")
     assert sorted(p.name for p in got) == ["sample_submission.csv", "test.csv", "train.csv"]
@@ -57,8 +58,17 @@ def test_create_list_files_download(arena, comp, bundle, tmp_path):
 
 
 def test_unknown_competition_lists_known(arena, comp):
-    with pytest.raises(NotFoundError, match="no competition 'nope'; known competitions: tiny"):
+    with pytest.raises(NotFoundError, match="no competition 'nope'; known competitions: ames-house-prices, .*, tiny, titanic"):
         arena.competition("nope")
+
+
+def test_catalogue_competition_is_built_on_first_use(arena, home):
+    comp = arena.competition("titanic")
+    assert comp.metric == "roc_auc" and "binary-classification" in comp.tags
+    assert (home / "catalog" / "titanic" / "competition.toml").exists()
+    assert arena.competition("titanic").created_at == comp.created_at  # cached, not rebuilt
+    with pytest.raises(ForbiddenError, match="only the host of 'titanic' can do this"):
+        arena.close("titanic")
 
 
 def test_no_ref_and_no_default(arena):

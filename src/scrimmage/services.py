@@ -31,6 +31,8 @@ from .store import Store, utcnow
 from .store.schema import competitions, submissions
 
 SOLUTION_CACHE = "solution.parquet"
+#: Hosts the built-in catalogue competitions (they never close).
+SYSTEM_USER = "scrimmage"
 
 
 @dataclass(frozen=True)
@@ -139,19 +141,43 @@ class Arena:
         return self.competition(bundle.ref)
 
     def competition(self, ref: str | None) -> CompetitionInfo:
+        """The competition ``ref``; a catalogue competition is built on first use."""
         ref = self._ref(ref)
         with self.store.read() as conn:
             row = self.store.competition(conn, ref)
-            if row is None:
-                known = [r.ref for r in self.store.competitions(conn)]
-                hint = f"; known competitions: {', '.join(known)}" if known else "; create one with `scrimmage competitions create FOLDER`"
-                raise NotFoundError(f"no competition {ref!r}{hint}")
-            return self._info(conn, row)
+            if row is not None:
+                return self._info(conn, row)
+            known = [r.ref for r in self.store.competitions(conn)]
+        from . import catalog
+
+        if ref in catalog.refs():
+            return self._build_catalogue(ref)
+        known = sorted(set(known) | set(catalog.refs()))
+        raise NotFoundError(f"no competition {ref!r}; known competitions: {', '.join(known)}")
+
+    def _build_catalogue(self, ref: str) -> CompetitionInfo:
+        from . import catalog
+
+        folder = catalog.build(ref, self.settings.catalog_dir / ref, overwrite=True)
+        try:
+            return self.create_competition(folder, host=SYSTEM_USER)
+        except ConflictError:  # built meanwhile by another process
+            return self.competition(ref)
 
     def list_competitions(self, tag: str | None = None, search: str | None = None) -> list[CompetitionInfo]:
+        """Every competition, with the catalogue's not yet built ones."""
+        from . import catalog, metrics
+
         with self.store.read() as conn:
             counts = self.store.team_counts(conn)
             out = [self._info(conn, row, counts) for row in self.store.competitions(conn)]
+        have = {c.ref for c in out}
+        for entry in catalog.entries():
+            if entry.ref not in have:
+                settings = {"tags": list(entry.tags), "split": entry.split, "summary": entry.summary}
+                out.append(CompetitionInfo(entry.ref, entry.title, entry.metric, metrics.get(entry.metric).greater_is_better,
+                                           settings, None, None, built=False))
+        out.sort(key=lambda c: c.ref)
         if tag:
             out = [c for c in out if tag in c.tags]
         if search:

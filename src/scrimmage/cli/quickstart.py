@@ -49,7 +49,7 @@ def quickstart(path):
     echo(f"  columns: {', '.join(train.columns)}")
     echo(f"  target {target!r}: {train[target].mean():.1%} of passengers survived")
     missing = train.isna().mean().sort_values(ascending=False)
-    echo("  most missing: " + ", ".join(f"{c} {v:.0%}" for c, v in missing.head(3).items() if v > 0))
+    echo("  most missing: " + ", ".join(f"{c} {v:.1%}" for c, v in missing.head(3).items() if v > 0))
 
     _step(3, "Hold out a validation split that looks like the test set")
     from sklearn.metrics import roc_auc_score

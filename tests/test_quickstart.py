@@ -1,0 +1,27 @@
+"""The newcomer's first ten minutes: `scrimmage quickstart` works offline on a fresh home."""
+
+import csv
+
+import pytest
+
+from scrimmage.cli import main
+
+
+def test_quickstart_walks_through_titanic(capsys, tmp_path, home):
+    with pytest.raises(SystemExit) as info:
+        main(["quickstart", "-p", str(tmp_path / "titanic")])
+    out, err = capsys.readouterr()
+    assert info.value.code == 0, err
+    for step in ("Step 1. Download the data", "Step 2. Look at the data", "Step 3. Hold out a validation split",
+                 "Step 4. The simplest baseline first", "Step 5. Write the submission", "Step 6. The leaderboard",
+                 "What to try next"):
+        assert step in out
+    assert "public score: 0.7" in out or "public score: 0.8" in out
+    with open(tmp_path / "titanic" / "submission.csv") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 418 and set(rows[0]) == {"id", "survived"}
+    # a second run keeps working (a new submission, the same leaderboard)
+    with pytest.raises(SystemExit) as info:
+        main(["quickstart", "-p", str(tmp_path / "titanic")])
+    assert info.value.code == 0
+    assert "entries" in capsys.readouterr().out
