@@ -42,7 +42,14 @@ class Competition:
         """Any public CSV file as a pandas DataFrame (e.g. an extra table to join)."""
         import pandas as pd
 
-        return pd.read_csv(self.path(name))
+        id_col = self.info.settings["id_column"]
+        frame = pd.read_csv(self.path(name), dtype={id_col: str})
+        if id_col in frame.columns:
+            ids = frame[id_col]
+            # ids that survive a round trip through int (no leading zeros, no text) become integers
+            if ids.notna().all() and ids.str.fullmatch(r"-?(0|[1-9][0-9]{0,17})").all():
+                frame[id_col] = ids.astype("int64")
+        return frame
 
     def load(self):
         """``(train, test)`` as pandas DataFrames."""

@@ -1,0 +1,62 @@
+"""The notebook API: scrimmage.competition(ref) -> load, submit, submissions, leaderboard."""
+
+import pandas as pd
+import pytest
+
+import scrimmage
+from scrimmage.errors import SubmissionError
+from scrimmage.services import Arena
+
+
+@pytest.fixture
+def comp(bundle):
+    Arena().create_competition(bundle)
+    return scrimmage.competition("tiny")
+
+
+def test_load_and_sample(comp):
+    train, test = comp.load()
+    assert list(train.columns) == ["id", "x", "target"] and len(train) == 200
+    assert list(test.columns) == ["id", "x"] and len(test) == 200
+    assert list(comp.sample_submission().columns) == ["id", "target"]
+    assert repr(comp) == "<Competition 'tiny': Tiny (roc_auc)>"
+
+
+def test_submit_dataframe_and_tables(comp):
+    train, test = comp.load()
+    sub = pd.DataFrame({"id": test["id"], "target": test["x"]})
+    result = comp.submit(sub, message="x as score")
+    assert result["status"] == "complete" and 0.5 < result["public"] <= 1 and result["private"] is None
+    table = comp.submissions()
+    assert list(table["description"]) == ["x as score"]
+    board = comp.leaderboard()
+    assert list(board.columns) == ["rank", "teamId", "teamName", "submissionDate", "score", "entries"]
+    assert board.loc[0, "teamName"] == "alice"
+
+
+def test_bad_dataframe_raises_with_every_problem(comp):
+    bad = pd.DataFrame({"id": ["200", "200"], "target": [0.5, None]})
+    with pytest.raises(SubmissionError) as info:
+        comp.submit(bad, message="bad")
+    assert info.value.problems == [
+        "1 id(s) appear more than once (2 rows), e.g. '200'",
+        "199 id(s) of the test set are missing, e.g. '201', '202', '203', '204', '205'",
+        "the file has 2 rows; expected 200, one per test id",
+        "column 'target' has 1 empty value(s), e.g. at id '200'",
+    ]
+    assert comp.submissions().loc[0, "status"] == "error"
+
+
+def test_ids_keep_their_leading_zeros(tmp_path):
+    from conftest import write_bundle
+
+    Arena().create_competition(write_bundle(tmp_path / "zeros", n=50))  # ids 000 ... 099
+    train, test = scrimmage.competition("zeros").load()
+    assert train["id"].iloc[7] == "007" and test["id"].iloc[0] == "050"
+    train, _ = scrimmage.competition("titanic").load()
+    assert train["id"].dtype.kind == "i"  # plain integers stay integers
+
+
+def test_unknown_file(comp):
+    with pytest.raises(FileNotFoundError, match="tiny has no public file 'solution.csv'"):
+        comp.path("solution.csv")
