@@ -75,7 +75,8 @@ class Store:
         cfg.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            # "heads": each feature's migrations form their own branch from 0001
+            command.upgrade(cfg, "heads")
 
     @contextmanager
     def read(self):
