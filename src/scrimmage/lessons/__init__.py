@@ -1,0 +1,133 @@
+"""Lesson competitions: generated datasets with a trap to learn from.
+
+Each trap is a registered :class:`Trap` whose ``generate(dest, n_rows, seed)``
+writes a normal competition bundle (``docs/competition-format.md``) in bounded
+memory, byte-identical for a seed. ``docs/lessons.md`` describes every trap and
+the margins its proof test asserts.
+
+>>> from scrimmage import lessons
+>>> [t.name for t in lessons.traps()][:2]
+['time-drift', 'group-leakage']
+>>> lessons.get("imbalance").right_split
+'stratified'
+
+Importing this package is cheap: the trap modules load on first use, polars only
+when a bundle is written.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..errors import ConfigError, ConflictError, NotFoundError
+
+__all__ = ["SPLITS", "Trap", "generate", "get", "names", "traps"]
+
+#: The validation schemes a lesson can prove right or punish.
+SPLITS = ("random", "stratified", "group", "time", "adversarial", "repeated")
+
+#: trap name -> module, in the order lessons are listed (and taught).
+_MODULES = {
+    "time-drift": "time_drift",
+    "group-leakage": "group_leakage",
+    "covariate-shift": "covariate_shift",
+    "leaky-feature": "leaky_feature",
+    "imbalance": "imbalance",
+    "high-cardinality": "high_cardinality",
+    "small-noisy": "small_noisy",
+    "public-overfit": "public_overfit",
+}
+
+_REF = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Trap:
+    """One lesson: the trap it sets and the validation that sees through it."""
+
+    name: str
+    title: str
+    summary: str
+    tags: tuple[str, ...]
+    #: the validation the lesson proves right (its score tracks the private leaderboard)
+    right_split: str
+    #: the naive validation the lesson punishes
+    naive_split: str
+    #: ``generate(dest, n_rows, seed, *, chunk_rows=...)`` writes the bundle files into ``dest``
+    #: and returns the train and test row counts; prefer :func:`generate` below
+    generate: Callable[..., dict[str, int]]
+
+    def __post_init__(self):
+        for field_name in ("right_split", "naive_split"):
+            value = getattr(self, field_name)
+            if value not in SPLITS:
+                raise ValueError(f"{field_name} {value!r} is not one of {', '.join(SPLITS)}")
+
+
+def names() -> list[str]:
+    """Every trap name, in teaching order."""
+    return list(_MODULES)
+
+
+def traps() -> list[Trap]:
+    """Every registered trap, in teaching order."""
+    return [get(name) for name in _MODULES]
+
+
+def get(name: str) -> Trap:
+    """The trap called ``name``; an unknown name lists the valid ones."""
+    if name not in _MODULES:
+        raise NotFoundError(f"unknown lesson trap {name!r}; choose one of: {', '.join(_MODULES)}")
+    module = importlib.import_module(f"{__name__}.{_MODULES[name]}")
+    return module.TRAP
+
+
+def generate(
+    name: str,
+    dest: Path,
+    n_rows: int = 20_000,
+    seed: int = 0,
+    ref: str | None = None,
+    *,
+    chunk_rows: int | None = None,
+) -> Path:
+    """Write the bundle of lesson ``name`` to the folder ``dest`` and return it.
+
+    The files are written to a temporary sibling folder that is renamed to
+    ``dest`` at the end, so ``dest`` never holds half a bundle. ``dest`` must
+    not exist or be an empty folder. ``ref`` sets the competition's short name
+    (default: the folder name). ``chunk_rows`` bounds the rows held in memory
+    (default 200,000); it never changes the files.
+    """
+    from ._writer import check_args
+
+    trap = get(name)
+    check_args(n_rows, seed)
+    if ref is not None and not _REF.match(ref):
+        raise ConfigError(
+            f"invalid ref {ref!r}: use lowercase letters, digits and '-', starting with a letter or digit"
+        )
+    dest = Path(dest)
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise ConflictError(f"{dest} already exists and is not an empty folder; choose another destination")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent))
+    try:
+        tmp.chmod(0o755)  # mkdtemp makes it private; a bundle folder is not
+        kwargs = {} if chunk_rows is None else {"chunk_rows": chunk_rows}
+        trap.generate(tmp, n_rows, seed, **kwargs)
+        if ref is not None:
+            toml = tmp / "competition.toml"
+            toml.write_text(f'ref = "{ref}"\n' + toml.read_text(encoding="utf-8"), encoding="utf-8")
+        os.replace(tmp, dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return dest
