@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
 from ..errors import ConfigError
 from . import schema
@@ -95,10 +96,11 @@ class Store:
 
     # users and teams -------------------------------------------------------
     def ensure_user(self, conn: Connection, name: str) -> int:
-        row = conn.execute(select(users.c.id).where(users.c.name == name)).first()
+        query = select(users.c.id).where(users.c.name == name)
+        row = conn.execute(query).first()
         if row:
             return row.id
-        return conn.execute(insert(users).values(name=name, display_name=name, created_at=utcnow())).inserted_primary_key[0]
+        return _insert_or_get(conn, insert(users).values(name=name, display_name=name, created_at=utcnow()), query)
 
     def user_team(self, conn: Connection, competition_id: int, user_id: int):
         return conn.execute(
@@ -113,11 +115,18 @@ class Store:
         if row:
             return row.id
         now = utcnow()
-        team_id = conn.execute(
-            insert(teams).values(competition_id=competition_id, name=name, created_at=now)
-        ).inserted_primary_key[0]
-        conn.execute(insert(team_members).values(team_id=team_id, user_id=user_id, joined_at=now))
-        return team_id
+        try:
+            with conn.begin_nested():
+                team_id = conn.execute(
+                    insert(teams).values(competition_id=competition_id, name=name, created_at=now)
+                ).inserted_primary_key[0]
+                conn.execute(insert(team_members).values(team_id=team_id, user_id=user_id, joined_at=now))
+                return team_id
+        except IntegrityError:  # a concurrent first submission of the same user created it
+            row = self.user_team(conn, competition_id, user_id)
+            if row is None:
+                raise
+            return row.id
 
     # competitions ------------------------------------------------------------
     def competition(self, conn: Connection, ref: str):
@@ -182,6 +191,15 @@ class Store:
                     .values(status="error", error=INTERRUPTED, counts=False, scored_at=now)
                 )
         return len(dead)
+
+
+def _insert_or_get(conn: Connection, statement, query) -> int:
+    """Insert, or (when a concurrent transaction inserted the same key first) read the id."""
+    try:
+        with conn.begin_nested():
+            return conn.execute(statement).inserted_primary_key[0]
+    except IntegrityError:
+        return conn.execute(query).scalar_one()
 
 
 def _submission_query():
