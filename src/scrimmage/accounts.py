@@ -1,0 +1,239 @@
+"""Accounts: sign-up and login (argon2), roles, sessions and API tokens, login rate limits.
+
+Core only: the web calls these; nothing here knows about HTTP. Tokens (API
+tokens and session cookies alike) are random strings shown once and stored as
+their sha256, so a copy of the database holds no usable credential.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, insert, select, update
+
+from .config import check_user_name
+from .errors import AuthError, ConfigError, ConflictError, ForbiddenError, LimitError, NotFoundError
+from .store import Store, utcnow
+from .store.schema import login_attempts, tokens, users
+
+ROLES = ("admin", "host", "participant")
+#: Who the arena server acts as for visitors who are not signed in (never a real account).
+ANONYMOUS = "anonymous"
+#: Names nobody can sign up with (the catalogue's host, the anonymous visitor, words that read as roles).
+RESERVED = ("scrimmage", ANONYMOUS, "admin", "root", "host")
+MIN_PASSWORD = 8
+SESSION_DAYS = 14
+#: Failed logins allowed within LOGIN_WINDOW, per user name and per client address.
+MAX_FAILURES_PER_NAME = 5
+MAX_FAILURES_PER_ADDRESS = 20
+LOGIN_WINDOW = dt.timedelta(minutes=15)
+WRONG_LOGIN = "wrong user name or password"
+#: argon2id cost (argon2-cffi's defaults: RFC 9106's low-memory choice).
+PASSWORD_HASH = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    display_name: str
+    role: str
+    created_at: dt.datetime
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def can_host(self) -> bool:
+        return self.role in ("admin", "host")
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _hasher():
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(**PASSWORD_HASH)
+
+
+class Accounts:
+    def __init__(self, store: Store):
+        self.store = store
+
+    # users --------------------------------------------------------------------
+    def sign_up(self, name: str, password: str, display_name: str | None = None) -> User:
+        """A new participant; the first account with a password becomes the admin."""
+        try:
+            check_user_name(name)
+        except ConfigError as exc:
+            raise ConfigError(exc.message.replace("user name", "name", 1)) from None
+        if name.lower() in RESERVED:
+            raise ConflictError(f"the name {name!r} is reserved; choose another")
+        if len(password) < MIN_PASSWORD:
+            raise ConfigError(f"password too short: use at least {MIN_PASSWORD} characters")
+        digest = _hasher().hash(password)
+        with self.store.write() as conn:
+            row = conn.execute(select(users.c.id).where(func.lower(users.c.name) == name.lower())).first()
+            if row:
+                raise ConflictError(f"the name {name!r} is taken; choose another")
+            first = conn.execute(select(func.count()).where(users.c.password_hash.is_not(None))).scalar_one() == 0
+            conn.execute(insert(users).values(
+                name=name, display_name=(display_name or name)[:128], password_hash=digest,
+                role="admin" if first else "participant", created_at=utcnow(),
+            ))
+        return self.user(name)
+
+    def login(self, name: str, password: str, address: str = "") -> User:
+        """Check a password; too many failures for the name or address lock out for a while."""
+        now = utcnow()
+        self._check_rate(name, address, now)
+        with self.store.read() as conn:
+            row = conn.execute(select(users).where(users.c.name == name)).first()
+        hasher = _hasher()
+        ok = False
+        if row is not None and row.password_hash:
+            try:
+                ok = hasher.verify(row.password_hash, password)
+            except Exception:  # noqa: BLE001 - argon2 raises VerifyMismatchError and friends
+                ok = False
+        else:
+            # spend the same time as a real check, so timing does not tell which names exist
+            try:
+                hasher.verify(_dummy_hash(tuple(PASSWORD_HASH.values())), password)
+            except Exception:  # noqa: BLE001
+                pass
+        with self.store.write() as conn:
+            conn.execute(insert(login_attempts).values(name=name[:64], address=address[:64], at=now, ok=ok))
+            if ok and hasher.check_needs_rehash(row.password_hash):
+                conn.execute(update(users).where(users.c.id == row.id).values(password_hash=hasher.hash(password)))
+        if not ok:
+            raise AuthError(WRONG_LOGIN)
+        return _user(row)
+
+    def _check_rate(self, name: str, address: str, now: dt.datetime) -> None:
+        since = now - LOGIN_WINDOW
+        with self.store.read() as conn:
+            last_ok = conn.execute(select(func.max(login_attempts.c.at)).where(
+                login_attempts.c.name == name, login_attempts.c.ok.is_(True))).scalar()
+            start = max(since, last_ok) if last_ok else since
+            by_name = conn.execute(select(func.count(), func.min(login_attempts.c.at)).where(
+                login_attempts.c.name == name, login_attempts.c.ok.is_(False), login_attempts.c.at > start)).first()
+            by_addr = (0, None)
+            if address:
+                by_addr = conn.execute(select(func.count(), func.min(login_attempts.c.at)).where(
+                    login_attempts.c.address == address, login_attempts.c.ok.is_(False),
+                    login_attempts.c.at > since)).first()
+        for (count, oldest), limit, who in ((by_name, MAX_FAILURES_PER_NAME, f"for {name!r}"),
+                                            (by_addr, MAX_FAILURES_PER_ADDRESS, "from your address")):
+            if count >= limit:
+                wait = max(1, int(((oldest + LOGIN_WINDOW) - now).total_seconds() // 60) + 1)
+                raise LimitError(f"too many failed logins {who}: wait {wait} minute{'s' * (wait != 1)} and try again")
+
+    def user(self, name: str) -> User:
+        with self.store.read() as conn:
+            row = conn.execute(select(users).where(users.c.name == name)).first()
+        if row is None:
+            raise NotFoundError(f"no user {name!r}")
+        return _user(row)
+
+    def users(self) -> list[User]:
+        with self.store.read() as conn:
+            return [_user(r) for r in conn.execute(select(users).order_by(users.c.name)).all()]
+
+    def set_role(self, actor: str, name: str, role: str) -> User:
+        if role not in ROLES:
+            raise ConfigError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+        if not self.user(actor).is_admin:
+            raise ForbiddenError("only an admin can change roles")
+        target = self.user(name)
+        if target.name == actor and role != "admin":
+            raise ConflictError("an admin cannot drop their own admin role; ask another admin")
+        with self.store.write() as conn:
+            conn.execute(update(users).where(users.c.id == target.id).values(role=role))
+        return self.user(name)
+
+    # sessions and API tokens -------------------------------------------------------
+    def create_session(self, name: str) -> str:
+        return self._new_token(self.user(name), "session", "browser", utcnow() + dt.timedelta(days=SESSION_DAYS))
+
+    def session_user(self, token: str | None) -> User | None:
+        return self._token_user(token, "session")
+
+    def end_session(self, token: str | None) -> None:
+        if token:
+            with self.store.write() as conn:
+                conn.execute(delete(tokens).where(tokens.c.token_hash == hash_token(token), tokens.c.kind == "session"))
+
+    def create_token(self, name: str, label: str = "") -> str:
+        """A new API token for ``name``: returned once, stored only as its hash."""
+        label = label.strip()[:128] or f"token {utcnow():%Y-%m-%d %H:%M}"
+        return self._new_token(self.user(name), "api", label, None)
+
+    def tokens(self, name: str) -> list[TokenInfo]:
+        user = self.user(name)
+        with self.store.read() as conn:
+            rows = conn.execute(select(tokens).where(tokens.c.user_id == user.id, tokens.c.kind == "api")
+                                .order_by(tokens.c.id)).all()
+        return [TokenInfo(r.id, r.name, r.prefix, r.created_at, r.last_used_at) for r in rows]
+
+    def revoke_token(self, name: str, token_id: int) -> None:
+        user = self.user(name)
+        with self.store.write() as conn:
+            gone = conn.execute(delete(tokens).where(tokens.c.id == token_id, tokens.c.user_id == user.id,
+                                                     tokens.c.kind == "api")).rowcount
+        if not gone:
+            raise NotFoundError(f"no token {token_id} of yours")
+
+    def token_user(self, token: str | None) -> User | None:
+        return self._token_user(token, "api")
+
+    def _new_token(self, user: User, kind: str, label: str, expires: dt.datetime | None) -> str:
+        token = ("scr_" if kind == "api" else "") + secrets.token_urlsafe(32)
+        with self.store.write() as conn:
+            conn.execute(insert(tokens).values(user_id=user.id, kind=kind, name=label, token_hash=hash_token(token),
+                                               prefix=token[:8], created_at=utcnow(), expires_at=expires))
+        return token
+
+    def _token_user(self, token: str | None, kind: str) -> User | None:
+        if not token:
+            return None
+        now = utcnow()
+        with self.store.read() as conn:
+            row = conn.execute(
+                select(users, tokens.c.id.label("token_id"), tokens.c.expires_at, tokens.c.last_used_at)
+                .join(tokens, tokens.c.user_id == users.c.id)
+                .where(tokens.c.token_hash == hash_token(token), tokens.c.kind == kind)
+            ).first()
+        if row is None or (row.expires_at is not None and row.expires_at <= now):
+            return None
+        if row.last_used_at is None or now - row.last_used_at > dt.timedelta(minutes=1):
+            with self.store.write() as conn:
+                conn.execute(update(tokens).where(tokens.c.id == row.token_id).values(last_used_at=now))
+        return _user(row)
+
+
+def _user(row) -> User:
+    return User(row.id, row.name, row.display_name or row.name, row.role, row.created_at)
+
+
+@functools.cache
+def _dummy_hash(cost: tuple) -> str:
+    return _hasher().hash(secrets.token_hex(8))
+
+__all__ = ["Accounts", "User", "TokenInfo", "ROLES", "ANONYMOUS", "hash_token"]

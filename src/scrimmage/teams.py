@@ -1,0 +1,241 @@
+"""Teams: everyone is a team of one; invitations merge teams under Kaggle's rules.
+
+An invitation goes from a team to a user of another team; when that user
+accepts, their whole team joins the inviting team (members and submissions).
+A merge is allowed only while the competition is open, before its
+``merger_deadline``, within ``max_team_size``, and only if the merged team's
+submissions number no more than ``daily_limit`` × the days the competition has
+run (Kaggle's rule). Final selections of the joining team are dropped, so the
+merged team keeps at most its own ``final_selections``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, or_, select, update
+
+from .errors import ConflictError, ForbiddenError, LimitError, NotFoundError
+from .store import utcnow
+from .store.schema import competitions, submissions, team_invites, team_members, teams, users
+
+
+@dataclass(frozen=True)
+class Team:
+    id: int
+    name: str
+    competition: str
+    members: list[str]
+    submission_count: int
+
+
+@dataclass(frozen=True)
+class Invite:
+    id: int
+    competition: str
+    from_team: str
+    to_team: str
+    to_members: list[str]
+    created_by: str
+    created_at: dt.datetime
+    status: str
+
+
+class Teams:
+    def __init__(self, arena):
+        self.arena = arena
+        self.store = arena.store
+
+    def join(self, ref: str, user: str) -> Team:
+        """Enter the competition (accept its rules): the user becomes a team of one."""
+        comp = self.arena.competition(ref)
+        with self.store.write() as conn:
+            row = self.store.competition(conn, comp.ref)
+            uid = self.store.ensure_user(conn, user)
+            self.store.ensure_team(conn, row.id, uid, _free_name(conn, row.id, user))
+        return self.team(comp.ref, user)
+
+    def team(self, ref: str, user: str) -> Team | None:
+        """The user's team in ``ref``, or None before they join."""
+        comp = self.arena.competition(ref)
+        with self.store.read() as conn:
+            team_id = self.arena._team_id(conn, comp.ref, user)
+            return _team(conn, comp.ref, team_id) if team_id else None
+
+    def entered(self, user: str | None) -> set[str]:
+        """The refs of the competitions ``user`` has joined."""
+        if not user:
+            return set()
+        with self.store.read() as conn:
+            q = (select(competitions.c.ref).join(teams, teams.c.competition_id == competitions.c.id)
+                 .join(team_members, team_members.c.team_id == teams.c.id)
+                 .join(users, users.c.id == team_members.c.user_id).where(users.c.name == user))
+            return set(conn.execute(q).scalars())
+
+    def used_today(self, ref: str, user: str) -> tuple[int, int]:
+        """(scored submissions the user's team made today (UTC), the daily limit)."""
+        comp = self.arena.competition(ref)
+        with self.store.read() as conn:
+            team_id = self.arena._team_id(conn, comp.ref, user)
+            used = self.store.used_today(conn, team_id, utcnow()) if team_id else 0
+        return used, comp.daily_limit
+
+    def rename(self, ref: str, user: str, name: str) -> Team:
+        team = self._own(ref, user)
+        name = name.strip()
+        if not 1 <= len(name) <= 64:
+            raise ConflictError("a team name needs 1 to 64 characters")
+        with self.store.write() as conn:
+            comp_id = self.arena._comp_id(conn, team.competition)
+            taken = conn.execute(select(teams.c.id).where(teams.c.competition_id == comp_id, teams.c.name == name,
+                                                          teams.c.id != team.id)).first()
+            is_user = conn.execute(select(users.c.name).where(users.c.name == name)).first()
+            if taken or (is_user and name not in team.members):
+                raise ConflictError(f"the team name {name!r} is taken in {team.competition!r}; choose another")
+            conn.execute(update(teams).where(teams.c.id == team.id).values(name=name))
+            self.store.bump_board(conn, comp_id)
+        return self.team(ref, user)
+
+    def invite(self, ref: str, user: str, other: str) -> Invite:
+        """Invite ``other`` (and their team) to join the user's team."""
+        mine = self._own(ref, user)
+        comp = self.arena.competition(ref)
+        theirs = self.team(comp.ref, other) if self._exists(other) else None
+        if theirs is None:
+            raise NotFoundError(f"{other!r} has not joined {comp.ref!r}; they must join before you can invite them")
+        if theirs.id == mine.id:
+            raise ConflictError(f"{other!r} is already in your team")
+        self._check_merge(comp, mine, theirs)
+        with self.store.write() as conn:
+            pending = conn.execute(select(team_invites.c.id).where(
+                team_invites.c.from_team_id == mine.id, team_invites.c.to_team_id == theirs.id,
+                team_invites.c.status == "pending")).first()
+            if pending:
+                raise ConflictError(f"you have already invited {other!r}; wait for them to accept")
+            comp_id = self.arena._comp_id(conn, comp.ref)
+            invite_id = conn.execute(insert(team_invites).values(
+                competition_id=comp_id, from_team_id=mine.id, to_team_id=theirs.id,
+                created_by=self.arena._user_id(conn, user), created_at=utcnow(), status="pending",
+            )).inserted_primary_key[0]
+        return self._invite(invite_id)
+
+    def invites(self, ref: str, user: str) -> tuple[list[Invite], list[Invite]]:
+        """(invitations to the user's team, invitations it sent), pending ones only."""
+        team = self.team(ref, user)
+        if team is None:
+            return [], []
+        with self.store.read() as conn:
+            rows = conn.execute(select(team_invites.c.id, team_invites.c.to_team_id).where(
+                or_(team_invites.c.to_team_id == team.id, team_invites.c.from_team_id == team.id),
+                team_invites.c.status == "pending").order_by(team_invites.c.id)).all()
+        got = [self._invite(r.id) for r in rows]
+        return [i for i, r in zip(got, rows) if r.to_team_id == team.id], [i for i, r in zip(got, rows) if r.to_team_id != team.id]
+
+    def accept(self, ref: str, user: str, invite_id: int) -> Team:
+        """Accept an invitation: the user's team joins the inviting team."""
+        comp = self.arena.competition(ref)
+        mine = self._own(comp.ref, user)
+        with self.store.read() as conn:
+            inv = conn.execute(select(team_invites).where(team_invites.c.id == invite_id)).first()
+        if inv is None or inv.to_team_id != mine.id or inv.status != "pending":
+            raise NotFoundError(f"no pending invitation {invite_id} for you in {comp.ref!r}")
+        now = utcnow()
+        with self.store.write() as conn:
+            for team_id in sorted((inv.from_team_id, inv.to_team_id)):
+                self.store.lock_team(conn, team_id, now)
+            host, guest = _team(conn, comp.ref, inv.from_team_id), _team(conn, comp.ref, inv.to_team_id)
+            self._check_merge(comp, host, guest)
+            conn.execute(update(team_members).where(team_members.c.team_id == guest.id)
+                         .values(team_id=host.id, joined_at=now))
+            conn.execute(update(submissions).where(submissions.c.team_id == guest.id)
+                         .values(team_id=host.id, selected=False))
+            conn.execute(update(team_invites).where(team_invites.c.id == invite_id)
+                         .values(status="accepted", decided_at=now))
+            conn.execute(update(team_invites).where(
+                or_(team_invites.c.from_team_id == guest.id, team_invites.c.to_team_id == guest.id),
+                team_invites.c.status == "pending").values(status="cancelled", decided_at=now))
+            self.store.bump_board(conn, self.arena._comp_id(conn, comp.ref))
+        return self.team(comp.ref, user)
+
+    def decline(self, ref: str, user: str, invite_id: int) -> None:
+        """Decline an invitation to your team, or withdraw one your team sent."""
+        mine = self._own(ref, user)
+        with self.store.write() as conn:
+            done = conn.execute(update(team_invites).where(
+                team_invites.c.id == invite_id, team_invites.c.status == "pending",
+                or_(team_invites.c.to_team_id == mine.id, team_invites.c.from_team_id == mine.id),
+            ).values(status="declined", decided_at=utcnow())).rowcount
+        if not done:
+            raise NotFoundError(f"no pending invitation {invite_id} for you in {mine.competition!r}")
+
+    # rules ------------------------------------------------------------------------
+    def _check_merge(self, comp, a: Team, b: Team) -> None:
+        now = utcnow()
+        if comp.closed:
+            raise LimitError(f"{comp.ref!r} is closed; teams can no longer merge")
+        raw = comp.settings.get("merger_deadline")
+        if raw:
+            deadline = dt.datetime.fromisoformat(raw).astimezone(dt.timezone.utc).replace(tzinfo=None)
+            if now >= deadline:
+                raise LimitError(f"the team merger deadline of {comp.ref!r} has passed ({deadline:%Y-%m-%d %H:%M} UTC); "
+                                 "teams can no longer merge")
+        size, limit = len(a.members) + len(b.members), comp.settings.get("max_team_size", 5)
+        if size > limit:
+            raise LimitError(f"the merged team would have {size} members; {comp.ref!r} allows at most {limit} per team")
+        days = days_running(comp.created_at, now)
+        allowed = comp.daily_limit * days
+        count = a.submission_count + b.submission_count
+        if count > allowed:
+            raise LimitError(
+                f"the merged team would have {count} submissions, more than the {allowed} allowed by now "
+                f"({comp.daily_limit} a day x {days} day{'s' * (days != 1)} the competition has run); "
+                "teams with many submissions can merge later"
+            )
+
+    def _own(self, ref: str, user: str) -> Team:
+        team = self.team(ref, user)
+        if team is None:
+            raise ForbiddenError(f"join {self.arena.competition(ref).ref!r} first: you have no team there yet")
+        return team
+
+    def _exists(self, name: str) -> bool:
+        with self.store.read() as conn:
+            return conn.execute(select(users.c.id).where(users.c.name == name)).first() is not None
+
+    def _invite(self, invite_id: int) -> Invite:
+        with self.store.read() as conn:
+            inv = conn.execute(select(team_invites).where(team_invites.c.id == invite_id)).one()
+            ref = conn.execute(select(competitions.c.ref).where(competitions.c.id == inv.competition_id)).scalar_one()
+            a, b = _team(conn, ref, inv.from_team_id), _team(conn, ref, inv.to_team_id)
+            by = conn.execute(select(users.c.name).where(users.c.id == inv.created_by)).scalar_one()
+        return Invite(inv.id, ref, a.name, b.name, b.members, by, inv.created_at, inv.status)
+
+
+def days_running(created_at: dt.datetime | None, now: dt.datetime) -> int:
+    """Days the competition has run, counting its first (UTC) day as day 1."""
+    if created_at is None:
+        return 1
+    return (now.date() - created_at.date()).days + 1
+
+
+def _team(conn, ref: str, team_id: int) -> Team:
+    row = conn.execute(select(teams).where(teams.c.id == team_id)).one()
+    members = conn.execute(select(users.c.name).join(team_members, team_members.c.user_id == users.c.id)
+                           .where(team_members.c.team_id == team_id).order_by(team_members.c.joined_at, users.c.name)).scalars().all()
+    count = conn.execute(select(func.count()).where(submissions.c.team_id == team_id, submissions.c.counts.is_(True),
+                                                    submissions.c.status != "error")).scalar_one()
+    return Team(row.id, row.name, ref, list(members), count)
+
+
+def _free_name(conn, competition_id: int, name: str) -> str:
+    """``name``, or ``name-2``, ``name-3``... when a team already uses it."""
+    taken = set(conn.execute(select(teams.c.name).where(teams.c.competition_id == competition_id)).scalars())
+    out, n = name, 1
+    while out in taken:
+        n += 1
+        out = f"{name}-{n}"
+    return out
+
+
+__all__ = ["Teams", "Team", "Invite", "days_running"]

@@ -1,0 +1,121 @@
+"""The application factory and the one error handler.
+
+Routers are listed in :func:`routers`; another face (a Kaggle-compatible API,
+say) is one more module with a ``router`` added there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..accounts import ANONYMOUS
+from ..config import Settings
+from ..errors import AuthError, NotFoundError, ScrimmageError
+from ..services import Arena
+from . import render
+from .deps import CSRF_COOKIE, cookie_flags, wants_json
+
+HERE = Path(__file__).parent
+#: Pages run no script of their own and load nothing from elsewhere.
+CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+#: Modules (relative to this package) whose ``router`` the app includes, in order.
+ROUTERS = ["api", "pages.account", "pages.competitions", "pages.participate", "pages.host"]
+
+
+def routers() -> list:
+    """The routers to include; optional ones (e.g. ``kaggle_api``) are picked up when present."""
+    out = []
+    for name in ROUTERS + ["kaggle_api"]:
+        try:
+            module = importlib.import_module(f"{__package__}.{name}")
+        except ModuleNotFoundError as exc:
+            if name == "kaggle_api" and exc.name == f"{__package__}.{name}":
+                continue
+            raise
+        out.append(module.router)
+    return out
+
+
+def create_app(settings: Settings | None = None, *, arena: Arena | None = None, secure_cookies: bool = False) -> FastAPI:
+    """The arena server over ``settings`` (or over an existing ``arena``).
+
+    ``secure_cookies`` marks cookies Secure: set it when the server is behind HTTPS.
+    """
+    from .. import __version__
+
+    app = FastAPI(title="scrimmage", version=__version__, docs_url="/api/docs", redoc_url=None,
+                  openapi_url="/api/openapi.json",
+                  description="Kaggle-style practice competitions. Authenticate with `Authorization: Bearer TOKEN` "
+                              "(create a token on your account page).")
+    if arena is None:
+        # requests without a signed-in user act as a name no account can have
+        arena = Arena(dataclasses.replace(settings or Settings.load(), user=ANONYMOUS))
+    app.state.arena = arena
+    app.state.secure_cookies = secure_cookies
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    render.install(templates.env)
+    app.state.templates = templates
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    for router in routers():
+        app.include_router(router)
+
+    @app.middleware("http")
+    async def csrf_cookie(request: Request, call_next):
+        response = await call_next(request)
+        new = getattr(request.state, "new_csrf", None)
+        if new and CSRF_COOKIE not in request.cookies:
+            response.set_cookie(CSRF_COOKIE, new, **cookie_flags(request))
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.url.path.startswith("/api/docs"):  # the interactive API docs load their own scripts
+            response.headers.setdefault("Content-Security-Policy", CSP)
+        return response
+
+    app.add_exception_handler(ScrimmageError, _scrimmage_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    return app
+
+
+def error_response(request: Request, exc: ScrimmageError):
+    """A core error as the JSON envelope (API) or an HTML page (browser)."""
+    if wants_json(request):
+        return JSONResponse(exc.to_dict(), status_code=exc.status)
+    if isinstance(exc, AuthError) and request.method == "GET":
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    from .deps import page
+
+    return page(request, "error.html", status=exc.status, error=exc)
+
+
+async def _scrimmage_error(request: Request, exc: ScrimmageError):
+    return error_response(request, exc)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException):
+    if exc.status_code == 404:
+        err = NotFoundError(f"no page at {request.url.path}")
+    else:
+        err = ScrimmageError(str(exc.detail))
+        err.status = exc.status_code
+    return error_response(request, err)
+
+
+async def _validation_error(request: Request, exc: RequestValidationError):
+    problems = []
+    for e in exc.errors():
+        where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path", "form"))
+        problems.append(f"{where}: {e.get('msg', 'invalid')}" if where else e.get("msg", "invalid"))
+    err = ScrimmageError("the request is missing something or has a bad value", problems)
+    err.status = 422
+    return error_response(request, err)

@@ -1,0 +1,123 @@
+"""What every route needs: the arena, who is asking (session cookie or API token), CSRF, rendering."""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from fastapi import Request
+
+from ..errors import AuthError, ForbiddenError, LimitError
+
+SESSION_COOKIE = "scrimmage_session"
+CSRF_COOKIE = "scrimmage_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_MESSAGE = "the form expired or came from another site: reload the page and try again"
+SIGN_IN = "sign in first: this needs an account"
+API_SIGN_IN = "this needs an API token: send the header 'Authorization: Bearer TOKEN' (create one on your account page)"
+BAD_TOKEN = "the API token is not valid (revoked or mistyped); create a new one on your account page"
+
+
+def arena(request: Request):
+    return request.app.state.arena
+
+
+def cookie_flags(request: Request) -> dict:
+    return {"httponly": True, "samesite": "lax", "secure": bool(request.app.state.secure_cookies), "path": "/"}
+
+
+def wants_json(request: Request) -> bool:
+    if request.url.path.startswith("/api/"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+# who is asking ---------------------------------------------------------------------
+def viewer(request: Request):
+    """The signed-in user (session cookie), or None."""
+    if not hasattr(request.state, "viewer"):
+        request.state.viewer = arena(request).accounts.session_user(request.cookies.get(SESSION_COOKIE))
+    return request.state.viewer
+
+
+def require_viewer(request: Request):
+    user = viewer(request)
+    if user is None:
+        raise AuthError(SIGN_IN)
+    return user
+
+
+def api_user(request: Request, required: bool = True):
+    """The user of the request's bearer token; None (when not ``required``) without one."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        if required:
+            raise AuthError(API_SIGN_IN)
+        return None
+    user = arena(request).accounts.token_user(token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise AuthError(BAD_TOKEN)
+    return user
+
+
+def require_api_user(request: Request):
+    return api_user(request, True)
+
+
+def optional_api_user(request: Request):
+    return api_user(request, False)
+
+
+# CSRF: a random cookie, echoed in a hidden field of every form --------------------------
+def csrf_token(request: Request) -> str:
+    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
+    if not token:
+        token = request.state.new_csrf = secrets.token_urlsafe(24)
+    return token
+
+
+async def csrf_guard(request: Request) -> None:
+    """Router dependency: every state-changing page request must carry the CSRF token."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    form = await request.form()
+    sent = form.get(CSRF_FIELD) or request.headers.get("x-csrf-token") or ""
+    cookie = request.cookies.get(CSRF_COOKIE) or ""
+    if not (sent and cookie and hmac.compare_digest(str(sent), cookie)):
+        raise ForbiddenError(CSRF_MESSAGE)
+
+
+# pages --------------------------------------------------------------------------
+def page(request: Request, template: str, status: int = 200, **context):
+    templates = request.app.state.templates
+    context.setdefault("viewer", viewer(request))
+    context.setdefault("csrf", csrf_token(request))
+    context.setdefault("notice", request.query_params.get("notice"))
+    return templates.TemplateResponse(request, template, context, status_code=status)
+
+
+# uploads ---------------------------------------------------------------------------
+@contextmanager
+def saved_upload(upload, limit_mb: float, what: str = "file"):
+    """The uploaded file on disk under its own (cleaned) name; refused past ``limit_mb``."""
+    folder = Path(tempfile.mkdtemp(prefix="scrimmage-upload-"))
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(upload.filename or what).name)[-120:] or what
+    path = folder / name
+    try:
+        total = 0
+        with open(path, "wb") as out:
+            for chunk in iter(lambda: upload.file.read(1 << 20), b""):
+                total += len(chunk)
+                if total > limit_mb * 1e6:
+                    raise LimitError(f"the {what} is over the {limit_mb:g} MB limit; upload a smaller one")
+                out.write(chunk)
+        yield path
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""Server-rendered pages; each module holds a ``router`` guarded by the CSRF check."""

@@ -1,0 +1,234 @@
+"""The unmodified official ``kaggle`` client against scrimmage, as its users run it.
+
+With ``KAGGLE_API_ENVIRONMENT=LOCALHOST`` the client talks to http://localhost on
+port 80, so the arena is served there (skipped when the port cannot be had), and
+``kaggle.json`` holds a scrimmage user name and API token. Each command is the
+real CLI in a subprocess; the assertions read what it prints.
+"""
+
+from __future__ import annotations
+
+import errno
+import importlib.util
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+
+import pytest
+
+from bundles import write_bundle, write_predictions
+from scrimmage.config import Settings
+from scrimmage.web import create_app
+
+PORT = 80
+_busy: list[int] = []  # set once port 80 stayed taken for a minute
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("kaggle") is None or importlib.util.find_spec("six") is None,
+    reason="the official client is not installed: pip install kaggle six (kaggle 2.2 imports six without declaring it)",
+)
+
+
+@pytest.fixture
+def port_80():
+    """A socket bound to 127.0.0.1:80, or a skip saying why there is none.
+
+    While the port is in use (by a test of this file in another worker, say) it is tried again for a minute,
+    once per session: after that the tests skip at once.
+    """
+    deadline = time.monotonic() + (0 if _busy else 60)
+    while True:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", PORT))
+            sock.listen(128)  # at once: a socket bound but not listening does not keep others off the port
+            break
+        except OSError as exc:
+            sock.close()
+            if exc.errno == errno.EADDRINUSE and time.monotonic() < deadline:
+                time.sleep(0.5)
+                continue
+            _busy.append(exc.errno)
+            pytest.skip(f"the kaggle client only talks to http://localhost on port {PORT}, and it cannot be bound "
+                        f"here ({exc.strerror or exc}): another server holds it, or binding needs root")
+    yield sock
+    sock.close()
+
+
+@pytest.fixture
+def arena_on_80(port_80, tmp_path, monkeypatch):
+    """scrimmage on 127.0.0.1:80 (SQLite) with a host's competition 'tiny' and a participant 'pat'."""
+    import uvicorn
+
+    from scrimmage import accounts
+
+    monkeypatch.setattr(accounts, "PASSWORD_HASH", {"time_cost": 1, "memory_cost": 1024, "parallelism": 1})
+    app = create_app(Settings.load())
+    a = app.state.arena
+    a.accounts.sign_up("ada", "correct horse battery")  # the admin
+    a.accounts.sign_up("pat", "correct horse battery")
+    folder = write_bundle(tmp_path / "tiny", extra_toml='tags = ["tabular", "playground"]\n')
+    a.create_competition(folder, host="ada")
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [port_80]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server on port 80 did not start"
+        time.sleep(0.05)
+    try:
+        yield a, folder
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def kaggle_env(tmp_path, username: str, key: str) -> dict:
+    """The client's environment: LOCALHOST, a kaggle.json of its own, nothing of the machine's."""
+    config = tmp_path / f"kaggle-config-{len(list(tmp_path.glob('kaggle-config-*')))}"
+    config.mkdir()
+    (config / "kaggle.json").write_text(json.dumps({"username": username, "key": key}))
+    (config / "kaggle.json").chmod(0o600)  # or the client warns that others can read the key
+    home = tmp_path / "kaggle-home"  # no ~/.kaggle/access_token or OAuth credentials of the machine
+    home.mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAGGLE_") and "proxy" not in k.lower()}
+    env.update(KAGGLE_API_ENVIRONMENT="LOCALHOST", KAGGLE_CONFIG_DIR=str(config), HOME=str(home),
+               XDG_CONFIG_HOME=str(home / ".config"), NO_PROXY="localhost,127.0.0.1", PYTHONIOENCODING="utf-8")
+    return env
+
+
+def kaggle(env: dict, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
+    """``kaggle ARGS`` (the installed package's CLI) in a subprocess."""
+    proc = subprocess.run([sys.executable, "-m", "kaggle", *args], env=env, capture_output=True, text=True,
+                          timeout=180)
+    if ok:
+        assert proc.returncode == 0, f"kaggle {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+    else:
+        assert proc.returncode != 0, f"kaggle {' '.join(args)} should have failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc
+
+
+def table(out: str) -> list[dict[str, str]]:
+    """The rows of one of the client's tables, by its header; the dashes under each label give the column's extent."""
+    lines = out.splitlines()
+    i = next(n for n, line in enumerate(lines) if line.strip() and set(line.strip()) <= {"-", " "})
+    spans = [m.span() for m in re.finditer(r"-+", lines[i])]
+    labels = [lines[i - 1][a:b + 2].strip() for a, b in spans]
+
+    def cells(line):
+        return [line[a:b + 2].strip() for a, b in spans]
+
+    return [dict(zip(labels, cells(line))) for line in lines[i + 1:] if line.strip()]
+
+
+def test_the_official_client_lists_downloads_submits_and_reads_the_leaderboard(arena_on_80, tmp_path):
+    a, folder = arena_on_80
+    env = kaggle_env(tmp_path, "pat", a.accounts.create_token("pat", "kaggle"))
+
+    # competitions list: the catalogue and 'tiny', in the client's columns
+    rows = table(kaggle(env, "competitions", "list", "-s", "tiny").stdout)
+    assert rows == [{"ref": "tiny", "deadline": "None", "category": "Playground", "reward": "Knowledge",
+                     "teamCount": "0", "userHasEntered": "False", "userRank": "0"}]  # the client shows no rank as 0
+    everything = table(kaggle(env, "competitions", "list", "--page-size", "100").stdout)
+    assert {"tiny", "titanic", "palmer-penguins"} <= {r["ref"] for r in everything}
+
+    # files: name, size, creationDate
+    rows = table(kaggle(env, "competitions", "files", "tiny").stdout)
+    assert {r["name"]: int(r["size"]) for r in rows} == {
+        p: (folder / p).stat().st_size for p in ("sample_submission.csv", "test.csv", "train.csv")}
+    assert all(re.fullmatch(r"20\d\d-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?", r["creationDate"]) for r in rows)
+
+    # download: every public file in tiny.zip, as Kaggle does; one file with -f
+    dest = tmp_path / "data"
+    out = kaggle(env, "competitions", "download", "tiny", "-p", str(dest)).stdout
+    assert f"Downloading tiny.zip to {dest}" in out
+    with zipfile.ZipFile(dest / "tiny.zip") as zf:
+        assert sorted(zf.namelist()) == ["sample_submission.csv", "test.csv", "train.csv"]
+        assert zf.read("train.csv") == (folder / "train.csv").read_bytes()
+    out = kaggle(env, "competitions", "download", "tiny", "-f", "train.csv", "-p", str(dest)).stdout
+    assert f"Downloading train.csv to {dest}" in out
+    assert (dest / "train.csv").read_bytes() == (folder / "train.csv").read_bytes()
+    out = kaggle(env, "competitions", "download", "tiny", "-p", str(dest)).stdout
+    assert "tiny.zip: Skipping, found more recently modified local copy" in out  # Last-Modified is honoured
+
+    # submit a good file: scored at once; the client then prints the day's allowance
+    good = write_predictions(tmp_path / "good.csv", folder, 0.3)
+    out = kaggle(env, "competitions", "submit", "tiny", "-f", str(good), "-m", "first try").stdout
+    sub = a.submissions("tiny", user="pat")[0]
+    assert sub.status == "complete" and 0.5 < sub.public_score < 1
+    assert f"Successfully submitted to Tiny (submission {sub.id}, public score {sub.public_score:.5f})" in out
+    assert "4 submissions remaining today." in out
+
+    # submit a rejected file: every problem reaches the terminal, and the exit code says it failed
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,prediction\n000,0.5\n")
+    proc = kaggle(env, "competitions", "submit", "tiny", "-f", str(bad), "-m", "oops", ok=False)
+    assert "submission rejected: 4 problem(s) found" in proc.stderr
+    for problem in ("the header must have the columns of sample_submission.csv: id, target; missing: target; "
+                    "unexpected: prediction", "200 id(s) of the test set are missing", "1 id(s) are not in the test set",
+                    "the file has 1 rows; expected 200, one per test id"):
+        assert f"  - {problem}" in proc.stderr
+
+    # submissions: newest first, the rejected one too, scores as 5-decimal strings
+    rows = table(kaggle(env, "competitions", "submissions", "tiny").stdout)
+    assert [(r["ref"], r["fileName"], r["description"], r["status"], r["publicScore"], r["privateScore"])
+            for r in rows] == [
+        (str(sub.id + 1), "bad.csv", "oops", "SubmissionStatus.ERROR", "", ""),
+        (str(sub.id), "good.csv", "first try", "SubmissionStatus.COMPLETE", f"{sub.public_score:.5f}", ""),
+    ]
+
+    # leaderboard --show: teamId, teamName, submissionDate, score
+    rows = table(kaggle(env, "competitions", "leaderboard", "tiny", "--show").stdout)
+    team = a.teams.team("tiny", "pat")
+    assert [(r["teamId"], r["teamName"], r["score"]) for r in rows] == [(str(team.id), "pat", f"{sub.public_score:.5f}")]
+    kaggle(env, "competitions", "leaderboard", "tiny", "--download", "-p", str(tmp_path / "lb"))
+    with zipfile.ZipFile(tmp_path / "lb" / "tiny.zip") as zf:
+        lines = zf.read("tiny-publicleaderboard.csv").decode().splitlines()
+    assert lines[0] == "Rank,TeamId,TeamName,LastSubmissionDate,Score,SubmissionCount"
+    assert lines[1].split(",")[:3] == ["1", str(team.id), "pat"]
+
+    # the list now shows the entry and the rank
+    row = table(kaggle(env, "competitions", "list", "-s", "tiny").stdout)[0]
+    assert (row["teamCount"], row["userHasEntered"], row["userRank"]) == ("1", "True", "1")
+
+
+def test_the_official_client_shows_scrimmage_errors(arena_on_80, tmp_path):
+    a, folder = arena_on_80
+    env = kaggle_env(tmp_path, "pat", a.accounts.create_token("pat", "kaggle"))
+
+    # an unknown competition: a 404 naming it, not an opaque 403
+    proc = kaggle(env, "competitions", "files", "no-such-comp", ok=False)
+    assert re.search(r"no competition 'no-such-comp'; known competitions: .*\btiny\b", proc.stderr)
+    proc = kaggle(env, "competitions", "submit", "no-such-comp", "-f", str(folder / "sample_submission.csv"),
+                  "-m", "x", ok=False)
+    assert "no competition 'no-such-comp'" in proc.stderr
+    proc = kaggle(env, "competitions", "download", "tiny", "-f", "solution.csv", "-p", str(tmp_path), ok=False)
+    assert "no public file 'solution.csv'; the files are: sample_submission.csv, test.csv, train.csv" in proc.stderr
+
+    # a key that is not a token, and a token under another name
+    proc = kaggle(kaggle_env(tmp_path, "pat", "scr_not-a-token"), "competitions", "submissions", "tiny", ok=False)
+    assert "the key in kaggle.json is not a valid scrimmage API token" in proc.stderr
+    proc = kaggle(kaggle_env(tmp_path, "ada", a.accounts.create_token("pat")), "competitions", "submissions", "tiny",
+                  ok=False)
+    assert """the key in kaggle.json belongs to 'pat', not 'ada': set "username": "pat\"""" in proc.stderr
+
+
+def test_the_official_client_with_a_bearer_token(arena_on_80, tmp_path):
+    """KAGGLE_API_TOKEN instead of kaggle.json: the client asks who the token belongs to, then sends it as Bearer."""
+    a, folder = arena_on_80
+    env = kaggle_env(tmp_path, "nobody", "unused")
+    os.unlink(os.path.join(env["KAGGLE_CONFIG_DIR"], "kaggle.json"))
+    env["KAGGLE_API_TOKEN"] = a.accounts.create_token("pat")
+    good = write_predictions(tmp_path / "good.csv", folder, 0.3)
+    out = kaggle(env, "competitions", "submit", "tiny", "-f", str(good), "-m", "by token").stdout
+    assert "Successfully submitted to Tiny" in out
+    rows = table(kaggle(env, "competitions", "submissions", "tiny").stdout)
+    assert [(r["fileName"], r["description"], r["status"]) for r in rows] == [
+        ("good.csv", "by token", "SubmissionStatus.COMPLETE")]

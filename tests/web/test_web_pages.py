@@ -1,0 +1,143 @@
+"""The pages, driven like a browser would (forms with CSRF), on SQLite and PostgreSQL."""
+
+from webutil import app, arena, client, post, signed_up, text_of, world, write_predictions  # noqa: F401
+
+
+def test_competition_list_filters_by_tag(world, app):
+    c = client(app)
+    page = text_of(c.get("/").text)
+    assert "Tiny" in page and "Titanic" in page  # uploaded, and the built-in catalogue
+    page = text_of(c.get("/?tag=binary-classification").text)
+    assert "Tiny" in page
+    assert "Tiny" not in text_of(c.get("/?tag=regression").text)
+    assert "No competition matches." in text_of(c.get("/?q=zzzz-nothing").text)
+
+
+def test_overview_renders_markdown_without_raw_html(world, app):
+    html = client(app).get("/c/tiny").text
+    assert "<h1>Predict <em>target</em></h1>" in html and "<code>x</code>" in html
+    post(world["host"], "/c/tiny/host/settings", {"description": "<script>alert(1)</script> [x](javascript:alert(1))"})
+    html = client(app).get("/c/tiny").text
+    assert "<script>alert(1)" not in html and 'href="javascript:' not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_data_rules_and_download_need_joining(world, app):
+    visitor = client(app)
+    assert "join to download" in visitor.get("/c/tiny/data").text
+    r = visitor.get("/c/tiny/data/train.csv")
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/c/tiny/data/train.csv"
+    outsider = signed_up(app, "olga")
+    r = outsider.get("/c/tiny/data/train.csv")
+    assert r.status_code == 403
+    assert "join 'tiny' (accept its rules) before downloading its data" in text_of(r.text)
+    r = world["pat"].get("/c/tiny/data/train.csv")
+    assert r.status_code == 200 and r.content == (world["folder"] / "train.csv").read_bytes()
+    rules = text_of(client(app).get("/c/tiny/rules").text)
+    assert "5 scored submissions per team per UTC day" in rules and "Teams of up to 5" in rules
+
+
+def test_submit_good_and_bad_files_and_select(world, app, tmp_path):
+    pat = world["pat"]
+    good = write_predictions(tmp_path / "good.csv", world["folder"], 0.8)
+    with open(good, "rb") as fh:
+        r = post(pat, "/c/tiny/submissions", {"message": "baseline"}, files={"file": ("good.csv", fh)})
+    assert r.status_code == 303 and "public+score" in r.headers["location"].replace("%20", "+")
+    page = text_of(pat.get("/c/tiny/submissions").text)
+    assert "4 of 5 submissions left today (UTC)" in page and "baseline" in page
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,target\n200,abc\n200,0.5\nzzz,0.1\n")
+    with open(bad, "rb") as fh:
+        r = post(pat, "/c/tiny/submissions", {"message": "oops"}, files={"file": ("bad.csv", fh)})
+    assert r.status_code == 400
+    page = text_of(r.text)
+    assert "submission rejected: 5 problem(s) found" in page
+    [rejected, scored] = app.state.arena.submissions("tiny", user="pat")
+    assert len(rejected.problems) == 5
+    for problem in rejected.problems:  # every problem is on the page
+        assert problem in page, problem
+    assert "4 of 5 submissions left today (UTC)" in page  # a rejected file does not count
+    r = post(pat, f"/c/tiny/submissions/{scored.id}/select", {"action": "select"})
+    assert r.status_code == 303
+    assert app.state.arena.submissions("tiny", user="pat")[1].selected
+    assert "✓ Selected" in pat.get("/c/tiny/submissions").text
+    r = post(pat, f"/c/tiny/submissions/{rejected.id}/select", {"action": "select"})
+    assert r.status_code == 409
+    assert f"submission {rejected.id} was not scored (error); only scored submissions can be selected" in text_of(r.text)
+    post(pat, f"/c/tiny/submissions/{scored.id}/select", {"action": "unselect"})
+    assert not app.state.arena.submissions("tiny", user="pat")[1].selected
+    own = pat.get(f"/c/tiny/submissions/{scored.id}/file")
+    assert own.status_code == 200 and own.content == good.read_bytes()
+
+
+def test_team_invite_and_accept(world, app):
+    pat, quin = world["pat"], world["quin"]
+    r = post(pat, "/c/tiny/team/invite", {"name": "quin"})
+    assert r.status_code == 303
+    page = text_of(quin.get("/c/tiny/team").text)
+    assert "pat invites your team" in page
+    [inv], _ = app.state.arena.teams.invites("tiny", "quin")
+    assert post(quin, f"/c/tiny/team/invites/{inv.id}/accept").status_code == 303
+    assert app.state.arena.teams.team("tiny", "quin").members == ["pat", "quin"]
+    r = post(pat, "/c/tiny/team/invite", {"name": "nobody"})
+    assert r.status_code == 404
+    assert "'nobody' has not joined 'tiny'; they must join before you can invite them" in text_of(r.text)
+    assert post(pat, "/c/tiny/team/rename", {"name": "Quokkas"}).status_code == 303
+    assert "Quokkas" in pat.get("/c/tiny/team").text
+
+
+def test_writeups(world, app):
+    pat = world["pat"]
+    r = post(pat, "/c/tiny/writeups", {"title": "How I won", "body": "Use **x**."})
+    assert r.status_code == 303
+    wid = app.state.arena.writeups.list("tiny", "pat")[0].id
+    assert "<strong>x</strong>" in pat.get(f"/c/tiny/writeups/{wid}").text
+    assert client(app).get(f"/c/tiny/writeups/{wid}").status_code == 404  # not shared, not closed
+    r = post(pat, f"/c/tiny/writeups/{wid}/edit", {"title": "How I won", "body": "Use **x**.", "shared": "1"})
+    assert r.status_code == 303 and client(app).get(f"/c/tiny/writeups/{wid}").status_code == 200
+    r = post(pat, "/c/tiny/writeups", {"title": "", "body": ""})
+    assert r.status_code == 400
+    assert "a write-up needs a title" in text_of(r.text) and "a write-up needs some text" in text_of(r.text)
+
+
+def test_host_edits_closes_and_the_private_board_shows_medals(world, app, tmp_path):
+    host, pat, quin = world["host"], world["pat"], world["quin"]
+    for c, q in ((pat, 0.9), (quin, 0.3)):
+        with open(write_predictions(tmp_path / f"{q}.csv", world["folder"], q), "rb") as fh:
+            post(c, "/c/tiny/submissions", {"message": "m"}, files={"file": ("p.csv", fh)})
+    for i in range(8):  # ten teams: medals by Kaggle's thresholds (gold 1, silver 2, bronze 4)
+        app.state.arena.submit("tiny", write_predictions(tmp_path / f"t{i}.csv", world["folder"], 0.1, seed=i), "", user=f"t{i}")
+    r = post(host, "/c/tiny/host/settings", {"daily_limit": "0", "deadline": "soon"})
+    assert r.status_code == 400
+    page = text_of(r.text)
+    assert "'tiny' was not changed" in page
+    assert "daily_limit must be at least 1, got 0" in page
+    assert "deadline must be a date-time like 2030-01-31 23:59 (UTC), got 'soon'" in page
+    r = post(host, "/c/tiny/host/settings", {"daily_limit": "7", "deadline": "2099-01-31 23:59", "title": "Tiny II"})
+    assert r.status_code == 303
+    comp = app.state.arena.competition("tiny")
+    assert (comp.daily_limit, comp.title, comp.deadline.year) == (7, "Tiny II", 2099)
+    r = pat.get("/c/tiny/leaderboard?private=1")
+    assert r.status_code == 403 and "the private leaderboard of 'tiny' is hidden until the competition closes" in text_of(r.text)
+    assert 'title="revealed when the competition closes">Private' in client(app).get("/c/tiny/leaderboard").text
+    r = post(host, "/c/tiny/host/close", {})
+    assert r.status_code == 400
+    assert "tick the box to confirm: closing reveals the private leaderboard and cannot be undone" in text_of(r.text)
+    assert post(host, "/c/tiny/host/close", {"confirm": "yes"}).status_code == 303
+    html = client(app).get("/c/tiny/leaderboard").text  # after the reveal, private by default
+    rows = app.state.arena.leaderboard("tiny", private=True).rows
+    assert rows[0].team_name == "pat" and [r.medal for r in rows[:4]] == ["gold", "silver", "bronze", "bronze"]
+    assert html.count('<span class="medal gold">Gold</span>') == 1
+    assert html.count('<span class="medal silver">Silver</span>') == 1
+    assert html.count('<span class="medal bronze">Bronze</span>') == 2
+    assert "mean |Δrank| / teams" in html and "Spearman" in html
+    assert f"{rows[0].score:.5f}" in html
+
+
+def test_only_hosts_reach_the_host_area(world, app):
+    r = world["pat"].get("/c/tiny/host")
+    assert r.status_code == 403 and "only the host of 'tiny' can do this" in text_of(r.text)
+    r = world["pat"].get("/host/new")
+    assert r.status_code == 403
+    assert "only hosts and admins can create competitions; ask an admin for the host role" in text_of(r.text)
+    assert world["admin"].get("/c/tiny/host").status_code == 200  # admins may do everything
