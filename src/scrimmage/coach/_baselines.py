@@ -1,0 +1,121 @@
+"""The ladder's first rungs as scikit-learn estimators: a constant and a one-column group mean.
+
+Both learn only from the rows they are fitted on, so fitted inside each fold
+they give honest out-of-fold scores (the group mean is an out-of-fold target
+encoding of one column).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+#: prior weight (in rows) that pulls a small group's mean towards the overall mean
+SMOOTHING = 10.0
+
+
+def _constant(y, metric_name: str, metric_kwargs: dict) -> float:
+    y = np.asarray(y, dtype=np.float64)
+    if metric_name in ("mae", "median_ae", "mape", "smape"):
+        return float(np.median(y))
+    if metric_name == "pinball":
+        return float(np.quantile(y, metric_kwargs.get("alpha", 0.5)))
+    if metric_name == "rmsle":
+        return float(np.expm1(np.mean(np.log1p(np.clip(y, 0, None)))))
+    return float(np.mean(y))
+
+
+class Constant(BaseEstimator):
+    """Predicts the training rows' best constant: the class shares, or the mean/median the metric favours."""
+
+    def __init__(self, classify: bool = False, metric: str = "rmse", metric_kwargs: dict | None = None):
+        self.classify = classify
+        self.metric = metric
+        self.metric_kwargs = metric_kwargs
+
+    def fit(self, X, y):
+        if self.classify:
+            self.classes_, counts = np.unique(np.asarray(y).astype(str) if _text(y) else y, return_counts=True)
+            self.prior_ = counts / counts.sum()
+        else:
+            self.value_ = _constant(y, self.metric, self.metric_kwargs or {})
+        return self
+
+    def predict_proba(self, X):
+        return np.tile(self.prior_, (len(X), 1))
+
+    def predict(self, X):
+        if self.classify:
+            return np.repeat(self.classes_[np.argmax(self.prior_)], len(X))
+        return np.full(len(X), self.value_)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "classifier" if self.classify else "regressor"
+        return tags
+
+
+def _text(y) -> bool:
+    return np.asarray(y).dtype.kind not in "biuf"
+
+
+class GroupMean(BaseEstimator):
+    """The target mean (or class shares) of each value of one column; numbers are cut in quantile bins."""
+
+    def __init__(self, column: str = "", classify: bool = False, bins: int = 20, numeric: bool = False):
+        self.column = column
+        self.classify = classify
+        self.bins = bins
+        self.numeric = numeric
+
+    def _keys(self, X):
+        import pandas as pd
+
+        values = X[self.column]
+        if self.numeric:
+            x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+            codes = np.searchsorted(self.edges_, x, side="right").astype(np.int64)
+            return np.where(np.isnan(x), -1, codes)
+        return values.astype(object).where(values.notna(), "(missing)").astype(str).to_numpy()
+
+    def fit(self, X, y):
+        import pandas as pd
+
+        if self.numeric:
+            x = pd.to_numeric(X[self.column], errors="coerce").to_numpy(dtype=np.float64)
+            qs = np.nanquantile(x, np.linspace(0, 1, self.bins + 1)[1:-1]) if np.isfinite(x).any() else []
+            self.edges_ = np.unique(qs)
+        keys = self._keys(X)
+        if self.classify:
+            labels = np.asarray(y).astype(str) if _text(y) else np.asarray(y)
+            self.classes_, codes = np.unique(labels, return_inverse=True)
+            target = np.eye(len(self.classes_))[codes]
+        else:
+            target = np.asarray(y, dtype=np.float64)[:, None]
+        self.prior_ = target.mean(axis=0)
+        frame = pd.DataFrame(target, columns=range(target.shape[1]))
+        frame["key"] = keys
+        grouped = frame.groupby("key")
+        sums, counts = grouped.sum(), grouped.size()
+        self.table_ = (sums.to_numpy() + SMOOTHING * self.prior_) / (counts.to_numpy()[:, None] + SMOOTHING)
+        self.index_ = pd.Index(sums.index)
+        return self
+
+    def _lookup(self, X):
+        pos = self.index_.get_indexer(self._keys(X))
+        out = np.where(pos[:, None] >= 0, self.table_[np.maximum(pos, 0)], self.prior_)
+        return out
+
+    def predict_proba(self, X):
+        return self._lookup(X)
+
+    def predict(self, X):
+        out = self._lookup(X)
+        if self.classify:
+            return self.classes_[np.argmax(out, axis=1)]
+        return out[:, 0]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "classifier" if self.classify else "regressor"
+        return tags

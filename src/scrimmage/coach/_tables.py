@@ -1,0 +1,59 @@
+"""The coach's tables, on the store's ``metadata`` (migration ``0003_coach``).
+
+* ``coach_splits``: one row per fold assignment written by the split advisor;
+  the folds themselves live in a CSV file under ``$SCRIMMAGE_HOME/coach``.
+* ``coach_runs``: one row per recorded run (a learner's model, a ladder rung or
+  a blend), its scores, timings, code version and prediction files, and the
+  submission it was sent as.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, DateTime, Float, ForeignKey, Integer, String, Table, Text
+
+from ..store.schema import metadata
+
+coach_splits = Table(
+    "coach_splits",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("competition_id", Integer, ForeignKey("competitions.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("n_folds", Integer, nullable=False),
+    Column("repeats", Integer, nullable=False),
+    Column("seed", Integer, nullable=False),
+    Column("n_rows", Integer, nullable=False),
+    Column("fold_hash", String(64), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("advice", JSON, nullable=False),
+)
+
+coach_runs = Table(
+    "coach_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("competition_id", Integer, ForeignKey("competitions.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("split_id", Integer, ForeignKey("coach_splits.id"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("name", String(128), nullable=False),
+    Column("kind", String(16), nullable=False),  # run | ladder | ensemble
+    Column("model", Text, nullable=False, server_default=""),
+    Column("params", JSON, nullable=False),
+    Column("code", JSON, nullable=False),
+    Column("frac", Float, nullable=False),
+    Column("seed", Integer, nullable=False),
+    Column("n_rows", Integer, nullable=False),
+    Column("metric", String(64), nullable=False),
+    Column("fold_scores", JSON, nullable=False),
+    Column("cv_mean", Float),
+    Column("cv_std", Float),
+    Column("fit_seconds", Float),
+    Column("predict_seconds", Float),
+    Column("peak_memory_mb", Float),
+    Column("folder", Text, nullable=False),
+    Column("submission_id", Integer, ForeignKey("submissions.id")),
+    Column("extra", JSON, nullable=False),
+)

@@ -1,0 +1,162 @@
+"""The coach's view of one learner in one competition: data, task, folds, store rows, files."""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import insert, select, update
+
+from ..errors import NotFoundError, ScrimmageError
+from ..store import utcnow
+from ._folds import Folds
+from ._tables import coach_runs, coach_splits
+
+
+class Workspace:
+    """One learner's coaching state in one competition (``$SCRIMMAGE_HOME/coach/REF/USER``)."""
+
+    def __init__(self, comp=None, *, arena=None):
+        from ..notebook import Competition
+        from ..services import Arena
+
+        if isinstance(comp, Competition):
+            self.competition = comp
+        else:
+            arena = arena or Arena()
+            self.competition = Competition(arena, arena.competition(comp))
+        self.arena = self.competition.arena
+        self.info = self.competition.info
+        self.ref = self.info.ref
+        self.user = self.arena.settings.user
+        self.root = self.arena.settings.home / "coach" / self.ref / self.user
+
+    def __repr__(self) -> str:
+        return f"<coach workspace {self.ref!r} for {self.user!r}>"
+
+    # -- data ---------------------------------------------------------------------
+    @cached_property
+    def _frames(self):
+        return self.competition.load()
+
+    @property
+    def train(self):
+        return self._frames[0]
+
+    @property
+    def test(self):
+        return self._frames[1]
+
+    @cached_property
+    def task(self):
+        from ._task import Task
+
+        return Task.of(self.info, self.train)
+
+    @property
+    def feature_columns(self) -> list[str]:
+        drop = {self.task.id_column, self.task.target}
+        return [c for c in self.train.columns if c not in drop and c in self.test.columns]
+
+    # -- ids in the store -----------------------------------------------------------
+    @cached_property
+    def competition_id(self) -> int:
+        with self.arena.store.read() as conn:
+            return self.arena.store.competition(conn, self.ref).id
+
+    @cached_property
+    def user_id(self) -> int:
+        with self.arena.store.write() as conn:
+            return self.arena.store.ensure_user(conn, self.user)
+
+    # -- folds ----------------------------------------------------------------------
+    def save_folds(self, folds: Folds, advice: dict) -> Folds:
+        path = self.root / "folds" / f"{utcnow():%Y%m%dT%H%M%S%f}-{folds.kind}.csv"
+        folds.save(path, self.task.id_column)
+        comp_id, user_id = self.competition_id, self.user_id
+        with self.arena.store.write() as conn:
+            split_id = conn.execute(insert(coach_splits).values(
+                competition_id=comp_id, user_id=user_id, created_at=utcnow(), kind=folds.kind,
+                n_folds=folds.n_folds, repeats=folds.repeats, seed=folds.seed, n_rows=folds.n_rows,
+                fold_hash=folds.hash, path=str(path), advice=clean_json(advice),
+            )).inserted_primary_key[0]
+        return Folds(folds.kind, folds.fold, folds.scored, folds.test_likeness, folds.ids, folds.seed, split_id)
+
+    def split_row(self, split_id: int | None = None):
+        self.user_id  # noqa: B018 - resolved outside the read below
+        q = select(coach_splits).where(coach_splits.c.competition_id == self.competition_id,
+                                       coach_splits.c.user_id == self.user_id)
+        q = q.where(coach_splits.c.id == split_id) if split_id is not None else q.order_by(coach_splits.c.id.desc())
+        with self.arena.store.read() as conn:
+            return conn.execute(q.limit(1)).first()
+
+    def folds(self, split_id: int | None = None) -> Folds:
+        """The latest saved folds (or those of ``split_id``)."""
+        row = self.split_row(split_id)
+        if row is None:
+            raise NotFoundError(
+                f"no folds saved for {self.ref!r} yet: run coach.advise_split(comp) "
+                f"(or `scrimmage coach advise {self.ref}`) first"
+            )
+        folds = Folds.load(Path(row.path), row.kind, row.seed, row.id)
+        if folds.n_rows != len(self.train):
+            raise ScrimmageError(
+                f"the saved folds cover {folds.n_rows} rows but train.csv of {self.ref!r} has {len(self.train)}: "
+                f"run coach.advise_split again"
+            )
+        return folds
+
+    # -- runs -----------------------------------------------------------------------
+    def run_folder(self) -> Path:
+        import uuid
+
+        folder = self.root / "runs" / f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def add_run(self, **values) -> int:
+        values = {k: clean_json(v) if isinstance(v, (dict, list)) else _finite(v) for k, v in values.items()}
+        comp_id, user_id = self.competition_id, self.user_id
+        with self.arena.store.write() as conn:
+            return conn.execute(insert(coach_runs).values(
+                competition_id=comp_id, user_id=user_id, created_at=utcnow(), **values,
+            )).inserted_primary_key[0]
+
+    def link_submission(self, run_id: int, submission_id: int) -> None:
+        with self.arena.store.write() as conn:
+            conn.execute(update(coach_runs).where(coach_runs.c.id == run_id).values(submission_id=submission_id))
+
+    def run_rows(self):
+        self.user_id  # noqa: B018
+        q = (select(coach_runs).where(coach_runs.c.competition_id == self.competition_id,
+                                      coach_runs.c.user_id == self.user_id).order_by(coach_runs.c.id))
+        with self.arena.store.read() as conn:
+            return conn.execute(q).all()
+
+
+def clean_json(value):
+    """``value`` with NaN/inf as None and numpy scalars as Python ones (PostgreSQL's JSON has no NaN)."""
+    return json.loads(json.dumps(value, default=_plain), parse_constant=lambda _: None)
+
+
+def _plain(v):
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating):
+        return float(v)
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if isinstance(v, Path):
+        return str(v)
+    return repr(v)
+
+
+def _finite(v):
+    if isinstance(v, (float, np.floating)):
+        return float(v) if math.isfinite(v) else None
+    if isinstance(v, np.integer):
+        return int(v)
+    return v
