@@ -1,0 +1,104 @@
+"""Lessons in the arena: created on request, listed beside the catalogue until then.
+
+``create(arena, trap)`` generates a lesson into ``$SCRIMMAGE_HOME/lessons``,
+computes its reference scores, writes them into the bundle's
+``reference_scores`` and registers it as a competition hosted by the creating
+user (so they can close it and read the post-mortem). Until then each trap is
+listed by :func:`placeholders` under its default ref ``lesson-<trap>``, not
+yet created.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+from typing import Callable
+
+from ..errors import ConfigError, ConflictError, NotFoundError
+from . import DEFAULT_ROWS, default_ref
+
+PREFIX = default_ref("")
+
+
+def create_command(trap: str) -> str:
+    return f"scrimmage lessons create {trap}"
+
+
+def placeholders(have: set[str]) -> list:
+    """A not-yet-created catalogue entry per trap whose default ref is not taken."""
+    from .. import metrics
+    from ..services import CompetitionInfo
+    from . import get, names, spec
+
+    out = []
+    for name in names():
+        ref = default_ref(name)
+        if ref in have:
+            continue
+        trap, s = get(name), spec(name)
+        settings = {"tags": list(dict.fromkeys(s.tags)), "split": s.split, "summary": trap.summary,
+                    "lesson": name, "create": create_command(name)}
+        out.append(CompetitionInfo(ref, s.title, s.metric, metrics.get(s.metric).greater_is_better, settings,
+                                   None, None, built=False))
+    return out
+
+
+def check_created(ref: str) -> None:
+    """Raise a helpful :class:`NotFoundError` when ``ref`` is a lesson not created yet."""
+    from . import names
+
+    trap = ref[len(PREFIX):] if ref.startswith(PREFIX) else None
+    if trap in names():
+        raise NotFoundError(
+            f"the lesson {ref!r} is not created yet: create it with `{create_command(trap)}` "
+            "(you host it, so you can close it and read the post-mortem)"
+        )
+
+
+def create(arena, trap: str, n_rows: int = DEFAULT_ROWS, seed: int = 0, ref: str | None = None, *,
+           references: bool = True, host: str | None = None, home: Path | None = None,
+           on_step: Callable[[str], None] | None = None):
+    """Generate lesson ``trap``, score its reference pipelines and register it; returns its CompetitionInfo."""
+    from .. import catalog
+    from ..config import home as default_home
+    from . import _REF, generate, get
+    from ._writer import check_args
+
+    get(trap)
+    check_args(n_rows, seed)
+    ref = ref or default_ref(trap)
+    if not _REF.match(ref) or len(ref) > 80:
+        raise ConfigError(
+            f"invalid ref {ref!r}: use lowercase letters, digits and '-', starting with a letter or digit"
+        )
+    taken = {c.ref for c in arena.list_competitions() if c.built} | set(catalog.refs())
+    if ref in taken:
+        raise ConflictError(f"a competition {ref!r} exists already; choose another name with --ref NAME")
+    settings = getattr(arena, "settings", None)
+    root = Path(home or (settings.home if settings is not None else default_home())) / "lessons"
+    staging = root / f".{ref}-{uuid.uuid4().hex[:8]}"
+    try:
+        if on_step:
+            on_step("generate")
+        folder = generate(trap, staging / ref, n_rows=n_rows, seed=seed, ref=ref)
+        if references:
+            from ..references.pipelines import compute
+
+            rows = compute(folder, on_step=(lambda name: on_step(f"reference {name}")) if on_step else None)
+            add_reference_scores(folder, rows)
+        if on_step:
+            on_step("register")
+        return arena.create_competition(folder, host=host)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def add_reference_scores(folder: Path, rows: list[dict]) -> None:
+    """Append ``rows`` to the bundle's ``competition.toml`` as ``[[reference_scores]]`` tables."""
+    from ..catalog._common import toml_dumps
+
+    clean = [{k: v for k, v in row.items() if v is not None} for row in rows]
+    toml = Path(folder) / "competition.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.rstrip("\n") + "\n" + toml_dumps({"reference_scores": clean}), encoding="utf-8")
