@@ -1,6 +1,6 @@
 import pytest
 
-from conftest import write_bundle
+from bundles import write_bundle
 from scrimmage.bundle import load_bundle
 from scrimmage.errors import BundleError, NotFoundError
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import write_bundle, write_predictions
+from bundles import write_bundle, write_predictions
 from scrimmage.cli import main
 
 

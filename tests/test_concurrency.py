@@ -5,7 +5,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from conftest import write_bundle, write_predictions
+from bundles import write_bundle, write_predictions
 from scrimmage.errors import LimitError
 from scrimmage.services import Arena
 

@@ -48,7 +48,7 @@ def test_bad_dataframe_raises_with_every_problem(comp):
 
 
 def test_ids_keep_their_leading_zeros(tmp_path):
-    from conftest import write_bundle
+    from bundles import write_bundle
 
     Arena().create_competition(write_bundle(tmp_path / "zeros", n=50))  # ids 000 ... 099
     train, test = scrimmage.competition("zeros").load()

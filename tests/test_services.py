@@ -6,7 +6,7 @@ import os
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from conftest import solution_targets, write_bundle, write_predictions
+from bundles import solution_targets, write_bundle, write_predictions
 from scrimmage.errors import (
     ConflictError,
     ForbiddenError,

@@ -39,6 +39,7 @@ KEYS: dict[str, tuple[tuple, Any]] = {
     "leaderboard": (_STR, "kaggle"),
     "metric_kwargs": ((dict,), {}),
     "metric_file": (_STR, None),
+    "metric_timeout": (_FLOAT, 60),
     "greater_is_better": (_BOOL, None),
     "submission_limit_mb": (_FLOAT, 500),
     "max_team_size": (_INT, 5),
@@ -77,6 +78,7 @@ class Bundle:
     leaderboard: str = "kaggle"
     metric_kwargs: dict = field(default_factory=dict)
     metric_file: str | None = None
+    metric_timeout: float = 60
     greater_is_better: bool | None = None
     submission_limit_mb: float = 500
     max_team_size: int = 5
@@ -205,6 +207,8 @@ def _check_values(values: dict, problems: list[str]) -> None:
     for key in ("daily_limit", "final_selections", "max_team_size"):
         if values[key] < 1:
             problems.append(f"{key} must be at least 1, got {values[key]}")
+    if values["metric_timeout"] <= 0:
+        problems.append(f"metric_timeout must be positive (seconds), got {values['metric_timeout']}")
     if values["submission_limit_mb"] <= 0:
         problems.append(f"submission_limit_mb must be positive, got {values['submission_limit_mb']}")
     if values["leaderboard"] not in ("kaggle", "ladder"):
@@ -215,6 +219,11 @@ def _check_values(values: dict, problems: list[str]) -> None:
     for key in ("provenance", "reference_scores"):
         if not all(isinstance(t, dict) for t in values[key]):
             problems.append(f"{key} must be an array of tables ([[{key}]])")
+    for i, row in enumerate(values["reference_scores"], start=1):
+        score = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)  # noqa: E731
+        if isinstance(row, dict) and not (isinstance(row.get("name"), str) and score(row.get("public"))
+                                          and score(row.get("private"))):
+            problems.append(f"reference_scores table {i} needs a text name and numbers public and private")
     if values["metric_file"] and values["greater_is_better"] is None:
         problems.append("metric_file needs greater_is_better = true or false")
 
@@ -227,12 +236,14 @@ def _check_metric(root: Path, values: dict, problems: list[str]) -> None:
         if not path.is_file():
             problems.append(f"metric_file {values['metric_file']!r} not found in the bundle")
             return
-        from .hostmetric import load_metric_file
+        from .hostmetric import MetricTimeout, check_metric_file
 
         try:
-            load_metric_file(path)
+            check_metric_file(path, values["metric_timeout"])
         except BundleError as exc:
             problems.extend(exc.problems or [exc.message])
+        except MetricTimeout as exc:
+            problems.append(f"{exc} while importing")
         return
     name = values["metric"]
     if name not in metrics.names():

@@ -46,6 +46,12 @@ class NotFoundError(ScrimmageError):
     status = 404
 
 
+class AuthError(ScrimmageError):
+    """Not signed in, or wrong credentials."""
+
+    status = 401
+
+
 class ForbiddenError(ScrimmageError):
     status = 403
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -63,11 +63,16 @@ def _by_team(entries: Iterable[Entry]) -> dict[int, list[Entry]]:
     return teams
 
 
-def public_leaderboard(entries: Sequence[Entry], greater: bool, mode: str = "kaggle") -> list[Row]:
+def public_leaderboard(entries: Sequence[Entry], greater: bool, mode: str = "kaggle",
+                       counts: Mapping[int, int] | None = None) -> list[Row]:
     """Each team's best public score; ties go to the earlier submission.
 
     In ``ladder`` mode a team's shown score is that of its last submission the
     Ladder accepted (see :func:`ladder_accepts`).
+
+    ``counts`` (team id -> scored submissions) lets ``entries`` hold only each
+    team's candidates (the store's pre-selection) while rows still show every
+    team's number of entries.
     """
     teams = _by_team(e for e in entries if e.public is not None)
     best: dict[int, Entry] = {}
@@ -82,7 +87,7 @@ def public_leaderboard(entries: Sequence[Entry], greater: bool, mode: str = "kag
             if _better(e.public, top.public, greater):
                 top = e
         best[team_id] = top
-    return _rank(best, "public", greater, {t: len(s) for t, s in teams.items()})
+    return _rank(best, "public", greater, counts or {t: len(s) for t, s in teams.items()})
 
 
 def final_submissions(subs: Sequence[Entry], n_final: int, greater: bool) -> list[Entry]:
@@ -94,15 +99,21 @@ def final_submissions(subs: Sequence[Entry], n_final: int, greater: bool) -> lis
     return sorted(scored, key=lambda e: (*_key(e.public, e.created_at, greater), e.submission_id))[:n_final]
 
 
-def private_leaderboard(entries: Sequence[Entry], greater: bool, n_final: int, mode: str = "kaggle") -> list[Row]:
-    """Teams ranked by the best private score among their final submissions, with medals."""
+def private_leaderboard(entries: Sequence[Entry], greater: bool, n_final: int, mode: str = "kaggle",
+                        counts: Mapping[int, int] | None = None) -> list[Row]:
+    """Teams ranked by the best private score among their final submissions, with medals.
+
+    ``counts`` as in :func:`public_leaderboard`: ``entries`` may then hold only
+    each team's candidates (selected ones, its best ``n_final`` public ones and,
+    in ladder mode, its last accepted one).
+    """
     teams = _by_team(entries)
     best: dict[int, Entry] = {}
     for team_id, subs in teams.items():
         finals = [e for e in final_submissions(subs, n_final, greater) if e.private is not None]
         if finals:
             best[team_id] = min(finals, key=lambda e: (*_key(e.private, e.created_at, greater), e.submission_id))
-    rows = _rank(best, "private", greater, {t: len(s) for t, s in teams.items()})
+    rows = _rank(best, "private", greater, counts or {t: len(s) for t, s in teams.items()})
     public_rank = {r.team_id: r.rank for r in public_leaderboard(entries, greater, mode)}
     n = len(rows)
     return [

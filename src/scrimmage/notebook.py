@@ -85,17 +85,36 @@ class Competition:
         return pd.DataFrame(rows, columns=["id", "date", "fileName", "description", "status", "publicScore",
                                            "privateScore", "selected", "error"])
 
-    def leaderboard(self, private: bool = False):
+    def leaderboard(self, private: bool = False, references: bool = True):
+        """The leaderboard as a DataFrame.
+
+        With ``references`` (the default) the reference pipelines' scores are
+        interleaved by score (``isReference``, no rank), and with fewer than 20
+        teams ``byReference`` says where each team stands against them (medals
+        by reference). The private leaderboard adds ``publicRank``, ``move``
+        (public to private, e.g. ``+3``) and ``medal``.
+        """
         import pandas as pd
 
+        from .references import board_rows
+
         board = self.arena.leaderboard(self.ref, private=private)
+        shown = [r for r in board_rows(board) if references or not r.is_reference]
         rows = [
             {"rank": r.rank, "teamId": r.team_id, "teamName": r.team_name, "submissionDate": r.submission_date,
-             "score": r.score, "entries": r.entries, **({"publicRank": r.public_rank, "medal": r.medal} if private else {})}
-            for r in board.rows
+             "score": r.score, "entries": r.entries, "publicRank": r.public_rank, "move": r.move, "medal": r.medal,
+             "isReference": r.is_reference, "byReference": r.by_reference}
+            for r in shown
         ]
-        cols = ["rank", "teamId", "teamName", "submissionDate", "score", "entries"] + (["publicRank", "medal"] if private else [])
-        return pd.DataFrame(rows, columns=cols)
+        cols = ["rank", "teamId", "teamName", "submissionDate", "score", "entries"]
+        cols += ["publicRank", "move", "medal"] if private else []
+        cols += ["isReference"] if any(r.is_reference for r in shown) else []
+        cols += ["byReference"] if any(r.by_reference for r in shown) else []
+        frame = pd.DataFrame(rows, columns=cols)
+        for c in ("rank", "teamId", "entries", "publicRank"):
+            if c in frame.columns:
+                frame[c] = frame[c].astype("Int64")
+        return frame
 
     def select(self, submission_id: int, unselect: bool = False) -> None:
         self.arena.select(self.ref, submission_id, unselect=unselect)

@@ -6,9 +6,12 @@ The faces only parse input, call one method here and format the result.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import shutil
+import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from . import leaderboard as lb
+from .lessons import _arena as lessons
 from .bundle import SOLUTION, Bundle, load_bundle
 from .config import Settings
 from .errors import (
@@ -31,6 +35,12 @@ from .store import Store, utcnow
 from .store.schema import competitions, submissions
 
 SOLUTION_CACHE = "solution.parquet"
+#: Seconds a cached leaderboard is trusted at most, even when no change was noted (a bound on staleness
+#: should something write to the store without noting it).
+BOARD_TTL = 30.0
+#: Solutions kept in memory between submissions: how many, and up to what size on disk each.
+SOLUTIONS_KEPT = 8
+SOLUTION_KEEP_BYTES = 32_000_000
 #: Hosts the built-in catalogue competitions (they never close).
 SYSTEM_USER = "scrimmage"
 
@@ -61,11 +71,37 @@ class CompetitionInfo:
     def closed(self) -> bool:
         return self.closed_at is not None or (self.deadline is not None and utcnow() >= self.deadline)
 
-    def __getattr__(self, name):  # daily_limit, final_selections, description, ...
-        settings = self.__dict__.get("settings") or {}
-        if name in settings:
-            return settings[name]
-        raise AttributeError(name)
+    def public_settings(self) -> dict:
+        """The settings a participant may see: before the close, no post-mortem and no private reference scores."""
+        out = dict(self.settings)
+        if not self.closed:
+            out.pop("reveal", None)
+            out["reference_scores"] = [{k: v for k, v in r.items() if k != "private"}
+                                       for r in out.get("reference_scores") or []]
+        return out
+
+    @property
+    def daily_limit(self) -> int:
+        return self.settings.get("daily_limit", 5)
+
+    @property
+    def final_selections(self) -> int:
+        return self.settings.get("final_selections", 2)
+
+    @property
+    def leaderboard(self) -> str:
+        return self.settings.get("leaderboard", "kaggle")
+
+    # the bundle's Markdown texts and provenance, for the faces
+    # once closed, the description ends with the post-mortem (a lesson's ``reveal``)
+    description = property(lambda self: (self.settings.get("description") or "")
+                           + (f"\n\n{self.reveal.strip()}\n" if self.closed and self.reveal.strip() else ""))
+    evaluation = property(lambda self: self.settings.get("evaluation") or "")
+    data = property(lambda self: self.settings.get("data") or "")
+    source = property(lambda self: self.settings.get("source") or "")
+    license = property(lambda self: self.settings.get("license") or "")
+    split = property(lambda self: self.settings.get("split") or "")
+    reveal = property(lambda self: self.settings.get("reveal") or "")
 
 
 @dataclass(frozen=True)
@@ -104,6 +140,30 @@ class Arena:
         self.settings.home.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.settings.database_url)
         self.store.fail_interrupted()
+        # leaderboards and team counts by competition, valid while its board_version holds
+        self._boards: dict[tuple[int, bool], tuple] = {}
+        self._solutions: dict[str, tuple] = {}  # the last scored competitions' solutions, by ref
+        self._solutions_lock = threading.Lock()
+        self._team_counts: dict[int, tuple] = {}
+
+    # accounts, teams, write-ups: small services of their own ------------------
+    @functools.cached_property
+    def accounts(self):
+        from .accounts import Accounts
+
+        return Accounts(self.store)
+
+    @functools.cached_property
+    def teams(self):
+        from .teams import Teams
+
+        return Teams(self)
+
+    @functools.cached_property
+    def writeups(self):
+        from .writeups import Writeups
+
+        return Writeups(self)
 
     # competitions -----------------------------------------------------------
     def create_competition(self, folder: str | Path, host: str | None = None) -> CompetitionInfo:
@@ -140,18 +200,23 @@ class Arena:
             ))
         return self.competition(bundle.ref)
 
-    def competition(self, ref: str | None) -> CompetitionInfo:
-        """The competition ``ref``; a catalogue competition is built on first use."""
+    def competition(self, ref: str | None, *, full: bool = True) -> CompetitionInfo:
+        """The competition ``ref``; a catalogue competition is built on first use.
+
+        With ``full=False`` its ``team_count`` and ``user_has_entered`` are left at 0 and False,
+        for callers that need its settings only (counting reads every scored submission).
+        """
         ref = self._ref(ref)
         with self.store.read() as conn:
             row = self.store.competition(conn, ref)
             if row is not None:
-                return self._info(conn, row)
+                return self._info(conn, row, None if full else {}, entered=None if full else False)
             known = [r.ref for r in self.store.competitions(conn)]
         from . import catalog
 
         if ref in catalog.refs():
             return self._build_catalogue(ref)
+        lessons.check_created(ref)  # a lesson listed but not created yet: say how to create it
         known = sorted(set(known) | set(catalog.refs()))
         raise NotFoundError(f"no competition {ref!r}; known competitions: {', '.join(known)}")
 
@@ -177,6 +242,7 @@ class Arena:
                 settings = {"tags": list(entry.tags), "split": entry.split, "summary": entry.summary}
                 out.append(CompetitionInfo(entry.ref, entry.title, entry.metric, metrics.get(entry.metric).greater_is_better,
                                            settings, None, None, built=False))
+        out.extend(lessons.placeholders(have))  # the lessons not created yet, beside the catalogue
         out.sort(key=lambda c: c.ref)
         if tag:
             out = [c for c in out if tag in c.tags]
@@ -210,6 +276,40 @@ class Arena:
                         on_progress(done, total)
         return [dest / p.name for p in files]
 
+    def data_archive(self, ref: str | None) -> Path:
+        """The public files of ``ref`` in one .zip ("download all"), built once per version of the files.
+
+        The archive carries the newest file's modification time, so it reads as unchanged
+        until a file changes.
+        """
+        import os
+        import zipfile
+
+        comp = self.competition(ref)
+        files = self.files(comp.ref)
+        stats = [(p.name, p.stat()) for p in files]
+        stamp = hashlib.sha256(repr([(n, s.st_size, s.st_mtime_ns) for n, s in stats]).encode()).hexdigest()[:16]
+        folder = self.settings.home / "archives"
+        path = folder / f"{comp.ref}-{stamp}.zip"
+        if not path.is_file():
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".{path.name}.{uuid.uuid4().hex[:8]}"
+            try:
+                with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+                    for p in files:
+                        zf.write(p, p.name)
+                newest = max((s.st_mtime for _, s in stats), default=None)
+                if newest is not None:
+                    os.utime(tmp, (newest, newest))
+                os.replace(tmp, path)  # atomic: a concurrent builder writes the same bytes
+            finally:
+                tmp.unlink(missing_ok=True)
+            for old in folder.glob(f"{comp.ref}-*.zip"):
+                stem = old.name[len(comp.ref) + 1:-4]
+                if old != path and len(stem) == 16 and stem.isalnum():  # an older version of this one
+                    old.unlink(missing_ok=True)
+        return path
+
     def close(self, ref: str | None, user: str | None = None) -> CompetitionInfo:
         comp = self.competition(ref)
         self._require_host(comp, user)
@@ -223,7 +323,7 @@ class Arena:
         listed with its problems, and does not count against the daily limit."""
         from .scoring import score_file
 
-        comp = self.competition(ref)
+        comp = self.competition(ref, full=False)
         path = Path(path)
         if not path.is_file():
             raise NotFoundError(f"no file at {path}: give the path of your submission CSV")
@@ -247,8 +347,9 @@ class Arena:
         if over:
             raise LimitError(_limit_message(comp.daily_limit))
         try:
-            solution = self._solution(comp)
-            metric = self._metric(comp)
+            storage = Path(row.storage)  # read with the competition in the transaction above
+            solution = self._solution(comp, storage)
+            metric = self._metric(comp, storage)
             scores, aligned = score_file(stored, solution, metric, comp.settings.get("metric_kwargs") or {},
                                          comp.settings.get("submission_limit_mb", 500))
             ladder = self._ladder(comp, team_id, sub_id, aligned, solution, metric) if comp.leaderboard == "ladder" else None
@@ -264,10 +365,11 @@ class Arena:
         with self.store.write() as conn:
             self.store.update_submission(conn, sub_id, status="complete", public_score=scores.public,
                                          private_score=scores.private, ladder_accepted=ladder, scored_at=utcnow())
-        return self.submission(comp.ref, sub_id, user)
+            row = self.store.submission(conn, sub_id)
+        return self._sub_info(comp, row)
 
     def submission(self, ref: str | None, sub_id: int, user: str | None = None) -> SubmissionInfo:
-        comp = self.competition(ref)
+        comp = self.competition(ref, full=False)
         with self.store.read() as conn:
             row = self.store.submission(conn, sub_id)
             if row is None or row.competition_id != self._comp_id(conn, comp.ref):
@@ -279,7 +381,7 @@ class Arena:
 
     def submissions(self, ref: str | None, user: str | None = None) -> list[SubmissionInfo]:
         """The user's team's submissions, newest first."""
-        comp = self.competition(ref)
+        comp = self.competition(ref, full=False)
         with self.store.read() as conn:
             team = self._team_id(conn, comp.ref, user or self.settings.user)
             if team is None:
@@ -289,7 +391,7 @@ class Arena:
 
     def select(self, ref: str | None, sub_id: int, user: str | None = None, unselect: bool = False) -> SubmissionInfo:
         """Choose (or drop) a submission for the private leaderboard."""
-        comp = self.competition(ref)
+        comp = self.competition(ref, full=False)
         user = user or self.settings.user
         if comp.closed:
             raise LimitError(f"{comp.ref!r} is closed; final selections can no longer change")
@@ -319,18 +421,33 @@ class Arena:
                 f"the private leaderboard of {comp.ref!r} is hidden until the competition closes"
                 + (f" ({comp.deadline:%Y-%m-%d %H:%M} UTC)" if comp.deadline else "")
             )
+        greater = comp.greater_is_better
         with self.store.read() as conn:
-            rows = self.store.submissions_of(conn, self._comp_id(conn, comp.ref))
+            row = self.store.competition(conn, comp.ref)
+            # a board is rebuilt when the store notes a change it shows (board_version), or after BOARD_TTL
+            stamp = (row.board_version, greater, comp.final_selections, comp.leaderboard)
+            cached = self._boards.get((row.id, private))
+            if cached and cached[0] == stamp and time.monotonic() - cached[1] < BOARD_TTL:
+                table, shake = cached[2], cached[3]
+                return Leaderboard(comp, private, list(table), shake)
+            # the store hands over each team's candidates only; the pure functions rank them
+            if private:
+                rows = self.store.private_board(conn, row.id, greater, comp.final_selections)
+            else:
+                rows = self.store.public_board(conn, row.id, greater, ladder=comp.leaderboard == "ladder")
         entries = [
             lb.Entry(r.id, r.team_id, r.team_name, r.created_at, r.public_score, r.private_score,
                      bool(r.selected), r.ladder_accepted)
-            for r in rows if r.status == "complete" and not r.late
+            for r in rows
         ]
-        greater = comp.greater_is_better
+        counts = {r.team_id: r.entries for r in rows}
         if private:
-            table = lb.private_leaderboard(entries, greater, comp.final_selections, comp.leaderboard)
-            return Leaderboard(comp, True, table, lb.shake_up(table))
-        return Leaderboard(comp, False, lb.public_leaderboard(entries, greater, comp.leaderboard))
+            table = lb.private_leaderboard(entries, greater, comp.final_selections, comp.leaderboard, counts)
+            shake = lb.shake_up(table)
+        else:
+            table, shake = lb.public_leaderboard(entries, greater, comp.leaderboard, counts), None
+        self._boards[(row.id, private)] = (stamp, time.monotonic(), tuple(table), shake)
+        return Leaderboard(comp, private, table, shake)
 
     # internals --------------------------------------------------------------
     def _ref(self, ref: str | None) -> str:
@@ -340,9 +457,16 @@ class Arena:
                                  "`scrimmage config set competition REF`")
         return ref
 
-    def _info(self, conn, row, counts: dict | None = None) -> CompetitionInfo:
-        counts = counts if counts is not None else self.store.team_counts(conn)
-        entered = self.store.user_team(conn, row.id, self._user_id(conn)) is not None
+    def _info(self, conn, row, counts: dict | None = None, entered: bool | None = None) -> CompetitionInfo:
+        if counts is None:
+            cached = self._team_counts.get(row.id)
+            if cached and cached[0] == row.board_version and time.monotonic() - cached[1] < BOARD_TTL:
+                counts = cached[2]
+            else:
+                counts = self.store.team_counts(conn, row.id)
+                self._team_counts[row.id] = (row.board_version, time.monotonic(), counts)
+        if entered is None:
+            entered = self.store.user_team(conn, row.id, self._user_id(conn)) is not None
         return CompetitionInfo(
             ref=row.ref, title=row.title, metric=row.metric, greater_is_better=row.settings["greater_is_better"],
             settings=row.settings, created_at=row.created_at, closed_at=row.closed_at,
@@ -364,9 +488,13 @@ class Arena:
         return team.id if team else None
 
     def _is_host(self, comp: CompetitionInfo, user: str | None) -> bool:
+        """The competition's host, or an admin (admins may do everything)."""
+        from .store.schema import users
+
         with self.store.read() as conn:
             row = self.store.competition(conn, comp.ref)
-            return row.host_user_id is not None and row.host_user_id == self._user_id(conn, user)
+            me = conn.execute(select(users.c.id, users.c.role).where(users.c.name == (user or self.settings.user))).first()
+            return me is not None and (me.role == "admin" or row.host_user_id == me.id)
 
     def _require_host(self, comp: CompetitionInfo, user: str | None) -> None:
         if not self._is_host(comp, user):
@@ -376,19 +504,33 @@ class Arena:
         with self.store.read() as conn:
             return Path(self.store.competition(conn, ref).storage)
 
-    def _solution(self, comp: CompetitionInfo):
+    def _solution(self, comp: CompetitionInfo, storage: Path | None = None):
         from .solution import Solution
 
         s = comp.settings
-        return Solution.load(self._storage(comp.ref) / SOLUTION_CACHE, s["id_column"], s["targets"], s["prediction_columns"])
+        path = (storage or self._storage(comp.ref)) / SOLUTION_CACHE
+        st = path.stat()
+        key = (str(path), st.st_mtime_ns, st.st_size, s["id_column"], tuple(s["targets"]), tuple(s["prediction_columns"]))
+        cached = self._solutions.get(comp.ref)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        solution = Solution.load(path, s["id_column"], s["targets"], s["prediction_columns"])
+        if st.st_size <= SOLUTION_KEEP_BYTES:  # small ones stay in memory (Solution is immutable)
+            with self._solutions_lock:
+                self._solutions.pop(comp.ref, None)
+                self._solutions[comp.ref] = (key, solution)
+                while len(self._solutions) > SOLUTIONS_KEPT:
+                    del self._solutions[next(iter(self._solutions))]
+        return solution
 
-    def _metric(self, comp: CompetitionInfo):
+    def _metric(self, comp: CompetitionInfo, storage: Path | None = None):
         from . import metrics
         from .hostmetric import HostMetric
 
         s = comp.settings
         if s.get("metric_file"):
-            return HostMetric(comp.metric, comp.greater_is_better, self._storage(comp.ref) / s["metric_file"])
+            return HostMetric(comp.metric, comp.greater_is_better, (storage or self._storage(comp.ref)) / s["metric_file"],
+                              timeout=s.get("metric_timeout") or 60)
         return metrics.get(comp.metric)
 
     def _keep(self, ref: str, path: Path) -> tuple[Path, str, int]:

@@ -42,8 +42,10 @@ def _submission_header(path: Path) -> list[str]:
     import gzip
     import zipfile
 
-    raw = path.read_bytes()[:1 << 16] if path.suffix not in (".gz", ".zip") else b""
-    if path.suffix == ".gz":
+    if path.suffix not in (".gz", ".zip"):
+        with open(path, "rb") as fh:  # the first line is all that is needed, not the whole file
+            raw = fh.read(1 << 16)
+    elif path.suffix == ".gz":
         with gzip.open(path, "rb") as fh:
             raw = fh.read(1 << 16)
     elif path.suffix == ".zip":

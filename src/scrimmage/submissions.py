@@ -11,7 +11,6 @@ import csv
 import gzip
 import io
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -25,12 +24,26 @@ SUM_TOLERANCE = 1e-3
 NUMERIC_INPUTS = ("score", "probability", "number")
 
 
-@dataclass(frozen=True)
 class Aligned:
-    """Predictions in solution row order: 1-d for one column, 2-d for several."""
+    """Predictions in solution row order: 1-d for one column, 2-d for several.
 
-    y_pred: np.ndarray
-    frame: pl.DataFrame  # id + prediction columns, in solution order (for host metric files)
+    ``frame`` holds the id and prediction columns in solution order (for host
+    metric files); when the file's rows were in another order, it is put in
+    order on first use only, since built-in metrics need ``y_pred`` alone.
+    """
+
+    def __init__(self, y_pred: np.ndarray, frame: pl.DataFrame, order: np.ndarray | None = None,
+                 ids: pl.Series | None = None):
+        self.y_pred = y_pred
+        self._frame = frame  # in the file's order while ``order`` is kept
+        self._order = order  # the file's row of each solution row
+        self._ids = ids
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        if self._order is not None:
+            self._frame, self._order = _reorder(self._frame, self._order, self._ids), None
+        return self._frame
 
 
 def check_and_align(source: str | Path, solution: Solution, metric_input: str, limit_mb: float = 500) -> Aligned:
@@ -57,12 +70,18 @@ def check_and_align(source: str | Path, solution: Solution, metric_input: str, l
         raise _reject(problems)
     order = _align_ids(frame[solution.id_column], solution, problems)
     present = [c for c in solution.prediction_columns if c in frame.columns]
-    if order is not None:
-        frame = frame if order is True else frame[order]
-    _check_values(frame, present, solution, metric_input, problems)
+    reordered = order is not None and order is not True
+    checked = len(problems)
+    _check_values(frame, present, solution, metric_input, problems)  # in the file's order: the same counts
+    if reordered and len(problems) > checked:  # examples are given in solution order
+        del problems[checked:]
+        _check_values(_reorder(frame, order, solution.ids), present, solution, metric_input, problems)
     if problems:
         raise _reject(problems)
-    return Aligned(y_pred=_predictions(frame, solution, metric_input), frame=frame)
+    y_pred = _predictions(frame, solution, metric_input)
+    if not reordered:
+        return Aligned(y_pred, frame)
+    return Aligned(y_pred[order], frame, order, solution.ids)
 
 
 def _reject(problems: list[str]) -> SubmissionError:
@@ -216,8 +235,13 @@ def _parse_problem(data, n_fields: int, exc: Exception) -> str:
 def _align_ids(ids: pl.Series, solution: Solution, problems: list[str]):
     """True if already in solution order, an index array to reorder, or None on problems."""
     want = solution.ids
-    if len(ids) == len(want) and ids.null_count() == 0 and (ids == want).all():
-        return True
+    if len(ids) == len(want) and ids.null_count() == 0:
+        # a shuffled file differs within its first rows: no need to compare all of them then
+        if (ids.head(64) == want.head(64)).all() and (ids == want).all():
+            return True
+        order = _match(ids, want)
+        if order is not None:
+            return order
     found = len(problems)
     nulls = ids.null_count()
     if nulls:
@@ -241,6 +265,75 @@ def _align_ids(ids: pl.Series, solution: Solution, problems: list[str]):
     position = pl.DataFrame({"id": ids, "pos": pl.int_range(len(ids), eager=True)})
     ordered = pl.DataFrame({"id": want}).join(position, on="id", how="left", maintain_order="left")
     return ordered["pos"].to_numpy()
+
+
+def _match(ids: pl.Series, want: pl.Series) -> np.ndarray | None:
+    """Row of ``ids`` holding each id of ``want``, when ``ids`` is ``want`` reordered; else None.
+
+    A hash table in numpy arrays (open addressing, linear probing; every round
+    places or probes all pending rows at once) maps the 64-bit hash of each id
+    of ``ids`` to its row; each id of ``want`` is looked up by its hash. Every
+    pair found is then confirmed with a second, independent 64-bit hash, so two
+    ids count as equal only when 128 bits of hash agree. Anything else (an id
+    missing, unknown or repeated, two ids sharing a hash) gives None, and the
+    exact comparison of the text decides and reports.
+    """
+    n = len(ids)
+    bits = max(4, n.bit_length() + 2)  # between 4n and 8n slots: short probe runs
+    slots = 1 << bits
+    table = np.full(slots, -1, dtype=np.int32 if n < 2**31 else np.int64)
+    rows = np.arange(n, dtype=table.dtype)
+    key = ids.hash(1).to_numpy()
+    slot = (key >> np.uint64(64 - bits)).view(np.int64)
+    table[slot] = rows  # of rows sharing a slot, one is kept; the others probe on
+    pending = np.flatnonzero(table[slot] != rows)
+    while pending.size:
+        slot[pending] = probe = (slot[pending] + 1) & (slots - 1)
+        free = table[probe] < 0
+        candidates, probe = pending[free], probe[free]
+        table[probe] = candidates
+        pending = np.concatenate([pending[~free], candidates[table[probe] != candidates]])
+
+    wanted = want.hash(1).to_numpy()
+    slot = (wanted >> np.uint64(64 - bits)).view(np.int64)
+    row = table[slot].astype(np.int64)
+    if (row < 0).any():
+        return None  # an id of the solution hashes to an empty slot: it is not in the file
+    hit = key[row] == wanted
+    pending = np.flatnonzero(~hit)
+    while pending.size:
+        slot[pending] = probe = (slot[pending] + 1) & (slots - 1)
+        row[pending] = candidates = table[probe]
+        if (candidates < 0).any():
+            return None
+        pending = pending[key[candidates] != wanted[pending]]
+    del table, slot, key, wanted
+    seen = np.zeros(n, dtype=bool)
+    seen[row] = True
+    if not seen.all():  # some row of the file was never found: a repeated id, or a shared hash
+        return None
+    if not (ids.hash(2).to_numpy()[row] == want.hash(2).to_numpy()).all():
+        return None
+    return row
+
+
+def _reorder(frame: pl.DataFrame, order: np.ndarray, ids: pl.Series) -> pl.DataFrame:
+    """``frame`` in solution order, given ``order`` (the file's row of each solution row).
+
+    The ids are then the solution's ``ids`` (they are equal, as text); numbers
+    without gaps move in numpy, which is much faster than a gather of every
+    column, text above all.
+    """
+    columns = []
+    for name in frame.columns:
+        col = frame[name]
+        if name == ids.name:
+            columns.append(ids)
+        elif col.dtype.is_numeric() and col.null_count() == 0:
+            columns.append(pl.Series(name, col.to_numpy()[order], dtype=col.dtype))
+        else:
+            columns.append(col.gather(order))
+    return pl.DataFrame(columns)
 
 
 def _ex(values: pl.Series) -> str:

@@ -25,7 +25,7 @@ from ..errors import ConflictError, NotFoundError
 from ._carriers import Carrier, SourceFile
 from ._common import CatalogEntry, Parts
 
-__all__ = ["CatalogEntry", "Carrier", "Parts", "SourceFile", "build", "entries", "get", "refs"]
+__all__ = ["CatalogEntry", "Carrier", "Parts", "SourceFile", "build", "entries", "get", "reference_scores", "refs"]
 
 #: The modules that each define one ``ENTRY``.
 _MODULES = (
@@ -78,6 +78,19 @@ def get(ref: str) -> CatalogEntry:
         raise NotFoundError(
             f"no catalogue competition {ref!r}; choose one of: {', '.join(table)}"
         ) from None
+
+
+def reference_scores(ref: str) -> list[dict]:
+    """The reference scores shipped for ``ref`` (``[]`` when none were computed).
+
+    They are computed offline by ``scripts/reference_scores.py`` (scrimmage's
+    reference pipelines, :mod:`scrimmage.references.pipelines`, on the built
+    bundle) and written into :mod:`scrimmage.catalog._references`; each build
+    copies them into the bundle's ``reference_scores``.
+    """
+    from ._references import SCORES
+
+    return [dict(row) for row in SCORES.get(ref, ())]
 
 
 def build(ref: str, dest: Path, *, overwrite: bool = False) -> Path:
@@ -199,6 +212,7 @@ def _settings(entry: CatalogEntry, parts: Parts) -> dict:
         "evaluation": _evaluation(parts),
         "data": _data(parts),
         "provenance": [s.provenance() for s in parts.sources],
+        **({"reference_scores": scores} if (scores := reference_scores(entry.ref)) else {}),
     }
 
 

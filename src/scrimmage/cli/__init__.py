@@ -28,16 +28,18 @@ class AliasGroup(click.Group):
 
 @click.group(cls=AliasGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
+@click.option("--server", metavar="URL", help="Talk to the arena server at URL (default: config server, else local).")
 @click.version_option(package_name="scrimmage")
 @click.pass_context
-def cli(ctx, debug):
+def cli(ctx, debug, server):
     """scrimmage: Kaggle-style practice competitions, self-hosted."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    ctx.obj["server"] = server
 
 
 def _register() -> None:
-    from . import competitions, config, metrics, quickstart, score  # noqa: F401
+    from . import coach, competitions, config, lessons, metrics, quickstart, score, serve, tracks  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> None:

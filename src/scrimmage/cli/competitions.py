@@ -13,9 +13,19 @@ from ._output import echo, fmt, size, table
 
 
 def arena():
+    """The local Arena, or a remote one over HTTP when a server is given (``--server`` or ``config set server``)."""
+    from ..config import Settings
+
+    ctx = click.get_current_context(silent=True)
+    server = (ctx.find_root().obj or {}).get("server") if ctx else None
+    settings = Settings.load(server=server)
+    if settings.server:
+        from ..client import RemoteArena
+
+        return RemoteArena(settings.server, settings.token, settings.competition)
     from ..services import Arena
 
-    return Arena()
+    return Arena(settings)
 
 
 @cli.group(cls=type(cli))
@@ -140,23 +150,43 @@ def leaderboard(ref, private, show, dl, as_csv):
 
 
 def print_leaderboard(board, as_csv: bool) -> None:
+    """The leaderboard with the reference pipelines' rows interleaved by score (see scrimmage.references)."""
+    from ..references import FEW_TEAMS, board_rows
+
+    shown = board_rows(board)
     if board.private:
-        cols = ["rank", "teamId", "teamName", "submissionDate", "score", "publicRank", "medal", "entries"]
-        rows = [[r.rank, r.team_id, r.team_name, r.submission_date, r.score, r.public_rank, r.medal or "", r.entries]
-                for r in board.rows]
+        cols = ["rank", "teamId", "teamName", "submissionDate", "score", "publicRank", "move", "medal", "entries"]
+        rows = [[r.rank, r.team_id, r.team_name, r.submission_date, r.score, r.public_rank, r.move, r.medal or "",
+                 r.entries] for r in shown]
     else:
         cols = ["rank", "teamId", "teamName", "submissionDate", "score", "entries"]
-        rows = [[r.rank, r.team_id, r.team_name, r.submission_date, r.score, r.entries] for r in board.rows]
-    if not rows and not as_csv:
-        echo("No scored submissions yet.")
-        return
+        rows = [[r.rank, r.team_id, r.team_name, r.submission_date, r.score, r.entries] for r in shown]
+    by_reference = any(r.by_reference for r in shown)
+    if by_reference:
+        cols.append("byReference")
+        for row, r in zip(rows, shown):
+            row.append(r.by_reference)
+    if not board.rows and not as_csv:
+        echo("No scored submissions yet." + (" The reference scores to beat:" if rows else ""))
+        if not rows:
+            return
     kind = "private" if board.private else "public"
     table(cols, rows, as_csv, title=None if as_csv else f"{board.competition.title}: {kind} leaderboard")
-    if board.private and board.shake_up and board.shake_up.teams and not as_csv:
+    if as_csv:
+        return
+    if by_reference:
+        echo(f"Medals by reference (fewer than {FEW_TEAMS} teams): bronze beats the simple model, silver is halfway "
+             "from there to the strong model, gold beats every reference.")
+    if board.private and board.shake_up and board.shake_up.teams:
         s = board.shake_up
         rho = "n/a" if s.spearman is None else f"{s.spearman:.3f}"
         echo(f"Shake-up: mean |private rank - public rank| / teams = {s.mean_shift:.3f} "
              f"(top 10 %: {s.top_shift:.3f}); Spearman(public, private) = {rho}")
+    reveal = (board.competition.settings.get("reveal") or "").strip()
+    if board.private and board.competition.closed and reveal:
+        echo("")
+        echo(click.style("Post-mortem", bold=True))
+        echo(reveal)
 
 
 @competitions.command()

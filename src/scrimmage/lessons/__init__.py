@@ -28,7 +28,7 @@ from typing import Callable
 
 from ..errors import ConfigError, ConflictError, NotFoundError
 
-__all__ = ["SPLITS", "Trap", "generate", "get", "names", "traps"]
+__all__ = ["DEFAULT_ROWS", "SPLITS", "Trap", "create", "default_ref", "generate", "get", "names", "spec", "traps"]
 
 #: The validation schemes a lesson can prove right or punish.
 SPLITS = ("random", "stratified", "group", "time", "adversarial", "repeated")
@@ -89,6 +89,12 @@ def get(name: str) -> Trap:
     return module.TRAP
 
 
+def spec(name: str):
+    """The :class:`~scrimmage.lessons._writer.LessonSpec` of trap ``name``: title, metric, columns, reveal, ..."""
+    get(name)
+    return importlib.import_module(f"{__name__}.{_MODULES[name]}").SPEC
+
+
 def generate(
     name: str,
     dest: Path,
@@ -131,3 +137,22 @@ def generate(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return dest
+
+
+# --- lessons in the arena (see _arena.py) ---------------------------------------
+
+#: Rows of a lesson created without ``n_rows`` (train and test together).
+DEFAULT_ROWS = 20_000
+
+
+def default_ref(name: str) -> str:
+    """The ref a lesson gets without ``ref``: ``lesson-<trap>``."""
+    return f"lesson-{name}"
+
+
+def create(arena, name: str, n_rows: int = DEFAULT_ROWS, seed: int = 0, ref: str | None = None, **kwargs):
+    """Generate lesson ``name``, score its reference pipelines and register it as a competition
+    hosted by the creating user; returns its ``CompetitionInfo``. See ``_arena.create``."""
+    from ._arena import create as create_in_arena
+
+    return create_in_arena(arena, name, n_rows, seed, ref, **kwargs)

@@ -11,7 +11,7 @@ import socket
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, insert, select, update
+from sqlalchemy import and_, case, create_engine, event, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -25,6 +25,9 @@ INTERRUPTED = (
     "this submission does not count against your daily limit: submit the file again"
 )
 STALE_AFTER = dt.timedelta(hours=6)
+#: Columns of a submission that leaderboards show: changing one bumps the competition's board_version.
+BOARD_COLUMNS = frozenset({"status", "public_score", "private_score", "selected", "ladder_accepted", "late", "team_id",
+                           "created_at"})
 
 
 def utcnow() -> dt.datetime:
@@ -57,7 +60,8 @@ def make_engine(url: str) -> Engine:
 
         return engine
     try:
-        return create_engine(url, pool_pre_ping=True)
+        # a pool as large as the server's busiest moments: connections past it are opened and closed per use
+        return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=20)
     except Exception as exc:  # noqa: BLE001 - bad URL or missing driver
         raise ConfigError(f"cannot use database URL {url!r}: {exc}") from None
 
@@ -135,12 +139,15 @@ class Store:
     def competitions(self, conn: Connection):
         return conn.execute(select(competitions).order_by(competitions.c.ref)).all()
 
-    def team_counts(self, conn: Connection) -> dict[int, int]:
+    def team_counts(self, conn: Connection, competition_id: int | None = None) -> dict[int, int]:
+        """Teams with a scored on-time submission, by competition (only ``competition_id``'s when given)."""
         q = (
             select(submissions.c.competition_id, func.count(func.distinct(submissions.c.team_id)))
             .where(submissions.c.status == "complete", submissions.c.late.is_(False))
             .group_by(submissions.c.competition_id)
         )
+        if competition_id is not None:
+            q = q.where(submissions.c.competition_id == competition_id)
         return dict(conn.execute(q).all())
 
     # submissions -------------------------------------------------------------
@@ -161,10 +168,24 @@ class Store:
     def add_submission(self, conn: Connection, **values) -> int:
         values.setdefault("scorer_host", socket.gethostname())
         values.setdefault("scorer_pid", os.getpid())
-        return conn.execute(insert(submissions).values(**values)).inserted_primary_key[0]
+        sub_id = conn.execute(insert(submissions).values(**values)).inserted_primary_key[0]
+        if values.get("status") == "complete":  # submissions arrive pending: only a scored one shows at once
+            self.bump_board(conn, values["competition_id"])
+        return sub_id
 
     def update_submission(self, conn: Connection, sub_id: int, **values) -> None:
         conn.execute(update(submissions).where(submissions.c.id == sub_id).values(**values))
+        if BOARD_COLUMNS & values.keys():
+            self.bump_board(conn, select(submissions.c.competition_id).where(submissions.c.id == sub_id).scalar_subquery())
+
+    def bump_board(self, conn: Connection, competition_id) -> None:
+        """Note a change the competition's leaderboards show (cached boards are then rebuilt).
+
+        Every write that changes a scored submission, its team or a team's name calls this in
+        the same transaction, after its other writes: the competition row is always locked last.
+        """
+        conn.execute(update(competitions).where(competitions.c.id == competition_id)
+                     .values(board_version=competitions.c.board_version + 1))
 
     def submission(self, conn: Connection, sub_id: int):
         return conn.execute(_submission_query().where(submissions.c.id == sub_id)).first()
@@ -174,6 +195,48 @@ class Store:
         if team_id is not None:
             q = q.where(submissions.c.team_id == team_id)
         return conn.execute(q.order_by(submissions.c.created_at.desc(), submissions.c.id.desc())).all()
+
+    # leaderboards: the database picks each team's candidates, leaderboard.py ranks them -----------
+    def public_board(self, conn: Connection, competition_id: int, greater: bool, ladder: bool = False):
+        """Each team's public-leaderboard candidates: its submissions at its best public score (in
+        ladder mode: its last accepted ones), with ``entries``, the team's count of scored submissions.
+
+        One aggregate over the ``ix_submissions_board`` index and a join back, so the
+        cost grows with the teams, not with their submissions.
+        """
+        s = submissions
+        scored = and_(*_on_board(competition_id), s.c.public_score.is_not(None))
+        if ladder:
+            value = func.max(case((s.c.ladder_accepted.is_(True), s.c.created_at)))
+        else:
+            value = func.max(s.c.public_score) if greater else func.min(s.c.public_score)
+        best = (select(s.c.team_id, value.label("v"), func.count().label("entries"))
+                .where(scored).group_by(s.c.team_id).subquery())
+        match = (and_(s.c.created_at == best.c.v, s.c.ladder_accepted.is_(True)) if ladder
+                 else s.c.public_score == best.c.v)
+        q = (select(*_board_columns(), best.c.entries)
+             .select_from(s.join(best, and_(best.c.team_id == s.c.team_id, match)).join(teams, teams.c.id == s.c.team_id))
+             .where(scored))
+        return conn.execute(q).all()
+
+    def private_board(self, conn: Connection, competition_id: int, greater: bool, n_final: int):
+        """Each team's private-leaderboard candidates: its selected submissions, its best ``n_final``
+        public ones and its last ladder-accepted one, with ``entries``, its count of scored submissions."""
+        s = submissions
+        no_public = case((s.c.public_score.is_(None), 1), else_=0)
+        by_public = s.c.public_score.desc() if greater else s.c.public_score.asc()
+        ranked = (select(*_board_columns(),
+                         func.count().over(partition_by=s.c.team_id).label("entries"),
+                         func.row_number().over(partition_by=s.c.team_id,
+                                                order_by=(no_public, by_public, s.c.created_at, s.c.id)).label("pub"),
+                         func.row_number().over(partition_by=(s.c.team_id, s.c.ladder_accepted, no_public),
+                                                order_by=(s.c.created_at.desc(), s.c.id.desc())).label("recent"))
+                  .select_from(s.join(teams, teams.c.id == s.c.team_id))
+                  .where(*_on_board(competition_id))).subquery()
+        keep = or_(and_(ranked.c.public_score.is_not(None), ranked.c.pub <= n_final), ranked.c.selected.is_(True),
+                   and_(ranked.c.ladder_accepted.is_(True), ranked.c.public_score.is_not(None), ranked.c.recent == 1))
+        cols = [ranked.c[c.name] for c in _board_columns()] + [ranked.c.entries]
+        return conn.execute(select(*cols).where(keep)).all()
 
     def fail_interrupted(self) -> int:
         """Mark as failed every pending submission whose scoring process is gone."""
@@ -200,6 +263,18 @@ def _insert_or_get(conn: Connection, statement, query) -> int:
             return conn.execute(statement).inserted_primary_key[0]
     except IntegrityError:
         return conn.execute(query).scalar_one()
+
+
+def _on_board(competition_id: int):
+    """What counts on a leaderboard: scored, on time."""
+    s = submissions
+    return s.c.competition_id == competition_id, s.c.status == "complete", s.c.late.is_(False)
+
+
+def _board_columns():
+    s = submissions
+    return (s.c.id, s.c.team_id, teams.c.name.label("team_name"), s.c.created_at, s.c.public_score,
+            s.c.private_score, s.c.selected, s.c.ladder_accepted)
 
 
 def _submission_query():

@@ -9,6 +9,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -42,6 +43,8 @@ competitions = Table(
     Column("host_user_id", Integer, ForeignKey("users.id")),
     Column("created_at", DateTime, nullable=False),
     Column("closed_at", DateTime),
+    # +1 on every change a leaderboard shows (migration 0004_leaderboard): servers cache boards by it
+    Column("board_version", Integer, nullable=False, server_default="0"),
 )
 
 teams = Table(
@@ -64,6 +67,8 @@ team_members = Table(
     Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
     Column("joined_at", DateTime, nullable=False),
 )
+# a user's team in a competition is looked up on every request that acts for them (migration 0004_leaderboard)
+Index("ix_team_members_user_id", team_members.c.user_id)
 
 submissions = Table(
     "submissions",
@@ -90,4 +95,59 @@ submissions = Table(
     Column("scored_at", DateTime),
     Column("scorer_host", String(256)),
     Column("scorer_pid", Integer),
+)
+# the leaderboards' aggregate reads this index alone (migration 0004_leaderboard)
+Index("ix_submissions_board", submissions.c.competition_id, submissions.c.status, submissions.c.late,
+      submissions.c.team_id, submissions.c.public_score, submissions.c.created_at)
+
+# accounts, teams and write-ups (migration 0002_accounts) -------------------
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),  # api | session
+    Column("name", String(128), nullable=False, server_default=""),
+    Column("token_hash", String(64), nullable=False, unique=True),  # sha256 hex; the token itself is never kept
+    Column("prefix", String(16), nullable=False),  # shown in lists so a user can tell tokens apart
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime),
+    Column("last_used_at", DateTime),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, index=True),
+    Column("address", String(64), nullable=False, server_default=""),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("ok", Boolean, nullable=False),
+)
+
+team_invites = Table(
+    "team_invites",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("competition_id", Integer, ForeignKey("competitions.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("from_team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("to_team_id", Integer, ForeignKey("teams.id"), nullable=False),
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("status", String(16), nullable=False),  # pending | accepted | declined | cancelled
+    Column("decided_at", DateTime),
+)
+
+writeups = Table(
+    "writeups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("competition_id", Integer, ForeignKey("competitions.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("shared", Boolean, nullable=False, server_default="0"),  # the author shares it before the deadline
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
 )

@@ -1,0 +1,88 @@
+"""Aligning a submission whose rows are in another order than the solution's."""
+
+import numpy as np
+import polars as pl
+import pytest
+
+from scrimmage.errors import SubmissionError
+from scrimmage.solution import Solution
+from scrimmage.submissions import _match, check_and_align
+
+N = 3000
+
+
+def solution(ids):
+    rng = np.random.default_rng(1)
+    return Solution("id", ("target",), ("target",), pl.DataFrame({
+        "id": ids, "target": rng.integers(0, 2, len(ids)),
+        "Usage": np.where(rng.random(len(ids)) < 0.25, "Public", "Private"),
+    }))
+
+
+def text_ids(n=N):
+    return [f"{i * 7919 % 100_003:06d}" if i % 3 else f"row-{i}" for i in range(n)]
+
+
+def write(tmp_path, ids, values):
+    path = tmp_path / "sub.csv"
+    path.write_text("id,target\n" + "".join(f"{i},{v}\n" for i, v in zip(ids, values)))
+    return path
+
+
+def test_match_finds_the_row_of_every_id():
+    ids = text_ids()
+    perm = np.random.default_rng(0).permutation(N)
+    file_ids = pl.Series([ids[i] for i in perm])
+    order = _match(file_ids, pl.Series(ids))
+    assert order is not None
+    assert file_ids.gather(order).to_list() == ids
+
+
+@pytest.mark.parametrize("change", ["missing", "unknown", "repeated"])
+def test_match_gives_up_unless_the_file_holds_each_id_once(change):
+    ids = text_ids()
+    file_ids = list(reversed(ids))
+    if change == "missing":
+        file_ids[5] = file_ids[6]  # one id twice, another missing
+    elif change == "unknown":
+        file_ids[5] = "not-an-id"
+    else:
+        file_ids[-1] = file_ids[0]
+    assert _match(pl.Series(file_ids), pl.Series(ids)) is None
+
+
+def test_shuffled_file_aligns_in_solution_order(tmp_path):
+    ids = text_ids()
+    sol = solution(ids)
+    values = np.round(np.random.default_rng(2).random(N), 6)
+    perm = np.random.default_rng(3).permutation(N)
+    aligned = check_and_align(write(tmp_path, [ids[i] for i in perm], values[perm]), sol, "score")
+    assert aligned.y_pred.tolist() == values.tolist()
+    assert aligned.frame["id"].to_list() == ids
+    assert aligned.frame["target"].to_list() == values.tolist()
+    assert aligned.frame.columns == ["id", "target"]
+
+
+def test_value_problems_name_ids_in_solution_order(tmp_path):
+    ids = text_ids()
+    values = [0.5] * N
+    for k in (10, 20, 30, 40, 50, 60, 70):
+        values[k] = "nan"
+    in_order = write(tmp_path, ids, values)
+    with pytest.raises(SubmissionError) as expected:
+        check_and_align(in_order, solution(ids), "score")
+    perm = np.random.default_rng(4).permutation(N)
+    shuffled = write(tmp_path, [ids[i] for i in perm], [values[i] for i in perm])
+    with pytest.raises(SubmissionError) as found:
+        check_and_align(shuffled, solution(ids), "score")
+    assert found.value.problems == expected.value.problems == [
+        "column 'target' has 7 NaN value(s), e.g. at id '079190', '058377', 'row-30', '016751', '095941'"
+    ]
+
+
+def test_a_solution_id_written_twice_is_still_reported(tmp_path):
+    ids = text_ids(10)
+    ids[3] = ids[7]
+    with pytest.raises(SubmissionError) as info:
+        check_and_align(write(tmp_path, list(reversed(ids)), [0.5] * 10), solution(ids), "score")
+    assert any("appear more than once" in p for p in info.value.problems)
