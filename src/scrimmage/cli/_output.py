@@ -38,7 +38,12 @@ def table(columns: Sequence[str], rows: Sequence[Sequence[Any]], as_csv: bool = 
         t.add_column(c, justify="right" if numeric else "left", overflow="fold", no_wrap=i == 0)
     for row in rows:
         t.add_row(*[fmt(v) for v in row])
-    Console(soft_wrap=True).print(t)
+    console = Console()
+    # Never squeeze columns into ragged cells: a table wider than the terminal keeps its rows whole.
+    natural = console.measure(t, options=console.options.update(max_width=1000)).maximum
+    if natural > console.width:
+        console = Console(width=natural)
+    console.print(t)
 
 
 def echo(message: str = "") -> None:
