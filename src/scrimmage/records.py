@@ -1,0 +1,96 @@
+"""The values the Arena hands to its faces: competitions, submissions, leaderboards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from . import leaderboard as lb
+from .store import utcnow
+
+
+@dataclass(frozen=True)
+class CompetitionInfo:
+    ref: str
+    title: str
+    metric: str
+    greater_is_better: bool
+    settings: dict
+    created_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    team_count: int = 0
+    user_has_entered: bool = False
+    built: bool = True
+
+    @property
+    def tags(self) -> list[str]:
+        return list(self.settings.get("tags") or [])
+
+    @property
+    def deadline(self) -> dt.datetime | None:
+        raw = self.settings.get("deadline")
+        return dt.datetime.fromisoformat(raw).astimezone(dt.timezone.utc).replace(tzinfo=None) if raw else None
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None or (self.deadline is not None and utcnow() >= self.deadline)
+
+    def public_settings(self) -> dict:
+        """The settings a participant may see: before the close, no post-mortem and no private reference scores."""
+        out = dict(self.settings)
+        if not self.closed:
+            out.pop("reveal", None)
+            out["reference_scores"] = [{k: v for k, v in r.items() if k != "private"}
+                                       for r in out.get("reference_scores") or []]
+        return out
+
+    @property
+    def daily_limit(self) -> int:
+        return self.settings.get("daily_limit", 5)
+
+    @property
+    def final_selections(self) -> int:
+        return self.settings.get("final_selections", 2)
+
+    @property
+    def leaderboard(self) -> str:
+        return self.settings.get("leaderboard", "kaggle")
+
+    # the bundle's Markdown texts and provenance, for the faces
+    # once closed, the description ends with the post-mortem (a lesson's ``reveal``)
+    description = property(lambda self: (self.settings.get("description") or "")
+                           + (f"\n\n{self.reveal.strip()}\n" if self.closed and self.reveal.strip() else ""))
+    evaluation = property(lambda self: self.settings.get("evaluation") or "")
+    data = property(lambda self: self.settings.get("data") or "")
+    source = property(lambda self: self.settings.get("source") or "")
+    license = property(lambda self: self.settings.get("license") or "")
+    split = property(lambda self: self.settings.get("split") or "")
+    reveal = property(lambda self: self.settings.get("reveal") or "")
+
+
+@dataclass(frozen=True)
+class SubmissionInfo:
+    id: int
+    competition: str
+    team: str
+    user: str
+    date: dt.datetime
+    file_name: str
+    description: str
+    status: str
+    public_score: float | None
+    private_score: float | None
+    error: str | None
+    selected: bool
+    late: bool
+    size_bytes: int
+    stored_path: str
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    competition: CompetitionInfo
+    private: bool
+    rows: list[lb.Row]
+    shake_up: lb.ShakeUp | None = None
