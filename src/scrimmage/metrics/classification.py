@@ -267,8 +267,8 @@ _POLARS_SORT_ROWS = 200_000
 
 
 def _sorted(values: np.ndarray) -> np.ndarray:
-    """``values`` sorted; a large array by polars, which takes about half the
-    CPU time of numpy's sort and uses every core."""
+    """``values`` sorted; a large array by polars, which takes about 40 % less
+    CPU time than numpy's sort and uses every core."""
     if values.size < _POLARS_SORT_ROWS or values.dtype.itemsize > 8:  # polars has no long double
         values.sort()
         return values
