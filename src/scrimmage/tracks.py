@@ -127,6 +127,13 @@ def tracks() -> list[Track]:
     return list(TRACKS)
 
 
+def refs(track: Track) -> list[str]:
+    """The competition refs of a track's steps, in order (a lesson by its default ref)."""
+    from .lessons import default_ref
+
+    return [default_ref(s.trap) if s.trap else s.competition for s in track.steps]
+
+
 def names() -> list[str]:
     return [t.name for t in TRACKS]
 

@@ -13,6 +13,19 @@ def test_competition_list_filters_by_tag(world, app):
     assert "No competition matches." in text_of(c.get("/?q=zzzz-nothing").text)
 
 
+def test_competition_list_filters_by_track_in_track_order(world, app):
+    from scrimmage import tracks
+
+    c = client(app)
+    html = c.get("/?track=tabular-classification").text
+    shown = [ref for ref in tracks.refs(tracks.get("tabular-classification")) if f'href="/c/{ref}"' in html]
+    assert shown == tracks.refs(tracks.get("tabular-classification"))
+    assert [html.index(f'href="/c/{ref}"') for ref in shown] == sorted(html.index(f'href="/c/{ref}"') for ref in shown)
+    assert 'href="/c/tiny"' not in html
+    missing = c.get("/?track=nope")
+    assert missing.status_code == 404 and "unknown track 'nope'; choose one of: " in text_of(missing.text)
+
+
 def test_overview_renders_markdown_without_raw_html(world, app):
     html = client(app).get("/c/tiny").text
     assert "<h1>Predict <em>target</em></h1>" in html and "<code>x</code>" in html

@@ -24,13 +24,20 @@ def comp_page(request: Request, ref: str, tab: str, template: str, **context):
 
 
 @router.get("/")
-def index(request: Request, tag: str | None = None, q: str | None = None):
+def index(request: Request, tag: str | None = None, q: str | None = None, track: str | None = None):
+    from ... import tracks
+
     a = arena(request)
     user = viewer(request)
     comps = a.list_competitions(tag=tag or None, search=q or None)
+    chosen = tracks.get(track) if track else None  # an unknown track lists the valid ones
+    if chosen:  # the track's steps, in the order a learner takes them
+        order = {ref: i for i, ref in enumerate(tracks.refs(chosen))}
+        comps = sorted((c for c in comps if c.ref in order), key=lambda c: order[c.ref])
     all_tags = sorted({t for c in a.list_competitions() for t in c.tags})
     entered = a.teams.entered(user.name if user else None)
-    return page(request, "index.html", comps=comps, tags=all_tags, tag=tag, q=q or "", entered=entered)
+    return page(request, "index.html", comps=comps, tags=all_tags, tag=tag, q=q or "", entered=entered,
+                tracks=tracks.tracks(), track=chosen)
 
 
 @router.get("/c/{ref}")
