@@ -154,3 +154,10 @@ def test_only_hosts_reach_the_host_area(world, app):
     assert r.status_code == 403
     assert "only hosts and admins can create competitions; ask an admin for the host role" in text_of(r.text)
     assert world["admin"].get("/c/tiny/host").status_code == 200  # admins may do everything
+
+
+def test_leaderboard_shows_reference_rows_and_medals_by_reference(world, app, tmp_path):
+    c = client(app)
+    html = text_of(c.get("/c/titanic/leaderboard").text)
+    assert "reference: strong model" in html and "reference: simple model" in html
+    assert "The reference scores to beat:" in html
