@@ -309,6 +309,16 @@ def assemble(
     return train, test, solution, sub
 
 
+def geometric_prior(target: str) -> Callable[["pd.DataFrame"], int]:
+    """The constant a sample submission predicts for an RMSLE target: the geometric mean of 1 + y, minus 1."""
+
+    def prior(train) -> int:
+        logs = [math.log1p(v) for v in train[target]]
+        return int(round(math.expm1(sum(logs) / len(logs))))
+
+    return prior
+
+
 def dictionary_columns(dictionary: Sequence[tuple]) -> list[str]:
     """The train columns a data dictionary covers, in order."""
     out: list[str] = []

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import io
-import math
 
 from ._carriers import ISLP, SourceFile
-from ._common import CatalogEntry, Parts, assemble
+from ._common import CatalogEntry, Parts, assemble, geometric_prior
 
 REF = "bike-share-demand"
 TARGET = "bikers"
@@ -38,10 +37,6 @@ DICTIONARY = (
 )
 
 
-def _geometric_prior(train) -> int:
-    logs = [math.log1p(v) for v in train[TARGET]]
-    return int(round(math.expm1(sum(logs) / len(logs))))
-
 
 def builder() -> Parts:
     import pandas as pd
@@ -60,7 +55,7 @@ def builder() -> Parts:
         salt=REF,
         shuffle=False,
         public=lambda t: (t["mnth"] == TEST_MONTHS[0]).to_numpy(),
-        sample={TARGET: _geometric_prior},
+        sample={TARGET: geometric_prior(TARGET)},
     )
     return Parts(
         id_column="id",

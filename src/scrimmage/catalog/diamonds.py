@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import io
-import math
 
 from ._carriers import PLOTNINE, SourceFile
-from ._common import CatalogEntry, Parts, assemble, random_split
+from ._common import CatalogEntry, Parts, assemble, geometric_prior, random_split
 
 REF = "diamonds"
 SEED = 0
@@ -34,10 +33,6 @@ DICTIONARY = (
 )
 
 
-def _geometric_prior(train) -> int:
-    logs = [math.log1p(v) for v in train[TARGET]]
-    return int(round(math.expm1(sum(logs) / len(logs))))
-
 
 def builder() -> Parts:
     import pandas as pd
@@ -51,7 +46,7 @@ def builder() -> Parts:
     keys = [str(i) for i in range(len(df))]
     is_test = random_split(keys, TEST_FRACTION, f"{REF}:{SEED}")
     train, test, solution, sample = assemble(
-        df, is_test, targets=[TARGET], salt=f"{REF}:{SEED}", sample={TARGET: _geometric_prior}
+        df, is_test, targets=[TARGET], salt=f"{REF}:{SEED}", sample={TARGET: geometric_prior(TARGET)}
     )
     return Parts(
         id_column="id",

