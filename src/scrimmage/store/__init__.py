@@ -66,6 +66,23 @@ def make_engine(url: str) -> Engine:
         raise ConfigError(f"cannot use database URL {url!r}: {exc}") from None
 
 
+#: Before the migrations formed one line, 0002-0004 were sibling branches of 0001 and a
+#: database recorded all three heads; in the line each is the parent of the next.
+_OLD_BRANCH_HEADS = ("0002_accounts", "0003_coach", "0004_leaderboard")
+
+
+def _collapse_branch_heads(conn: Connection) -> None:
+    """Record a database upgraded as three branches by its newest revision in the line."""
+    from sqlalchemy import inspect, text
+
+    if not inspect(conn).has_table("alembic_version"):
+        return
+    rows = {r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))}
+    if len(rows) > 1 and rows <= set(_OLD_BRANCH_HEADS):
+        newest = max(rows, key=_OLD_BRANCH_HEADS.index)
+        conn.execute(text("DELETE FROM alembic_version WHERE version_num <> :v"), {"v": newest})
+
+
 class Store:
     def __init__(self, url: str):
         self.url = url
@@ -80,8 +97,8 @@ class Store:
         cfg.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            # "heads": each feature's migrations form their own branch from 0001
-            command.upgrade(cfg, "heads")
+            _collapse_branch_heads(conn)
+            command.upgrade(cfg, "head")
 
     @contextmanager
     def read(self):

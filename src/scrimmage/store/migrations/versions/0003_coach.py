@@ -1,14 +1,14 @@
 """coach: fold assignments and recorded runs
 
 Revision ID: 0003_coach
-Revises: 0001
+Revises: 0002_accounts
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_coach"
-down_revision = "0001"
+down_revision = "0002_accounts"
 branch_labels = None
 depends_on = None
 

@@ -2,14 +2,14 @@
 an index to find a user's teams
 
 Revision ID: 0004_leaderboard
-Revises: 0001
+Revises: 0003_coach
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_leaderboard"
-down_revision = "0001"
+down_revision = "0003_coach"
 branch_labels = None
 depends_on = None
 
