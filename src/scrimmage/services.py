@@ -78,6 +78,12 @@ class Arena:
 
         return Writeups(self)
 
+    @functools.cached_property
+    def discussion(self):
+        from .community import Discussion
+
+        return Discussion(self)
+
     # competitions -----------------------------------------------------------
     def create_competition(self, folder: str | Path, host: str | None = None) -> CompetitionInfo:
         """Check the bundle at ``folder``, copy it into the arena and register it."""

@@ -151,3 +151,81 @@ writeups = Table(
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
 )
+
+# discussion (migration 0012_community) --------------------------------------
+# Full-text search is the database's own: an FTS5 table ``forum_search`` kept by triggers
+# (SQLite), a generated ``search`` tsvector column with a GIN index (PostgreSQL).
+
+forum_topics = Table(
+    "forum_topics",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("competition_id", Integer, ForeignKey("competitions.id", ondelete="CASCADE")),  # NULL: site forum
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_post_at", DateTime, nullable=False),
+    Column("reply_count", Integer, nullable=False, server_default="0"),
+    Column("pinned", Boolean, nullable=False, server_default="0"),
+    Column("locked", Boolean, nullable=False, server_default="0"),
+    Column("hidden", Boolean, nullable=False, server_default="0"),
+    Column("deleted_at", DateTime),
+)
+Index("ix_forum_topics_board", forum_topics.c.competition_id, forum_topics.c.last_post_at)
+
+forum_posts = Table(
+    "forum_posts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("topic_id", Integer, ForeignKey("forum_topics.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("opening", Boolean, nullable=False, server_default="0"),  # the topic's first post
+    Column("search_title", String(200), nullable=False, server_default=""),  # the topic's title, on its opening post
+    Column("body", Text, nullable=False),
+    Column("votes", Integer, nullable=False, server_default="0"),
+    Column("created_at", DateTime, nullable=False),
+    Column("edited_at", DateTime),
+    Column("hidden", Boolean, nullable=False, server_default="0"),
+    Column("deleted_at", DateTime),
+)
+Index("ix_forum_posts_topic", forum_posts.c.topic_id, forum_posts.c.created_at)
+Index("ix_forum_posts_user", forum_posts.c.user_id, forum_posts.c.created_at)
+
+forum_post_edits = Table(
+    "forum_post_edits",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("post_id", Integer, ForeignKey("forum_posts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("title", String(200)),  # the topic's title before the edit (opening posts)
+    Column("body", Text, nullable=False),  # the text before the edit
+    Column("edited_at", DateTime, nullable=False),
+)
+
+forum_votes = Table(
+    "forum_votes",
+    metadata,
+    Column("post_id", Integer, ForeignKey("forum_posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+forum_reports = Table(
+    "forum_reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("post_id", Integer, ForeignKey("forum_posts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("resolved_at", DateTime),
+    UniqueConstraint("post_id", "user_id", name="uq_forum_report"),
+)
+
+forum_visits = Table(
+    "forum_visits",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("scope", String(96), primary_key=True),  # a competition ref, or "" for the site forum
+    Column("seen_at", DateTime, nullable=False),
+)

@@ -42,6 +42,13 @@ def size(n: int) -> str:
     return str(n)
 
 
+def post_markdown(text: str | None) -> Markup:
+    """What people post (discussion, notebooks' notes): markdown, then an allow-list sanitiser."""
+    from ..community.markup import render
+
+    return render(text)
+
+
 def install(env) -> None:
-    env.filters.update(markdown=markdown, score=score, when=when, size=size)
+    env.filters.update(markdown=markdown, post_markdown=post_markdown, score=score, when=when, size=size)
     env.globals["medal_label"] = {"gold": "Gold", "silver": "Silver", "bronze": "Bronze"}

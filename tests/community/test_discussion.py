@@ -1,0 +1,250 @@
+"""Discussion: topics, replies, edits with history, soft deletes, votes, moderation, reports,
+rate limits, full-text search by the database and what's new — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import update
+
+from bundles import write_bundle, write_predictions
+from scrimmage.community import discussion as d
+from scrimmage.errors import AuthError, ConfigError, ConflictError, ForbiddenError, LimitError, NotFoundError
+from scrimmage.services import Arena
+from scrimmage.store.schema import users
+
+
+@pytest.fixture
+def arena(db_url, tmp_path):
+    """hal hosts 'tiny'; pat and quin joined it; ada is an admin."""
+    a = Arena(user="hal")
+    a.create_competition(write_bundle(tmp_path / "tiny"), host="hal")
+    for name in ("pat", "quin"):
+        a.teams.join("tiny", name)
+    with a.store.write() as conn:
+        a.store.ensure_user(conn, "ada")
+        conn.execute(update(users).where(users.c.name == "ada").values(role="admin"))
+    return a
+
+
+def test_topic_reply_vote_and_sorts(arena):
+    disc = arena.discussion
+    first = disc.create_topic("tiny", "pat", "  Baseline   ideas ", "Start with **group means**.")
+    assert first.topic.title == "Baseline ideas" and first.topic.competition == "tiny"
+    assert [p.author for p in first.posts] == ["pat"] and first.posts[0].opening
+    second = disc.create_topic("tiny", "quin", "Feature x looks noisy", "Anyone else?")
+    reply = disc.reply(first.topic.id, "quin", "Try boosting next.")
+    assert disc.vote(reply.id, "pat") == 1
+    assert disc.vote(second.posts[0].id, "pat") == 1 and disc.vote(second.posts[0].id, "hal") == 2
+
+    active, total = disc.topics("tiny", "pat")
+    assert total == 2 and [t.title for t in active] == ["Baseline ideas", "Feature x looks noisy"]
+    assert active[0].replies == 1
+    assert [t.title for t in disc.topics("tiny", "pat", sort="new")[0]] == ["Feature x looks noisy", "Baseline ideas"]
+    assert [t.votes for t in disc.topics("tiny", "pat", sort="votes")[0]] == [2, 0]
+    with pytest.raises(ConfigError, match="unknown sort 'best': use one of active, new, votes"):
+        disc.topics("tiny", "pat", sort="best")
+    # the site forum is its own place
+    disc.create_topic(None, "pat", "Hello arena", "Which lesson first?")
+    assert [t.title for t in disc.topics(None, "pat")[0]] == ["Hello arena"]
+    assert disc.thread(reply.topic_id, "pat").posts[1].voted
+
+
+def test_votes_once_never_your_own(arena):
+    disc = arena.discussion
+    t = disc.create_topic("tiny", "pat", "Votes", "text")
+    post = t.posts[0]
+    with pytest.raises(ForbiddenError, match="^you cannot upvote your own post$"):
+        disc.vote(post.id, "pat")
+    assert disc.vote(post.id, "quin") == 1
+    with pytest.raises(ConflictError, match="^you have upvoted this post already$"):
+        disc.vote(post.id, "quin")
+    assert disc.vote(post.id, "quin", up=False) == 0
+    with pytest.raises(ConflictError, match="^you have not upvoted this post$"):
+        disc.vote(post.id, "quin", up=False)
+
+
+def test_edit_keeps_history_and_delete_is_soft(arena):
+    disc = arena.discussion
+    t = disc.create_topic("tiny", "pat", "Old title", "first text")
+    post = t.posts[0]
+    with pytest.raises(ForbiddenError, match="^only its author can edit a post$"):
+        disc.edit(post.id, "quin", "hijacked")
+    disc.edit(post.id, "pat", "second text", title="New title")
+    disc.edit(post.id, "pat", "third text")
+    history = disc.history(post.id, "quin")
+    assert [(e.title, e.body) for e in history] == [(None, "second text"), ("Old title", "first text")]
+    page = disc.thread(t.topic.id, "quin")
+    assert page.topic.title == "New title" and page.posts[0].body == "third text" and page.posts[0].edited_at
+    reply = disc.reply(t.topic.id, "quin", "a reply")
+    with pytest.raises(ConfigError, match="^only a topic's opening post has a title$"):
+        disc.edit(reply.id, "quin", "x", title="y")
+    with pytest.raises(ForbiddenError, match=r"^only its author can delete a post \(hosts hide posts instead\)$"):
+        disc.delete(reply.id, "pat")
+    disc.delete(reply.id, "quin")
+    gone = disc.thread(t.topic.id, "pat").posts[1]
+    assert gone.deleted and gone.body is None  # the place stays, the text is gone
+    assert disc.history(reply.id, "pat") == []
+    with pytest.raises(ConflictError, match="^this post was deleted: it cannot be edited$"):
+        disc.edit(reply.id, "quin", "back")
+    disc.delete(post.id, "pat")  # the opening post: the topic leaves the lists
+    assert disc.topics("tiny", "pat")[1] == 0
+    with pytest.raises(NotFoundError, match=f"^no topic {t.topic.id}$"):
+        disc.thread(t.topic.id, "quin")
+
+
+def test_bad_input_is_named(arena):
+    disc = arena.discussion
+    with pytest.raises(ConfigError, match="^a topic needs a title$"):
+        disc.create_topic("tiny", "pat", "   ", "body")
+    with pytest.raises(ConfigError, match="^the post is empty: write something$"):
+        disc.create_topic("tiny", "pat", "title", " \n ")
+    with pytest.raises(ConfigError, match=r"^the title is too long: at most 200 characters \(it has 201\)$"):
+        disc.create_topic("tiny", "pat", "t" * 201, "body")
+    with pytest.raises(ConfigError, match=r"^the post is too long: at most 50,000 characters \(it has 50,001\)$"):
+        disc.create_topic("tiny", "pat", "title", "b" * 50_001)
+    with pytest.raises(AuthError, match="^sign in to take part in the discussion$"):
+        disc.create_topic("tiny", "anonymous", "title", "body")
+    with pytest.raises(NotFoundError, match="no competition 'nope'"):
+        disc.create_topic("nope", "pat", "title", "body")
+    for bad in (0, -1, 2**64, "x"):
+        with pytest.raises(NotFoundError):
+            disc.thread(bad, "pat")
+    with pytest.raises(ConfigError, match="^search for something: give a few words$"):
+        disc.search("  ", "pat")
+    with pytest.raises(ConfigError, match="^the search is too long: at most 200 characters$"):
+        disc.search("w" * 201, "pat")
+
+
+def test_moderation_pin_lock_hide_and_reports(arena):
+    disc = arena.discussion
+    t = disc.create_topic("tiny", "pat", "Rules question", "Can we use external data?")
+    spam = disc.reply(t.topic.id, "quin", "buy cheap gpus")
+    with pytest.raises(ForbiddenError, match="^only the host or an admin can moderate this competition's discussion$"):
+        disc.moderate_topic(t.topic.id, "pat", pinned=True)
+    disc.moderate_topic(t.topic.id, "hal", pinned=True, locked=True)
+    assert disc.topics("tiny", "pat")[0][0].pinned
+    with pytest.raises(ForbiddenError, match="^this topic is locked: it takes no more replies$"):
+        disc.reply(t.topic.id, "pat", "one more")
+    disc.reply(t.topic.id, "hal", "No external data.")  # the host still can
+    assert not disc.thread(t.topic.id, "pat").can_reply and disc.thread(t.topic.id, "hal").can_reply
+
+    disc.report(spam.id, "pat", "  spam,   advertising ")
+    with pytest.raises(ConflictError, match="^you have reported this post already; the host will look at it$"):
+        disc.report(spam.id, "pat", "again")
+    with pytest.raises(ConfigError, match=r"^say why you report this post \(a few words for the host\)$"):
+        disc.report(spam.id, "quin", " ")
+    with pytest.raises(ForbiddenError):
+        disc.reports("tiny", "pat")
+    [report] = disc.reports("tiny", "hal")
+    assert (report.post_id, report.reporter, report.reason) == (spam.id, "pat", "spam, advertising")
+    assert [r.post_id for r in disc.reports(None, "ada")] == [spam.id]
+    with pytest.raises(ForbiddenError, match="^only an admin sees the reports of the whole site$"):
+        disc.reports(None, "hal")
+    disc.moderate_post(spam.id, "hal", hidden=True)
+    assert disc.reports("tiny", "hal") == []
+    assert spam.id not in [p.id for p in disc.thread(t.topic.id, "pat").posts]
+    assert spam.id in [p.id for p in disc.thread(t.topic.id, "quin").posts]  # its author still sees it
+    assert [p for p in disc.thread(t.topic.id, "hal").posts if p.id == spam.id][0].hidden
+    assert disc.search("cheap gpus", "pat", "tiny") == []
+    disc.moderate_topic(t.topic.id, "ada", hidden=True)
+    assert disc.topics("tiny", "pat")[1] == 0 and disc.topics("tiny", "hal")[1] == 1
+    with pytest.raises(NotFoundError):
+        disc.thread(t.topic.id, "pat")
+    with pytest.raises(ForbiddenError, match="^only an admin can moderate the site forum$"):
+        disc.moderate_topic(disc.create_topic(None, "pat", "x", "y").topic.id, "hal", pinned=True)
+
+
+def test_posting_is_rate_limited(arena, monkeypatch):
+    disc = arena.discussion
+    monkeypatch.setattr(d, "MAX_POSTS", 3)
+    t = disc.create_topic("tiny", "pat", "Fast", "one")
+    disc.reply(t.topic.id, "pat", "two")
+    disc.reply(t.topic.id, "pat", "three")
+    with pytest.raises(LimitError, match="^you are posting too fast: at most 3 posts in 10 minutes; try again in 10 minutes$"):
+        disc.reply(t.topic.id, "pat", "four")
+    disc.reply(t.topic.id, "quin", "others still can")
+
+
+def test_suspended_users_cannot_post(arena):
+    from scrimmage.store.schema import users as u
+
+    if "suspended_at" not in u.c:
+        pytest.skip("accounts have no suspension in this build")
+    from scrimmage.store import utcnow
+
+    with arena.store.write() as conn:
+        conn.execute(update(u).where(u.c.name == "quin").values(suspended_at=utcnow()))
+    with pytest.raises(ForbiddenError, match="^your account is suspended: you cannot post; ask an admin$"):
+        arena.discussion.create_topic("tiny", "quin", "t", "b")
+
+
+def test_search_is_the_databases_full_text_search(arena):
+    disc = arena.discussion
+    a = disc.create_topic("tiny", "pat", "Gradient boosting baseline", "I tuned the learning rate.")
+    disc.reply(a.topic.id, "quin", "Boosted trees overfit quickly with deep trees")
+    disc.create_topic("tiny", "quin", "Linear models", "A logistic regression scores 0.71.")
+    disc.create_topic(None, "quin", "Boosting everywhere", "site-wide")
+
+    hits = disc.search("boosting", "pat", "tiny")
+    assert {h.title for h in hits} == {"Gradient boosting baseline"} and len(hits) == 2  # stems: boosted/boosting
+    assert hits[0].post_id == a.posts[0].id  # a title match ranks first
+    assert [h.title for h in disc.search("logistic regression", "pat", "tiny")] == ["Linear models"]
+    assert disc.search("regression boosting", "pat", "tiny") == []  # every word must match
+    assert {h.title for h in disc.search("boosting", "pat", everywhere=True)} == {
+        "Gradient boosting baseline", "Boosting everywhere"}
+    # operators and quotes of either full-text syntax are just words
+    for odd in ('"unbalanced', "AND OR NOT", "learn*", "a:b", "(boost", "'; drop table forum_posts; --", "-trees"):
+        disc.search(odd, "pat", "tiny")
+    assert [h.title for h in disc.search("learn", "pat", "tiny")] == ["Gradient boosting baseline"]
+
+
+def test_whats_new_since_the_last_visit(arena):
+    disc = arena.discussion
+    assert disc.whats_new("pat") == []
+    t = disc.create_topic("tiny", "pat", "Question", "How to validate?")
+    disc.create_topic("tiny", "quin", "Idea", "Stratify.")
+    disc.reply(t.topic.id, "quin", "Use stratified folds.")
+    disc.create_topic(None, "hal", "Welcome", "Hello all")
+    new = disc.whats_new("pat")
+    assert [(n.kind, n.title, n.author) for n in new] == [
+        ("topic", "Welcome", "hal"), ("reply-to-you", "Question", "quin"), ("topic", "Idea", "quin")]
+    assert disc.whats_new("pat") == []  # seen
+    disc.reply(t.topic.id, "hal", "Or group folds.")
+    assert [n.kind for n in disc.whats_new("pat", "tiny", mark=False)] == ["reply-to-you"]
+    # quin's first visit: everything by others since joining; hal's reply follows quin's own in t
+    assert [(n.kind, n.author) for n in disc.whats_new("quin")] == [
+        ("reply-to-you", "hal"), ("topic", "hal"), ("topic", "pat")]
+    with pytest.raises(AuthError):
+        disc.whats_new("anonymous")
+
+
+def test_hosts_cannot_post_a_private_score_before_the_close(arena, tmp_path):
+    sub = arena.submit("tiny", write_predictions(tmp_path / "s.csv", tmp_path / "tiny", quality=0.6), user="pat")
+    from scrimmage.store.schema import submissions
+
+    with arena.store.read() as conn:
+        value = conn.execute(submissions.select().where(submissions.c.id == sub.id)).first().private_score
+    private = f"{value:.5f}"
+    disc = arena.discussion
+    with pytest.raises(ForbiddenError, match=rf"^this post quotes a private score \({private}\) of 'tiny', which is open: "
+                                             "private scores are revealed when the competition closes$"):
+        disc.create_topic("tiny", "hal", "Status", f"the best private score is {private}")
+    # participants cannot use the check to probe private scores: nothing is checked for them
+    disc.create_topic("tiny", "pat", "Guess", f"is it {private}?")
+    arena.close("tiny", user="hal")
+    disc.create_topic("tiny", "hal", "Results", f"the best private score was {private}")
+
+
+def test_atom_feed(arena):
+    import xml.etree.ElementTree as ET
+
+    disc = arena.discussion
+    t = disc.create_topic("tiny", "pat", "Feed <me>", "Some **bold** & <script>alert(1)</script>")
+    disc.reply(t.topic.id, "quin", "reply")
+    feed = ET.fromstring(disc.feed("tiny", "http://arena.example/"))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)]
+    assert titles == ["Re: Feed <me>", "Feed <me>"]
+    content = feed.findall("a:entry", ns)[1].findtext("a:content", namespaces=ns)
+    assert "<strong>bold</strong>" in content and "<script>" not in content
+    assert feed.find("a:link[@rel='self']", ns).get("href") == "http://arena.example/c/tiny/discussion.atom"
