@@ -1,5 +1,7 @@
 """Sessions and forms: CSRF on every form, cookie flags, login and its rate limit, tokens shown once."""
 
+import re
+
 import pytest
 
 from webutil import PASSWORD, app, client, local_app, post, signed_up, text_of  # noqa: F401
@@ -15,7 +17,7 @@ FORM_ROUTES = sorted({route.path for r in routers() for route in r.routes
 def test_every_form_needs_the_csrf_token(local_app, path):
     c = signed_up(local_app, "ada")
     url = path.replace("{ref}", "tiny").replace("{name}", "ada")
-    url = url.replace("{sub_id}", "1").replace("{invite_id}", "1").replace("{token_id}", "1").replace("{writeup_id}", "1")
+    url = re.sub(r"\{\w+_id(:int)?\}", "1", url)  # sub_id, invite_id, token_id, writeup_id, topic_id:int, ...
     for data in ({}, {"csrf_token": "forged"}):
         r = c.post(url, data=data)
         assert r.status_code == 403, (url, data)

@@ -27,10 +27,10 @@ def _name(request: Request) -> str | None:
 def _render(request: Request, ref: str | None, template: str, status: int = 200, **context):
     """A discussion page: inside the competition's tabs, or on its own for the site forum."""
     if ref:
-        response = comp_page(request, ref, "discussion", template, ref=ref, **context)
+        response = comp_page(request, ref, "discussion", template, dref=ref, **context)
         response.status_code = status
         return response
-    return page(request, template, status=status, ref=None, **context)
+    return page(request, template, status=status, dref=None, **context)
 
 
 def _list(request: Request, ref: str | None, sort: str = "active", pg: int = 1, q: str = "", status: int = 200,

@@ -1,0 +1,109 @@
+"""A real browser (Playwright, the system Chromium) through the discussion, with hostile posts:
+two learners and a host talk, vote, report and moderate; nothing anyone posted runs as script."""
+
+import os
+
+import pytest
+
+from webutil import bundle_zip, live_server, write_bundle
+from scrimmage import accounts
+from scrimmage.config import Settings
+from scrimmage.web import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+PASSWORD = "correct horse battery"
+HOSTILE = """Try this **trick**:
+
+<script>window.__pwned = 1</script>
+<img src=x onerror="window.__pwned = 2">
+[docs](javascript:window.__pwned=3)
+![x](javascript:window.__pwned=4)
+[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)
+
+```python
+print("<script>window.__pwned = 5</script>")
+```
+"""
+
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install -y chromium)", allow_module_level=True)
+sync_playwright = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package").sync_playwright
+
+
+@pytest.fixture
+def server(tmp_path, monkeypatch):
+    monkeypatch.setattr(accounts, "PASSWORD_HASH", {"time_cost": 1, "memory_cost": 1024, "parallelism": 1})
+    app = create_app(Settings.load())
+    folder = write_bundle(tmp_path / "churn", toml='title = "Churn"\nmetric = "roc_auc"\nid_column = "id"\n')
+    with live_server(app) as url:
+        yield app, url, folder
+
+
+def sign_up(page, url, name):
+    page.goto(f"{url}/signup")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:has-text('Sign up')")
+    page.wait_for_url(f"{url}/")
+
+
+def test_discussion_in_the_browser(server, tmp_path):
+    app, url, folder = server
+    dialogs = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        pages = {}
+        for name in ("hal", "pat", "quin"):
+            page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            sign_up(page, url, name)
+            pages[name] = page
+        hal, pat, quin = pages["hal"], pages["pat"], pages["quin"]  # hal signed up first: the admin
+
+        hal.click("text=Host a competition")
+        hal.set_input_files("input[name=bundle]", str(bundle_zip(folder, tmp_path / "churn.zip")))
+        hal.click("button:has-text('Create competition')")
+        hal.wait_for_url(f"{url}/c/churn/host?*")
+
+        # pat opens a topic with hostile markdown in the competition's Discussion tab
+        pat.goto(f"{url}/c/churn")
+        pat.click("nav.tabs >> text=Discussion")
+        pat.fill("input[name=title]", "A trick for the baseline")
+        pat.fill("textarea[name=body]", HOSTILE)
+        pat.click("button:has-text('Post topic')")
+        pat.wait_for_url(f"{url}/discussion/*")
+        assert "Topic posted." in pat.inner_text(".flash.ok")
+        topic_url = pat.url.split("?")[0]
+
+        # quin reads it: the text is there, nothing ran, the dangerous links are gone
+        quin.goto(topic_url)
+        body = quin.inner_text(".post-body")
+        assert "trick" in body and 'print("<script>window.__pwned = 5</script>")' in body
+        assert quin.evaluate("window.__pwned") is None
+        hrefs = quin.eval_on_selector_all(".post-body a, .post-body img",
+                                          "els => els.map(e => e.getAttribute('href') || e.getAttribute('src'))")
+        assert all(h.startswith(("http", "/", "#")) for h in hrefs if h), hrefs
+        assert quin.evaluate("document.querySelectorAll('.post-body script, .post-body [onerror]').length") == 0
+        quin.fill("textarea[name=body]", "Nice, but **careful** with leakage.")
+        quin.click("button:has-text('Post reply')")
+        assert "Reply posted." in quin.inner_text(".flash.ok")
+        quin.click(".post >> nth=0 >> button:has-text('Upvote')")
+        assert "Upvoted." in quin.inner_text(".flash.ok")
+
+        # pat sees the reply in what's new, then reports nothing; the host pins and locks
+        pat.click("text=Discussion >> nth=0")
+        pat.goto(f"{url}/discussion/new")
+        assert "Reply to you" in pat.inner_text("main") and "A trick for the baseline" in pat.inner_text("main")
+        hal.goto(topic_url)
+        hal.click("button:has-text('Pin')")
+        hal.click("button:has-text('Lock')")
+        assert "Locked" in hal.inner_text(".topic-title")
+        pat.goto(topic_url)
+        assert "This topic is locked" in pat.inner_text("main")
+        assert pat.evaluate("window.__pwned") is None
+        pat.screenshot(path=str(tmp_path / "topic.png"), full_page=True)
+        os.environ.get("SCRIMMAGE_KEEP_SHOTS") and pat.screenshot(path=os.environ["SCRIMMAGE_KEEP_SHOTS"], full_page=True)
+        browser.close()
+    assert dialogs == []
