@@ -52,6 +52,12 @@ class RemoteArena:
         headers["Accept"] = "application/json"
         self.http = httpx.Client(base_url=self.server, headers=headers, timeout=timeout, follow_redirects=False)
 
+    @property
+    def discussion(self):
+        from .community.remote import RemoteDiscussion
+
+        return RemoteDiscussion(self)
+
     # the Arena's methods -------------------------------------------------------------
     def list_competitions(self, tag: str | None = None, search: str | None = None):
         params = {k: v for k, v in (("tag", tag), ("search", search)) if v}

@@ -80,7 +80,7 @@ class Arena:
 
     @functools.cached_property
     def discussion(self):
-        from .community import Discussion
+        from .community.discussion import Discussion
 
         return Discussion(self)
 

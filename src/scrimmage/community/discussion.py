@@ -11,11 +11,11 @@ private scores) cannot post one of them before the close.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from ..errors import AuthError, ConfigError, ConflictError, ForbiddenError, LimitError, NotFoundError
 from ..store import community as q
 from ..store import utcnow
+from .records import Edit, Hit, NewItem, Post, Report, Thread, Topic
 
 MAX_TITLE = 200
 MAX_BODY = 50_000
@@ -31,89 +31,6 @@ _NOBODY = "anonymous"
 SIGN_IN = "sign in to take part in the discussion"
 
 
-@dataclass(frozen=True)
-class Topic:
-    id: int
-    competition: str | None  # None: the site forum
-    title: str
-    author: str
-    created_at: dt.datetime
-    last_post_at: dt.datetime
-    replies: int
-    votes: int
-    pinned: bool
-    locked: bool
-    hidden: bool
-
-
-@dataclass(frozen=True)
-class Post:
-    id: int
-    topic_id: int
-    author: str
-    body: str | None  # None when deleted, or hidden from this viewer
-    votes: int
-    created_at: dt.datetime
-    edited_at: dt.datetime | None
-    opening: bool
-    hidden: bool
-    deleted: bool
-    voted: bool  # by the viewer
-
-
-@dataclass(frozen=True)
-class Thread:
-    topic: Topic
-    posts: list[Post]
-    can_moderate: bool
-    can_reply: bool
-
-
-@dataclass(frozen=True)
-class Edit:
-    editor: str
-    edited_at: dt.datetime
-    title: str | None
-    body: str
-
-
-@dataclass(frozen=True)
-class Hit:
-    topic_id: int
-    post_id: int
-    competition: str | None
-    title: str
-    author: str
-    excerpt: str
-    created_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class NewItem:
-    kind: str  # topic | reply | reply-to-you
-    topic_id: int
-    post_id: int
-    competition: str | None
-    title: str
-    author: str
-    at: dt.datetime
-    excerpt: str
-
-
-@dataclass(frozen=True)
-class Report:
-    id: int
-    post_id: int
-    topic_id: int
-    competition: str | None
-    title: str
-    author: str
-    reporter: str
-    reason: str
-    created_at: dt.datetime
-    hidden: bool
-
-
 class Discussion:
     """The discussion service of one arena (``arena.discussion``)."""
 
@@ -125,6 +42,7 @@ class Discussion:
     def topics(self, ref: str | None, viewer: str | None = None, sort: str = "active",
                page: int = 1) -> tuple[list[Topic], int]:
         """One page of a discussion's topics (pinned first), and how many there are."""
+        self._open(ref)
         if sort not in SORT_NAMES:
             raise ConfigError(f"unknown sort {sort!r}: use one of {', '.join(SORT_NAMES)}")
         page = max(1, int(page))
@@ -160,6 +78,7 @@ class Discussion:
     def search(self, query: str, viewer: str | None = None, ref: str | None = None, everywhere: bool = False,
                limit: int = 20) -> list[Hit]:
         """Posts whose text or topic title match ``query``, best first (the database's full-text search)."""
+        self._open(ref)
         query = (query or "").strip()
         if not query:
             raise ConfigError("search for something: give a few words")
@@ -175,6 +94,7 @@ class Discussion:
 
     # writing ---------------------------------------------------------------------------------
     def create_topic(self, ref: str | None, user: str, title: str, body: str) -> Thread:
+        self._open(ref)
         title, body = _check_title(title), _check_body(body)
         with self.store.write() as conn:
             me = self._author(conn, user)
@@ -284,6 +204,7 @@ class Discussion:
 
     def reports(self, ref: str | None, user: str) -> list[Report]:
         """Reported posts not yet dealt with: a host sees their competition's, an admin everyone's."""
+        self._open(ref)
         with self.store.read() as conn:
             me = self._user(conn, user)
             if ref is None:
@@ -301,6 +222,7 @@ class Discussion:
     def whats_new(self, user: str, ref: str | None = None, mark: bool = True, limit: int = 100) -> list[NewItem]:
         """What changed since the user's last visit: new topics and replies in the competitions they
         joined (or in ``ref`` alone) and the site forum, and replies in topics they posted in."""
+        self._open(ref)
         from .markup import excerpt
 
         with self.store.write() as conn:
@@ -328,6 +250,7 @@ class Discussion:
 
     def feed(self, ref: str | None, base_url: str, limit: int = 50) -> str:
         """An Atom feed of a discussion's newest posts."""
+        self._open(ref)
         from .feed import atom
 
         with self.store.read() as conn:
@@ -360,11 +283,14 @@ class Discussion:
             return None, me is not None and me.role == "admin"
         comp = q.competition(conn, ref)
         if comp is None:
-            self.arena.competition(ref)  # builds a catalogue competition, or says what exists
-            comp = q.competition(conn, ref)
-            if comp is None:
-                raise NotFoundError(f"no competition {ref!r}")
+            raise NotFoundError(f"no competition {ref!r}")
         return comp.id, self._moderates(conn, me, comp.id)
+
+    def _open(self, ref: str | None) -> None:
+        """Make sure ``ref`` exists before a transaction starts: a catalogue competition is built
+        on first use (which writes), and an unknown ref gets the list of known ones."""
+        if ref is not None:
+            self.arena.competition(ref, full=False)
 
     def _moderates(self, conn, me, competition_id: int | None) -> bool:
         if me is None:

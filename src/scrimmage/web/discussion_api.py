@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from ..community import discussion as d
+from ..community import records
 from .deps import arena, optional_api_user, require_api_user
 
 router = APIRouter(prefix="/api/discussion", tags=["discussion"])
@@ -237,6 +238,6 @@ def whats_new(request: Request, competition: str | None = None, mark: bool = Tru
     return [_out(NewOut, n) for n in arena(request).discussion.whats_new(user.name, competition, mark)]
 
 
-def _thread(thread: d.Thread) -> ThreadOut:
+def _thread(thread: records.Thread) -> ThreadOut:
     return ThreadOut(topic=_out(TopicOut, thread.topic), posts=[_out(PostOut, p) for p in thread.posts],
                      can_moderate=thread.can_moderate, can_reply=thread.can_reply)
