@@ -22,6 +22,7 @@ __all__ = [
     "__version__",
     "competition",
     "metrics",
+    "profile",
 ]
 
 
@@ -30,3 +31,11 @@ def competition(ref: str | None = None, *, user: str | None = None):
     from .notebook import Competition
 
     return Competition.open(ref, user=user)
+
+
+def profile(name: str | None = None, *, user: str | None = None):
+    """A learner's profile (yours by default): results, medals, tiers, tracks, posts."""
+    from .services import Arena
+
+    arena = Arena(user=user)
+    return arena.profiles.get(name or arena.settings.user, arena.settings.user)

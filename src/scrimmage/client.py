@@ -58,6 +58,12 @@ class RemoteArena:
 
         return RemoteDiscussion(self)
 
+    @property
+    def profiles(self):
+        from .community.remote import RemoteProfiles
+
+        return RemoteProfiles(self)
+
     # the Arena's methods -------------------------------------------------------------
     def list_competitions(self, tag: str | None = None, search: str | None = None):
         params = {k: v for k, v in (("tag", tag), ("search", search)) if v}

@@ -118,3 +118,24 @@ class Competition:
 
     def select(self, submission_id: int, unselect: bool = False) -> None:
         self.arena.select(self.ref, submission_id, unselect=unselect)
+
+    # discussion ---------------------------------------------------------------------------
+    def discussion(self, sort: str = "active"):
+        """The competition's discussion topics as a DataFrame (pinned first)."""
+        import pandas as pd
+
+        topics, _ = self.arena.discussion.topics(self.ref, self.arena.settings.user, sort)
+        cols = ["id", "title", "author", "replies", "votes", "last_post_at", "pinned", "locked"]
+        return pd.DataFrame([{c: getattr(t, c) for c in cols} for t in topics], columns=cols)
+
+    def topic(self, topic_id: int):
+        """A topic with its posts (a :class:`scrimmage.community.records.Thread`)."""
+        return self.arena.discussion.thread(topic_id, self.arena.settings.user)
+
+    def post(self, title: str, body: str) -> int:
+        """Open a topic in the competition's discussion; its id."""
+        return self.arena.discussion.create_topic(self.ref, self.arena.settings.user, title, body).topic.id
+
+    def reply(self, topic_id: int, body: str) -> int:
+        """Reply to a topic; the reply's id."""
+        return self.arena.discussion.reply(topic_id, self.arena.settings.user, body).id

@@ -79,6 +79,12 @@ class Arena:
         return Writeups(self)
 
     @functools.cached_property
+    def profiles(self):
+        from .community.profiles import Profiles
+
+        return Profiles(self)
+
+    @functools.cached_property
     def discussion(self):
         from .community.discussion import Discussion
 

@@ -192,8 +192,9 @@ class StepProgress:
         return f"scrimmage competitions submit {self.ref} -f submission.csv -m MESSAGE   (beat {self.step.goal_label}{score})"
 
 
-def progress(arena, track: Track) -> list[StepProgress]:
-    """Each step of ``track`` with the learner's best public score and the references it beats."""
+def progress(arena, track: Track, user: str | None = None) -> list[StepProgress]:
+    """Each step of ``track`` with the learner's (``user``, default: the arena's) best public score
+    and the references it beats."""
     comps = {c.ref: c for c in arena.list_competitions()}
     cache: dict[str, tuple[float | None, int]] = {}
     out = []
@@ -209,7 +210,7 @@ def progress(arena, track: Track) -> list[StepProgress]:
         for comp in candidates:
             refs = _references(comp)
             if comp.ref not in cache:
-                cache[comp.ref] = _best(arena, comp) if comp.built else (None, 0)
+                cache[comp.ref] = _best(arena, comp, user) if comp.built else (None, 0)
             best, count = cache[comp.ref]
             options.append(StepProgress(i, step, comp.ref, refs, comp.greater_is_better, best, count,
                                         beaten(best, refs, comp.greater_is_better)))
@@ -227,8 +228,8 @@ def _references(comp) -> list[Reference]:
     return refs
 
 
-def _best(arena, comp) -> tuple[float | None, int]:
-    subs = [s for s in arena.submissions(comp.ref) if s.status == "complete" and s.public_score is not None]
+def _best(arena, comp, user: str | None = None) -> tuple[float | None, int]:
+    subs = [s for s in arena.submissions(comp.ref, user=user) if s.status == "complete" and s.public_score is not None]
     best = None
     for s in subs:
         if best is None or beats(s.public_score, best, comp.greater_is_better):

@@ -39,7 +39,7 @@ def cli(ctx, debug, server):
 
 
 def _register() -> None:
-    from . import coach, competitions, config, discussion, lessons, metrics, quickstart, score, serve, tracks  # noqa: F401
+    from . import coach, competitions, config, discussion, lessons, metrics, profile, quickstart, score, serve, tracks  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from . import tiers as t
 
 
 @dataclass(frozen=True)
@@ -87,3 +89,51 @@ class Report:
     reason: str
     created_at: dt.datetime
     hidden: bool
+
+
+@dataclass(frozen=True)
+class Result:
+    competition: str
+    title: str
+    closed: bool
+    team: str
+    solo: bool
+    rank: int | None  # private rank once closed, public rank while open
+    teams: int
+    score: float | None
+    medal: str | None  # final medals only (closed competitions)
+    standing: str  # where the score stands against the references, in words
+    lesson: bool
+
+
+@dataclass(frozen=True)
+class TrackRecord:
+    name: str
+    title: str
+    done: int
+    steps: int
+
+    @property
+    def completed(self) -> bool:
+        return self.steps > 0 and self.done == self.steps
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    display_name: str
+    joined: dt.datetime
+    public: bool
+    results: list[Result]
+    tracks: list[TrackRecord]
+    writeups: list[tuple[str, int, str]]  # (competition, id, title)
+    posts: int
+    post_votes: int
+    top_posts: list[dict]
+    medals: dict[str, dict[str, int]]  # category -> class -> count
+    tiers: dict[str, str]
+    next_steps: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def tier(self) -> str:
+        return t.highest(self.tiers)

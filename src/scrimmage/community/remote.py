@@ -83,3 +83,28 @@ class RemoteDiscussion:
         if ref:
             params["competition"] = ref
         return [_value(d.NewItem, n) for n in self._do("GET", "/new", params=params)]
+
+
+class RemoteProfiles:
+    def __init__(self, remote):
+        self.remote = remote
+
+    def _me(self) -> str:
+        return self.remote._get("/api/me")["name"]
+
+    def get(self, name, viewer=None):
+        name = name or self._me()
+        from .records import Profile, Result, TrackRecord
+
+        data = self.remote._get(f"/api/users/{name}/profile")
+        data.pop("tier", None)
+        data["joined"] = dt.datetime.fromisoformat(data["joined"])
+        data["results"] = [Result(**r) for r in data["results"]]
+        data["tracks"] = [TrackRecord(**tr) for tr in data["tracks"]]
+        data["writeups"] = [tuple(w) for w in data["writeups"]]
+        return Profile(top_posts=[], **data)
+
+    def set_public(self, user, public):
+        user = user or self._me()
+        self.remote._json(self.remote._call("request", "PUT", f"/api/users/{user}/profile/visibility",
+                                            json={"public": public}))

@@ -366,3 +366,14 @@ def top_posts(conn: Connection, user_id: int, limit: int):
         .where(forum_posts.c.user_id == user_id, forum_posts.c.deleted_at.is_(None), forum_posts.c.hidden.is_(False),
                forum_topics.c.hidden.is_(False), forum_topics.c.deleted_at.is_(None))
         .order_by(forum_posts.c.votes.desc(), forum_posts.c.created_at.desc()).limit(limit)).all()
+
+
+def post_vote_counts(conn: Connection, user_id: int) -> list[int]:
+    """The votes of each of the user's visible posts that has any (for discussion medals)."""
+    return [r[0] for r in conn.execute(select(forum_posts.c.votes).where(
+        forum_posts.c.user_id == user_id, forum_posts.c.votes > 0, forum_posts.c.deleted_at.is_(None),
+        forum_posts.c.hidden.is_(False)))]
+
+
+def set_profile_public(conn: Connection, name: str, public: bool) -> None:
+    conn.execute(update(users).where(users.c.name == name).values(profile_public=public))

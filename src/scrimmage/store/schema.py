@@ -29,6 +29,7 @@ users = Table(
     Column("role", String(16), nullable=False, server_default="participant"),
     Column("password_hash", Text),
     Column("created_at", DateTime, nullable=False),
+    Column("profile_public", Boolean, nullable=False, server_default="0"),  # migration 0012_community
 )
 
 competitions = Table(

@@ -1,4 +1,4 @@
-"""community: discussion topics and posts (with edit history, votes, reports, visits),
+"""community: profiles (public or not), discussion topics and posts (with edit history, votes, reports, visits),
 full-text search by the database itself (SQLite FTS5, PostgreSQL tsvector + GIN)
 
 Revision ID: 0012_community
@@ -98,6 +98,9 @@ def upgrade() -> None:
         sa.Column("scope", sa.String(96), primary_key=True),  # a competition ref, or "" for the whole site
         sa.Column("seen_at", sa.DateTime, nullable=False),
     )
+    with op.batch_alter_table("users") as batch:
+        # a learner's profile page is readable by everyone only when they make it public
+        batch.add_column(sa.Column("profile_public", sa.Boolean, nullable=False, server_default=sa.false()))
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         for statement in SQLITE_FTS:
@@ -113,5 +116,7 @@ def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         op.execute("DROP TABLE IF EXISTS forum_search")
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("profile_public")
     for table in ("forum_visits", "forum_reports", "forum_votes", "forum_post_edits", "forum_posts", "forum_topics"):
         op.drop_table(table)
