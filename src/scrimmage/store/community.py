@@ -233,42 +233,67 @@ def resolve_reports(conn: Connection, post_id: int, now: dt.datetime) -> None:
 
 
 # search -------------------------------------------------------------------------------------
+#: A search ranks the best matches among the newest this many matching posts: the work per
+#: query stays bounded however common its words are (older matches need more specific words).
+SEARCH_WINDOW = 2000
+
+
 def search(conn: Connection, query: str, competition_id: int | None, everywhere: bool, limit: int):
     """Posts matching ``query`` by the database's own full-text index, best first.
 
     Hidden or deleted posts and topics never match. ``query`` is free text: on SQLite its
     words are quoted for FTS5 (every word must match; the last may be a prefix), on
-    PostgreSQL it goes through ``websearch_to_tsquery``.
+    PostgreSQL it goes through ``websearch_to_tsquery``. Ranking (BM25 / ts_rank, a title
+    match weighing four times a body match) runs over the newest ``SEARCH_WINDOW`` matches.
     """
     visible = and_(forum_posts.c.hidden.is_(False), forum_posts.c.deleted_at.is_(None),
                    forum_topics.c.hidden.is_(False), forum_topics.c.deleted_at.is_(None))
-    scope = True if everywhere else (forum_topics.c.competition_id.is_(None) if competition_id is None
-                                     else forum_topics.c.competition_id == competition_id)
     columns = [forum_posts.c.id.label("post_id"), forum_posts.c.body, forum_posts.c.opening,
                forum_posts.c.created_at, forum_topics.c.id.label("topic_id"), forum_topics.c.title,
                users.c.name.label("author"), competitions.c.ref.label("competition")]
     if conn.dialect.name == "sqlite":
-        words = _WORD.findall(query)
-        if not words:
+        ranked = _sqlite_hits(conn, query, competition_id, everywhere, limit * 3)
+        if not ranked:
             return []
-        match = " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
-        fts = text("SELECT rowid AS post_id, bm25(forum_search, 4.0, 1.0) AS rank FROM forum_search "
-                   "WHERE forum_search MATCH :match").bindparams(match=match.strip()) \
-            .columns(post_id=forum_posts.c.id.type, rank=Float()).subquery("hits")
-        stmt = (select(*columns).select_from(fts)
-                .join(forum_posts, forum_posts.c.id == fts.c.post_id)
-                .order_by(fts.c.rank, forum_posts.c.id.desc()))
+        order = {post_id: i for i, post_id in enumerate(ranked)}
+        stmt = select(*columns).select_from(forum_posts).where(forum_posts.c.id.in_(ranked))
     else:
         tsq = func.websearch_to_tsquery("english", query)
         search_col = literal_column("forum_posts.search")
-        stmt = (select(*columns).select_from(forum_posts)
-                .where(search_col.op("@@")(tsq))
-                .order_by(func.ts_rank(search_col, tsq).desc(), forum_posts.c.id.desc()))
+        scope = True if everywhere else (forum_topics.c.competition_id.is_(None) if competition_id is None
+                                         else forum_topics.c.competition_id == competition_id)
+        window = (select(forum_posts.c.id, search_col.label("search"))
+                  .join(forum_topics, forum_topics.c.id == forum_posts.c.topic_id)
+                  .where(search_col.op("@@")(tsq), scope)
+                  .order_by(forum_posts.c.id.desc()).limit(SEARCH_WINDOW).subquery("window"))
+        stmt = (select(*columns).select_from(window).join(forum_posts, forum_posts.c.id == window.c.id)
+                .order_by(func.ts_rank(window.c.search, tsq).desc(), forum_posts.c.id.desc()))
+        order = None
     stmt = (stmt.join(forum_topics, forum_topics.c.id == forum_posts.c.topic_id)
             .join(users, users.c.id == forum_posts.c.user_id)
             .outerjoin(competitions, competitions.c.id == forum_topics.c.competition_id)
-            .where(visible, scope).limit(limit))
-    return conn.execute(stmt).all()
+            .where(visible))
+    if order is None:
+        return conn.execute(stmt.limit(limit)).all()
+    rows = sorted(conn.execute(stmt).all(), key=lambda r: order[r.post_id])
+    return rows[:limit]
+
+
+def _sqlite_hits(conn: Connection, query: str, competition_id: int | None, everywhere: bool, n: int) -> list[int]:
+    """Post ids of the best FTS5 matches, best first, among the newest SEARCH_WINDOW matches."""
+    words = _WORD.findall(query)
+    if not words:
+        return []
+    terms = " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
+    match = f"{{title body}} : ({terms.strip()})"
+    if not everywhere:
+        match = f'scope : "{"site" if competition_id is None else f"c{competition_id}"}" AND {match}'
+    floor = conn.execute(text("SELECT rowid FROM forum_search WHERE forum_search MATCH :m "
+                              "ORDER BY rowid DESC LIMIT 1 OFFSET :k"), {"m": match, "k": SEARCH_WINDOW - 1}).scalar()
+    rows = conn.execute(text("SELECT rowid FROM forum_search WHERE forum_search MATCH :m AND rowid >= :floor "
+                             "ORDER BY bm25(forum_search, 4.0, 1.0, 0.0), rowid DESC LIMIT :n"),
+                        {"m": match, "floor": floor or 0, "n": n}).all()
+    return [r[0] for r in rows]
 
 
 # what's new --------------------------------------------------------------------------------

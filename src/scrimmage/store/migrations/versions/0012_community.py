@@ -16,15 +16,18 @@ depends_on = None
 #: SQLite: an FTS5 index over each post's text (and its topic's title on the opening post),
 #: kept by triggers so no code path can forget it. Hidden and deleted posts leave the index.
 SQLITE_FTS = [
-    "CREATE VIRTUAL TABLE forum_search USING fts5(title, body, tokenize='porter unicode61')",
+    # scope: "c<competition id>" or "site", so a search within one discussion is part of the match
+    "CREATE VIRTUAL TABLE forum_search USING fts5(title, body, scope, tokenize='porter unicode61')",
     """CREATE TRIGGER forum_posts_ai AFTER INSERT ON forum_posts
        WHEN new.deleted_at IS NULL AND new.hidden = 0 BEGIN
-         INSERT INTO forum_search(rowid, title, body) VALUES (new.id, new.search_title, new.body);
+         INSERT INTO forum_search(rowid, title, body, scope) SELECT new.id, new.search_title, new.body,
+           coalesce('c' || competition_id, 'site') FROM forum_topics WHERE id = new.topic_id;
        END""",
-    """CREATE TRIGGER forum_posts_au AFTER UPDATE ON forum_posts BEGIN
+    """CREATE TRIGGER forum_posts_au AFTER UPDATE OF body, search_title, hidden, deleted_at ON forum_posts BEGIN
          DELETE FROM forum_search WHERE rowid = old.id;
-         INSERT INTO forum_search(rowid, title, body)
-           SELECT new.id, new.search_title, new.body WHERE new.deleted_at IS NULL AND new.hidden = 0;
+         INSERT INTO forum_search(rowid, title, body, scope) SELECT new.id, new.search_title, new.body,
+           coalesce('c' || competition_id, 'site') FROM forum_topics
+           WHERE id = new.topic_id AND new.deleted_at IS NULL AND new.hidden = 0;
        END""",
     """CREATE TRIGGER forum_posts_ad AFTER DELETE ON forum_posts BEGIN
          DELETE FROM forum_search WHERE rowid = old.id;
