@@ -262,3 +262,14 @@ def test_search_ranks_within_the_newest_matches(arena, monkeypatch):
     hits = disc.search("stacking", "pat", "tiny")
     assert sorted(h.excerpt for h in hits) == ["stacking reply 1", "stacking reply 2", "stacking reply 3"]
     assert len(disc.search("stacking", "pat", everywhere=True)) == 3
+
+
+def test_control_characters_never_reach_the_database(arena):
+    disc = arena.discussion
+    t = disc.create_topic("tiny", "pat", "Nul\x00 title\x07", "body\x00 with nul\n\tand tab")
+    assert t.topic.title == "Nul title" and t.posts[0].body == "body with nul\n\tand tab"
+    assert [h.title for h in disc.search("nul\x00", "pat", "tiny")] == ["Nul title"]
+    with pytest.raises(NotFoundError):
+        disc.topics("ti\x00ny", "pat")
+    with pytest.raises(NotFoundError, match="no user"):
+        arena.profiles.get("pa\x00t", "pat")

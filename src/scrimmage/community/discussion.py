@@ -79,7 +79,7 @@ class Discussion:
                limit: int = 20) -> list[Hit]:
         """Posts whose text or topic title match ``query``, best first (the database's full-text search)."""
         self._open(ref)
-        query = (query or "").strip()
+        query = _plain(query).strip()
         if not query:
             raise ConfigError("search for something: give a few words")
         if len(query) > MAX_QUERY:
@@ -168,7 +168,7 @@ class Discussion:
             return q.post(conn, post_id).votes
 
     def report(self, post_id: int, user: str, reason: str) -> None:
-        reason = " ".join((reason or "").split())
+        reason = " ".join(_plain(reason).split())
         if not reason:
             raise ConfigError("say why you report this post (a few words for the host)")
         if len(reason) > MAX_REASON:
@@ -260,7 +260,7 @@ class Discussion:
 
     # rules --------------------------------------------------------------------------------------------
     def _user(self, conn, name: str | None):
-        if not name or name == _NOBODY:
+        if not name or name == _NOBODY or _plain(name) != name:
             return None
         return q.user(conn, name)
 
@@ -290,6 +290,8 @@ class Discussion:
         """Make sure ``ref`` exists before a transaction starts: a catalogue competition is built
         on first use (which writes), and an unknown ref gets the list of known ones."""
         if ref is not None:
+            if _plain(ref) != ref:
+                raise NotFoundError(f"no competition {ref!r}")
             self.arena.competition(ref, full=False)
 
     def _moderates(self, conn, me, competition_id: int | None) -> bool:
@@ -361,8 +363,16 @@ def _id(value) -> int:
     return value if 0 < value < 2**63 else -1
 
 
+_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
+
+
+def _plain(text: str | None) -> str:
+    """Text as stored: without NUL and other control characters (PostgreSQL refuses NUL)."""
+    return (text or "").translate(_CONTROL)
+
+
 def _check_title(title: str) -> str:
-    title = " ".join((title or "").split())
+    title = " ".join(_plain(title).split())
     if not title:
         raise ConfigError("a topic needs a title")
     if len(title) > MAX_TITLE:
@@ -371,7 +381,7 @@ def _check_title(title: str) -> str:
 
 
 def _check_body(body: str) -> str:
-    body = (body or "").strip()
+    body = _plain(body).strip()
     if not body:
         raise ConfigError("the post is empty: write something")
     if len(body) > MAX_BODY:

@@ -33,6 +33,13 @@ class Profiles:
             q.set_profile_public(conn, user, public)
 
     def get(self, name: str, viewer: str | None) -> Profile:
+        from ..config import check_user_name
+        from ..errors import ConfigError
+
+        try:
+            check_user_name(name or "")
+        except ConfigError:
+            raise NotFoundError(f"no user {name!r}") from None
         with self.store.read() as conn:
             row = q.user(conn, name) if name and name != NOBODY else None
             me = q.user(conn, viewer) if viewer and viewer != NOBODY else None
