@@ -32,6 +32,7 @@ MAX_FAILURES_PER_NAME = 5
 MAX_FAILURES_PER_ADDRESS = 20
 LOGIN_WINDOW = dt.timedelta(minutes=15)
 WRONG_LOGIN = "wrong user name or password"
+SUSPENDED = "this account is suspended; ask the arena's admin"
 #: argon2id cost (argon2-cffi's defaults: RFC 9106's low-memory choice).
 PASSWORD_HASH = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
 
@@ -64,6 +65,11 @@ class TokenInfo:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    """The argon2id hash stored for ``password``."""
+    return _hasher().hash(password)
 
 
 def _hasher():
@@ -124,6 +130,8 @@ class Accounts:
                 conn.execute(update(users).where(users.c.id == row.id).values(password_hash=hasher.hash(password)))
         if not ok:
             raise AuthError(WRONG_LOGIN)
+        if getattr(row, "suspended_at", None) is not None:
+            raise ForbiddenError(SUSPENDED)
         return _user(row)
 
     def _check_rate(self, name: str, address: str, now: dt.datetime) -> None:

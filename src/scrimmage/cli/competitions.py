@@ -49,11 +49,20 @@ def list_(tag, search, as_csv):
                                          " Create one with `scrimmage competitions create FOLDER`."))
         return
     table(
-        ["ref", "title", "deadline", "metric", "teamCount", "userHasEntered", "tags"],
+        ["ref", "title", "deadline", "metric", "teamCount", "userHasEntered", "tags", "availability"],
         [[c.ref, c.title, c.deadline or ("closed" if c.closed_at else "none"), c.metric, c.team_count,
-          c.user_has_entered, " ".join(c.tags)] for c in comps],
+          c.user_has_entered, " ".join(c.tags), availability(c)] for c in comps],
         as_csv,
     )
+
+
+def availability(comp) -> str:
+    """``ready``, ``fetched on first use``, ``not created`` (a lesson) or ``unavailable: REASON``."""
+    if comp.built:
+        return "ready"
+    if comp.settings.get("lesson"):
+        return "not created"
+    return comp.settings.get("availability") or "ready"
 
 
 @competitions.command()

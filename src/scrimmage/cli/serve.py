@@ -20,8 +20,25 @@ def serve(host, port, db_url, secure_cookies):
     from ..config import Settings
     from ..web import create_app
 
-    app = create_app(Settings.load(database_url=db_url), secure_cookies=secure_cookies)
+    settings = Settings.load(database_url=db_url)
+    app = create_app(settings, secure_cookies=secure_cookies)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    base = f"{'https' if secure_cookies else 'http'}://{shown}:{port}"
     echo(f"scrimmage arena at http://{shown}:{port}/  (REST API docs: http://{shown}:{port}/api/docs)")
     echo("The first account signed up becomes the admin. Stop with Ctrl-C.")
+    _local_learner(app, settings.user, base)
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _local_learner(app, name: str, base: str) -> None:
+    """Tell the local learner (the CLI's user) how to be the same person in the browser."""
+    from ..user_admin import SYSTEM_NAMES, UserAdmin
+
+    link = UserAdmin(app.state.arena.store).local_link(name, base)
+    if link:
+        echo(f"You are {name!r} here (the CLI and the quickstart submit as {name}). To see your work in the browser, "
+             f"open this one-time link and set a password for {name!r} (valid 24 hours; it makes you the admin "
+             f"if the arena has none):")
+        echo(f"  {link}")
+    elif name.lower() not in SYSTEM_NAMES:
+        echo(f"The CLI submits as {name!r}: log in as {name!r} in the browser to see its submissions.")

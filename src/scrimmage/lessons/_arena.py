@@ -50,10 +50,21 @@ def check_created(ref: str) -> None:
 
     trap = ref[len(PREFIX):] if ref.startswith(PREFIX) else None
     if trap in names():
-        raise NotFoundError(
-            f"the lesson {ref!r} is not created yet: create it with `{create_command(trap)}` "
-            "(you host it, so you can close it and read the post-mortem)"
-        )
+        raise LessonNotCreated(ref, trap)
+
+
+class LessonNotCreated(NotFoundError):
+    """A listed lesson nobody created yet. The CLI prints how to create it; the web shows an
+    admin or host a "create" button and everyone else only that it does not exist here."""
+
+    def __init__(self, ref: str, trap: str):
+        self.trap = trap
+        self.operator_detail = (f"create it with `{create_command(trap)}` "
+                                "(you host it, so you can close it and read the post-mortem)")
+        super().__init__(f"the lesson {ref!r} is not created yet")
+
+    def __str__(self) -> str:
+        return f"{self.message}: {self.operator_detail}"
 
 
 def create(arena, trap: str, n_rows: int = DEFAULT_ROWS, seed: int = 0, ref: str | None = None, *,

@@ -30,6 +30,9 @@ users = Table(
     Column("password_hash", Text),
     Column("created_at", DateTime, nullable=False),
     Column("profile_public", Boolean, nullable=False, server_default="0"),  # migration 0012_community
+    # from a class roster, and set while an admin has suspended the account (migration 0008_user_admin)
+    Column("email", String(254)),
+    Column("suspended_at", DateTime),
 )
 
 competitions = Table(
@@ -108,7 +111,7 @@ tokens = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("kind", String(16), nullable=False),  # api | session
+    Column("kind", String(16), nullable=False),  # api | session | welcome (a one-time sign-in link)
     Column("name", String(128), nullable=False, server_default=""),
     Column("token_hash", String(64), nullable=False, unique=True),  # sha256 hex; the token itself is never kept
     Column("prefix", String(16), nullable=False),  # shown in lists so a user can tell tokens apart

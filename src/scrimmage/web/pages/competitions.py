@@ -25,19 +25,25 @@ def comp_page(request: Request, ref: str, tab: str, template: str, **context):
 
 @router.get("/")
 def index(request: Request, tag: str | None = None, q: str | None = None, track: str | None = None):
-    from ... import tracks
+    from ... import tag_groups, tracks
 
     a = arena(request)
     user = viewer(request)
-    comps = a.list_competitions(tag=tag or None, search=q or None)
+    can_host = bool(user and user.can_host)
+    comps = shown_to(a.list_competitions(tag=tag or None, search=q or None), can_host)
     chosen = tracks.get(track) if track else None  # an unknown track lists the valid ones
     if chosen:  # the track's steps, in the order a learner takes them
         order = {ref: i for i, ref in enumerate(tracks.refs(chosen))}
         comps = sorted((c for c in comps if c.ref in order), key=lambda c: order[c.ref])
-    all_tags = sorted({t for c in a.list_competitions() for t in c.tags})
+    groups = tag_groups.grouped(c.tags for c in shown_to(a.list_competitions(), can_host))
     entered = a.teams.entered(user.name if user else None)
-    return page(request, "index.html", comps=comps, tags=all_tags, tag=tag, q=q or "", entered=entered,
-                tracks=tracks.tracks(), track=chosen)
+    return page(request, "index.html", comps=comps, groups=groups, tag=tag, q=q or "", entered=entered,
+                tracks=tracks.tracks(), track=chosen, can_host=can_host)
+
+
+def shown_to(comps: list, can_host: bool) -> list:
+    """A lesson not created yet is listed to those who can create it only."""
+    return [c for c in comps if c.built or not c.settings.get("lesson") or can_host]
 
 
 @router.get("/c/{ref}")
