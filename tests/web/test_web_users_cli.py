@@ -1,0 +1,159 @@
+"""The admin's first hour: `scrimmage users ...` and `scrimmage tokens create`, on SQLite and
+PostgreSQL; the links they print work on a real server, suspension ends every way in."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import httpx
+import pytest
+
+from scrimmage.cli import main
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashing(monkeypatch):
+    from scrimmage import accounts
+
+    monkeypatch.setattr(accounts, "PASSWORD_HASH", {"time_cost": 1, "memory_cost": 1024, "parallelism": 1})
+
+
+def run(capsys, *args):
+    with pytest.raises(SystemExit) as info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return info.value.code, out, err
+
+
+def users(capsys) -> dict[str, dict]:
+    code, out, _ = run(capsys, "users", "list", "--csv")
+    assert code == 0
+    return {r["name"]: r for r in csv.DictReader(io.StringIO(out))}
+
+
+def token_of(link: str) -> str:
+    return link.rsplit("/welcome/", 1)[1]
+
+
+def test_add_list_role_suspend_and_tokens(capsys, db_url):
+    code, out, _ = run(capsys, "users", "add", "ada", "--role", "admin", "--email", "ada@school.org",
+                       "--url", "http://arena:8000")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Added ada (admin). Send them this one-time sign-in link (valid 7 days):"
+    assert lines[1].startswith("  http://arena:8000/welcome/")
+    code, _, err = run(capsys, "users", "add", "ada")
+    assert code == 1 and err == "error: a user 'ada' exists already; pick another name, or see `scrimmage users list`\n"
+    code, _, err = run(capsys, "users", "add", "bad name!", "--email", "nope", "--role", "boss")
+    assert code == 1
+    assert err.splitlines() == [
+        "error: cannot add user 'bad name!'",
+        "  - user name 'bad name!' is not valid: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+        "  - unknown role 'boss'; roles: admin, host, participant",
+        "  - 'nope' is not an e-mail address",
+    ]
+    assert run(capsys, "users", "add", "ben")[0] == 0
+    listed = users(capsys)
+    assert (listed["ada"]["email"], listed["ada"]["role"], listed["ada"]["status"]) == ("ada@school.org", "admin",
+                                                                                       "no password yet")
+    assert listed["ben"]["role"] == "participant"
+
+    assert run(capsys, "users", "role", "ben", "host")[1] == "ben is now host\n"
+    assert users(capsys)["ben"]["role"] == "host"
+    code, _, err = run(capsys, "users", "role", "ada", "participant")
+    assert code == 1 and err == "error: 'ada' is the only admin; make another user admin first\n"
+    code, _, err = run(capsys, "users", "role", "nobody", "host")
+    assert code == 1 and err == "error: no user 'nobody'; see `scrimmage users list`\n"
+
+    code, out, _ = run(capsys, "tokens", "create", "--user", "ben", "--label", "grader")
+    assert code == 0 and out.startswith("scr_")
+    from scrimmage.services import Arena
+
+    accounts = Arena().accounts
+    assert accounts.token_user(out.strip()).name == "ben"
+    assert [t.name for t in accounts.tokens("ben")] == ["grader"]
+
+    assert run(capsys, "users", "suspend", "ben")[1] == "ben is suspended (undo with: scrimmage users unsuspend ben)\n"
+    assert users(capsys)["ben"]["status"] == "suspended"
+    assert accounts.token_user(out.strip()) is None  # its tokens ended
+    code, _, err = run(capsys, "tokens", "create", "--user", "ben")
+    assert code == 1 and err == "error: 'ben' is suspended; reinstate them first: scrimmage users unsuspend ben\n"
+    code, _, err = run(capsys, "users", "suspend", "ada")
+    assert code == 1 and err == "error: 'ada' is the only admin; make another user admin first\n"
+    assert run(capsys, "users", "unsuspend", "ben")[1] == "ben can log in again\n"
+    assert users(capsys)["ben"]["status"] == "no password yet"
+
+
+def test_import_a_roster_writes_links_that_work_on_a_real_server(capsys, db_url, tmp_path):
+    from webutil import csrf, live_server
+
+    from scrimmage.config import Settings
+    from scrimmage.web import create_app
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,email,role\nteacher,t@school.org,admin\nkim,kim@school.org,\nlee,,host\n")
+    links = tmp_path / "links.csv"
+    code, out, _ = run(capsys, "users", "import", str(roster), "-o", str(links), "--url", "http://arena")
+    assert code == 0 and out == f"Added 3 users; their one-time sign-in links (valid 7 days) are in {links}\n"
+    rows = list(csv.DictReader(links.open()))
+    assert [(r["name"], r["email"], r["role"]) for r in rows] == [
+        ("teacher", "t@school.org", "admin"), ("kim", "kim@school.org", "participant"), ("lee", "", "host")]
+    assert all(r["link"].startswith("http://arena/welcome/") for r in rows)
+
+    with live_server(create_app(Settings.load())) as url:
+        kim = httpx.Client(base_url=url, follow_redirects=False)
+        link = f"/welcome/{token_of(rows[1]['link'])}"
+        assert "Welcome, kim" in kim.get(link).text
+        assert kim.post(link, data={"csrf_token": csrf(kim), "password": PASSWORD}).status_code == 303
+        assert kim.get("/account").status_code == 200  # signed in
+        # suspension ends the session and refuses the password
+        assert run(capsys, "users", "suspend", "kim")[0] == 0
+        assert kim.get("/account").status_code == 303  # back to the login page
+        again = httpx.Client(base_url=url, follow_redirects=False)
+        refused = again.post("/login", data={"csrf_token": csrf(again), "name": "kim", "password": PASSWORD})
+        assert refused.status_code == 403 and "this account is suspended; ask the arena&#39;s admin" in refused.text
+        # the teacher's link makes an admin (set on the roster), not the first password
+        teacher = httpx.Client(base_url=url, follow_redirects=False)
+        tlink = f"/welcome/{token_of(rows[0]['link'])}"
+        assert teacher.post(tlink, data={"csrf_token": csrf(teacher), "password": PASSWORD}).status_code == 303
+        assert teacher.get("/admin/users").status_code == 200
+
+
+def test_a_bad_roster_lists_every_problem_and_adds_nobody(capsys, db_url, tmp_path):
+    assert run(capsys, "users", "add", "kim")[0] == 0
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,email,role\nkim,kim@school.org,\nlee,lee-at-school,\nlee,,teacher\n"
+                      "scrimmage,,\n,x@y.org,\nmo,mo@school.org\n")
+    code, _, err = run(capsys, "users", "import", str(roster))
+    assert code == 1
+    assert err.splitlines() == [
+        f"error: {roster}: 7 problems; nothing was added (fix the file and import it again)",
+        "  - line 3: 'lee-at-school' is not an e-mail address",
+        "  - line 4: unknown role 'teacher'; roles: admin, host, participant",
+        "  - line 4: the name 'lee' is on line 3 already",
+        "  - line 5: the name 'scrimmage' is used by scrimmage itself; choose another",
+        "  - line 6: user name '' is not valid: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+        "  - line 7: 2 values for 3 columns",
+        "  - line 2: a user 'kim' exists already",
+    ]
+    assert set(users(capsys)) == {"kim"}
+
+    headerless = tmp_path / "bad.csv"
+    headerless.write_text("student,mail\nkim,k@x.org\n")
+    code, _, err = run(capsys, "users", "import", str(headerless))
+    assert code == 1
+    assert err.splitlines() == [
+        f"error: {headerless} is not a roster",
+        "  - the header has no 'name' column (found: student, mail); the columns are: name, email, role "
+        "(email and role may be left out)",
+        "  - unknown columns 'student', 'mail'; the columns are: name, email, role",
+    ]
+    code, _, err = run(capsys, "users", "import", str(tmp_path / "missing.csv"))
+    assert code == 1 and err == f"error: no roster file '{tmp_path / 'missing.csv'}'\n"
+    empty = tmp_path / "empty.csv"
+    empty.write_text("name,email\n")
+    code, _, err = run(capsys, "users", "import", str(empty))
+    assert err.splitlines()[1] == "  - no users: add one line per user below the header"
