@@ -182,7 +182,7 @@ class UserAdmin:
         from .store import utcnow
 
         token = secrets.token_urlsafe(24)
-        sql.add_token(conn, user_id, WELCOME, label, hash_token(token), token[:8], utcnow() + lifetime)
+        sql.add_token(conn, user_id, WELCOME, label, hash_token(token), WELCOME, utcnow() + lifetime)
         return f"{base_url.rstrip('/')}/welcome/{token}"
 
 
