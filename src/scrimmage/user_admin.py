@@ -244,6 +244,7 @@ def read_roster(path: str | Path, existing: Callable[[list[str]], set[str]] = la
         rows.append(row)
     taken = existing([r["name"] for r in rows if r["name"]])
     problems.extend(f"line {r['line']}: a user {r['name']!r} exists already" for r in rows if r["name"].lower() in taken)
+    problems.sort(key=lambda p: int(p.split(":", 1)[0].split()[1]) if p.startswith("line ") else 1 << 30)
     if len(rows) > MAX_ROSTER_ROWS:
         problems.append(f"{len(rows)} users; import at most {MAX_ROSTER_ROWS} at a time")
     if not rows and not problems:

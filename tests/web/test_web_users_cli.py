@@ -131,13 +131,13 @@ def test_a_bad_roster_lists_every_problem_and_adds_nobody(capsys, db_url, tmp_pa
     assert code == 1
     assert err.splitlines() == [
         f"error: {roster}: 7 problems; nothing was added (fix the file and import it again)",
+        "  - line 2: a user 'kim' exists already",
         "  - line 3: 'lee-at-school' is not an e-mail address",
         "  - line 4: unknown role 'teacher'; roles: admin, host, participant",
         "  - line 4: the name 'lee' is on line 3 already",
         "  - line 5: the name 'scrimmage' is used by scrimmage itself; choose another",
         "  - line 6: user name '' is not valid: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
         "  - line 7: 2 values for 3 columns",
-        "  - line 2: a user 'kim' exists already",
     ]
     assert set(users(capsys)) == {"kim"}
 
