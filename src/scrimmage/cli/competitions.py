@@ -85,13 +85,15 @@ def download(ref, file_name, path, quiet):
     """Download the public files of REF."""
     from rich.progress import Progress
 
+    a = arena()
+    a.competition(ref)  # a built-in one is built first: fetching its data shows pip's own progress bar
     with Progress(transient=True, disable=quiet) as progress:
         task = progress.add_task("Downloading", total=None)
 
         def advance(done, total):
             progress.update(task, completed=done, total=total)
 
-        paths = arena().download(ref, path, file_name, on_progress=advance)
+        paths = a.download(ref, path, file_name, on_progress=advance)
     if not quiet:
         for p in paths:
             echo(f"{p} ({size(p.stat().st_size)})")
