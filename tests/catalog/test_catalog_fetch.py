@@ -138,6 +138,11 @@ def test_catalogue_fetch_reports_every_failure(tmp_path):
         "  - the data package palmerpenguins==0.1.6 could not be fetched (the package index could not be reached).",
         "  - the data package plotnine==0.15.9 could not be fetched (the package index could not be reached).",
     ]
+    listed = run(home, "catalogue", "list", "--csv", env=offline_pip())
+    rows = {r["ref"]: r for r in csv.DictReader(io.StringIO(listed.stdout))}
+    assert (rows[SMALL]["packages"], rows[SMALL]["availability"]) == (
+        "palmerpenguins==0.1.6", "unavailable: the package index could not be reached")
+    assert rows["nyc-flight-delays"]["availability"] == "fetched on first use"
     usage = run(home, "catalogue", "fetch")
     assert usage.returncode == 2 and "name competitions to fetch (REF...), or pass --all" in usage.stderr
 
