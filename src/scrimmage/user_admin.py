@@ -128,6 +128,14 @@ class UserAdmin:
         return Accounts(self.store).create_token(row.name, label or "created with scrimmage tokens create")
 
     # welcome links -------------------------------------------------------------------
+    def link(self, name: str, *, base_url: str) -> str:
+        """A new one-time sign-in link for ``name`` (a lost link, a forgotten password)."""
+        with self.store.write() as conn:
+            row = self._user(conn, name)
+            if row.suspended_at is not None:
+                raise ForbiddenError(f"{row.name!r} is suspended; reinstate them first: scrimmage users unsuspend {row.name}")
+            return self._link(conn, row.id, base_url, dt.timedelta(days=LINK_DAYS), "invite")
+
     def local_link(self, name: str, base_url: str) -> str | None:
         """A link for the local learner ``name`` to claim their account in the browser.
 

@@ -65,6 +65,8 @@ def test_add_list_role_suspend_and_tokens(capsys, db_url):
     assert users(capsys)["ben"]["role"] == "host"
     code, _, err = run(capsys, "users", "role", "ada", "participant")
     assert code == 1 and err == "error: 'ada' is the only admin; make another user admin first\n"
+    code, _, err = run(capsys, "users", "link", "nobody")
+    assert code == 1 and err == "error: no user 'nobody'; see `scrimmage users list`\n"
     code, _, err = run(capsys, "users", "role", "nobody", "host")
     assert code == 1 and err == "error: no user 'nobody'; see `scrimmage users list`\n"
 
@@ -80,6 +82,8 @@ def test_add_list_role_suspend_and_tokens(capsys, db_url):
     assert users(capsys)["ben"]["status"] == "suspended"
     assert accounts.token_user(out.strip()) is None  # its tokens ended
     code, _, err = run(capsys, "tokens", "create", "--user", "ben")
+    assert code == 1 and err == "error: 'ben' is suspended; reinstate them first: scrimmage users unsuspend ben\n"
+    code, _, err = run(capsys, "users", "link", "ben")
     assert code == 1 and err == "error: 'ben' is suspended; reinstate them first: scrimmage users unsuspend ben\n"
     code, _, err = run(capsys, "users", "suspend", "ada")
     assert code == 1 and err == "error: 'ada' is the only admin; make another user admin first\n"
@@ -109,11 +113,21 @@ def test_import_a_roster_writes_links_that_work_on_a_real_server(capsys, db_url,
         assert "Welcome, kim" in kim.get(link).text
         assert kim.post(link, data={"csrf_token": csrf(kim), "password": PASSWORD}).status_code == 303
         assert kim.get("/account").status_code == 200  # signed in
+        # a forgotten password: the admin prints a new link, which sets a new one
+        code, out, _ = run(capsys, "users", "link", "kim", "--url", url)
+        assert code == 0 and out.splitlines()[0] == "A one-time sign-in link for kim (valid 7 days; it sets a new password):"
+        fresh = httpx.Client(base_url=url, follow_redirects=False)
+        new_link = out.splitlines()[1].strip()
+        assert new_link.startswith(f"{url}/welcome/")
+        assert fresh.post(new_link, data={"csrf_token": csrf(fresh), "password": "another long one"}).status_code == 303
+        relog = httpx.Client(base_url=url, follow_redirects=False)
+        assert relog.post("/login", data={"csrf_token": csrf(relog), "name": "kim",
+                                          "password": "another long one"}).status_code == 303
         # suspension ends the session and refuses the password
         assert run(capsys, "users", "suspend", "kim")[0] == 0
         assert kim.get("/account").status_code == 303  # back to the login page
         again = httpx.Client(base_url=url, follow_redirects=False)
-        refused = again.post("/login", data={"csrf_token": csrf(again), "name": "kim", "password": PASSWORD})
+        refused = again.post("/login", data={"csrf_token": csrf(again), "name": "kim", "password": "another long one"})
         assert refused.status_code == 403 and "this account is suspended; ask the arena&#39;s admin" in refused.text
         # the teacher's link makes an admin (set on the roster), not the first password
         teacher = httpx.Client(base_url=url, follow_redirects=False)

@@ -71,6 +71,17 @@ def import_(roster, out, db_url, base_url):
     echo(f"Added {len(invites)} users. Each link works once, for 7 days.")
 
 
+@users.command()
+@click.argument("name")
+@db_option
+@url_option
+def link(name, db_url, base_url):
+    """Print a new one-time sign-in link for NAME (a lost link, a forgotten password)."""
+    url = _admin(db_url).link(name, base_url=_base(base_url))
+    echo(f"A one-time sign-in link for {name} (valid 7 days; it sets a new password):")
+    echo(f"  {url}")
+
+
 @users.command("list")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
 @db_option
