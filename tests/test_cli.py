@@ -55,6 +55,7 @@ def test_submit_submissions_leaderboard(capsys, created, tmp_path):
     code, out, err = run(capsys, "c", "submit", "tiny", "-f", str(sub), "-m", "baseline")
     assert code == 0, err
     assert out.startswith("Successfully submitted to tiny (submission 1)\nPublic score: 0.")
+    assert out.endswith("\n4 of 5 submissions left today (UTC)\n")
     code, out, _ = run(capsys, "c", "submissions", "tiny", "--csv")
     [row] = list(csv.DictReader(io.StringIO(out)))
     assert (row["fileName"], row["description"], row["status"], row["privateScore"]) == ("sub.csv", "baseline", "complete", "")
@@ -80,7 +81,23 @@ def test_rejected_submission_prints_every_problem(capsys, created, tmp_path):
     ]
     code, out, _ = run(capsys, "c", "submissions", "tiny", "--csv")
     [row] = list(csv.DictReader(io.StringIO(out)))
-    assert row["status"].startswith("error: column 'target' must hold numbers")
+    assert row["status"] == (
+        "error: column 'target' must hold numbers; 1 row(s) do not, e.g. id 200: 'abc'; "
+        "1 id(s) appear more than once (2 rows), e.g. '200'; "
+        "199 id(s) of the test set are missing, e.g. '201', '202', '203', '204', '205'; "
+        "the file has 2 rows; expected 200, one per test id")
+    code, out, _ = run(capsys, "c", "submissions", "tiny")
+    assert code == 0
+    assert out.splitlines()[-5:] == [
+        "Submission 1 (bad.csv) was rejected; every problem:",
+        "  - column 'target' must hold numbers; 1 row(s) do not, e.g. id 200: 'abc'",
+        "  - 1 id(s) appear more than once (2 rows), e.g. '200'",
+        "  - 199 id(s) of the test set are missing, e.g. '201', '202', '203', '204', '205'",
+        "  - the file has 2 rows; expected 200, one per test id",
+    ]
+    good = write_predictions(tmp_path / "good.csv", created, quality=0.3)
+    code, out, _ = run(capsys, "c", "submit", "tiny", "-f", str(good), "-m", "good")
+    assert "5 of 5" not in out and out.endswith("\n4 of 5 submissions left today (UTC)\n")  # the rejected one is free
 
 
 def test_private_leaderboard_after_close(capsys, created, tmp_path):

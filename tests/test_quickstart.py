@@ -20,8 +20,17 @@ def test_quickstart_walks_through_titanic(capsys, tmp_path, home):
     with open(tmp_path / "titanic" / "submission.csv") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 418 and set(rows[0]) == {"id", "survived"}
-    # a second run keeps working (a new submission, the same leaderboard)
+    assert "4 of 5 submissions left today (UTC)" in out
+    # a second run keeps working, and says it spends no second submission on the same file
     with pytest.raises(SystemExit) as info:
         main(["quickstart", "-p", str(tmp_path / "titanic")])
     assert info.value.code == 0
-    assert "entries" in capsys.readouterr().out
+    again = capsys.readouterr().out
+    assert "entries" in again
+    assert "the same file as your submission 1 of " in again
+    assert "not submitted again, so this rerun spends none of today's submissions; to submit it anyway: " \
+           f"scrimmage competitions submit titanic -f {tmp_path / 'titanic' / 'submission.csv'} -m \"group mean\"" in again
+    assert "4 of 5 submissions left today (UTC)" in again
+    from scrimmage.services import Arena
+
+    assert len(Arena().submissions("titanic")) == 1

@@ -111,6 +111,14 @@ class RemoteArena:
     def submissions(self, ref: str | None, user: str | None = None):
         return [wire.submission_from_dict(d) for d in self._get(f"/api/competitions/{self._ref(ref)}/submissions")]
 
+    def used_today(self, ref: str | None, user: str | None = None) -> tuple[int, int]:
+        """(your team's submissions that count against today's (UTC) limit, the daily limit), from its submissions."""
+        from .store import utcnow
+
+        midnight = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+        used = sum(1 for s in self.submissions(ref) if s.status != "error" and s.date >= midnight)
+        return used, self.competition(ref).daily_limit
+
     def select(self, ref: str | None, sub_id: int, user: str | None = None, unselect: bool = False):
         resp = self._call("request", "POST", f"/api/competitions/{self._ref(ref)}/submissions/{sub_id}/select",
                           json={"unselect": unselect})

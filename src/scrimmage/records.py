@@ -56,6 +56,21 @@ class CompetitionInfo:
     def leaderboard(self) -> str:
         return self.settings.get("leaderboard", "kaggle")
 
+    @property
+    def public_rows(self) -> int | None:
+        """How many test rows the public leaderboard scores (the solution's Public rows), if known."""
+        rows = self.settings.get("usage_rows")
+        return int(rows["Public"]) if rows else None
+
+    @property
+    def public_share(self) -> float:
+        """The public leaderboard's share of the scored test rows, from the solution's real Usage counts."""
+        rows = self.settings.get("usage_rows")
+        if rows:
+            scored = rows["Public"] + rows["Private"]
+            return rows["Public"] / scored if scored else 0.0
+        return float(self.settings.get("public_fraction", 0.25))
+
     # the bundle's Markdown texts and provenance, for the faces
     # once closed, the description ends with the post-mortem (a lesson's ``reveal``)
     description = property(lambda self: (self.settings.get("description") or "")

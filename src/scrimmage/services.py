@@ -103,7 +103,8 @@ class Arena:
         tmp = dest.with_name(f".{bundle.ref}-{uuid.uuid4().hex[:8]}")
         shutil.copytree(bundle.path, tmp)
         try:
-            _solution_of(bundle, tmp).save(tmp / SOLUTION_CACHE)
+            solution = _solution_of(bundle, tmp)
+            solution.save(tmp / SOLUTION_CACHE)
             if dest.exists():  # left from a deleted database: keep it aside, never delete
                 dest.rename(dest.with_name(f".{bundle.ref}-old-{uuid.uuid4().hex[:8]}"))
             tmp.rename(dest)
@@ -116,6 +117,7 @@ class Arena:
             prediction_columns=list(bundle.prediction_columns),
             public_files=list(bundle.public_files),
             greater_is_better=_greater(bundle),
+            usage_rows=solution.counts(),  # the public share shown is the real one, not public_fraction
         )
         with self.store.write() as conn:
             host_id = self.store.ensure_user(conn, host or self.settings.user)
@@ -314,6 +316,10 @@ class Arena:
                 return []
             rows = self.store.submissions_of(conn, self._comp_id(conn, comp.ref), team)
         return [self._sub_info(comp, r) for r in rows]
+
+    def used_today(self, ref: str | None, user: str | None = None) -> tuple[int, int]:
+        """(submissions of the user's team that count against today's (UTC) limit, the daily limit)."""
+        return self.teams.used_today(self.competition(ref, full=False).ref, user or self.settings.user)
 
     def select(self, ref: str | None, sub_id: int, user: str | None = None, unselect: bool = False) -> SubmissionInfo:
         """Choose (or drop) a submission for the private leaderboard."""

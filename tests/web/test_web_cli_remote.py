@@ -28,7 +28,9 @@ def test_same_commands_same_output(served, capsys, tmp_path):
     good = write_predictions(tmp_path / "good.csv", folder, 0.8)
     code, out, _ = run(capsys, "--server", url, "competitions", "submit", "tiny", "-f", str(good), "-m", "remote")
     assert code == 0 and out.startswith("Successfully submitted to tiny (submission 1)\nPublic score: ")
-    assert run(capsys, "competitions", "submit", "tiny", "-f", str(good), "-m", "local")[0] == 0
+    assert out.endswith("\n4 of 5 submissions left today (UTC)\n")
+    code, out, _ = run(capsys, "competitions", "submit", "tiny", "-f", str(good), "-m", "local")
+    assert code == 0 and out.endswith("\n3 of 5 submissions left today (UTC)\n")
     bad = tmp_path / "bad.csv"
     bad.write_text("id,target\n1,2\n")
     local_bad = run(capsys, "competitions", "submit", "tiny", "-f", str(bad), "-m", "x")

@@ -117,6 +117,8 @@ def submit(ref, file_path, message, quiet):
         echo(f"Public score: {fmt(sub.public_score)}" + (f"   Private score: {fmt(sub.private_score)}" if sub.private_score is not None else ""))
         if sub.late:
             echo("This is a late submission: it is scored but not ranked.")
+        used, limit = a.used_today(sub.competition)
+        echo(f"{max(limit - used, 0)} of {limit} submissions left today (UTC)")
 
 
 class _null:
@@ -137,8 +139,28 @@ def submissions(ref, as_csv):
         echo("No submissions yet.")
         return
     table(["id", "fileName", "date", "description", "status", "publicScore", "privateScore", "selected"],
-          [[s.id, s.file_name, s.date, s.description, s.status if s.status != "error" else f"error: {(s.error or '').splitlines()[0]}",
-            s.public_score, s.private_score, s.selected] for s in subs], as_csv)
+          [[s.id, s.file_name, s.date, s.description, _status(s, as_csv), s.public_score, s.private_score, s.selected]
+           for s in subs], as_csv)
+    rejected = [s for s in subs if s.status == "error" and len(_problems(s)) > 1]
+    if rejected and not as_csv:
+        for s in rejected:
+            echo(f"Submission {s.id} ({s.file_name}) was rejected; every problem:")
+            for line in _problems(s):
+                echo(f"  - {line}")
+
+
+def _problems(sub) -> list[str]:
+    return sub.problems or (sub.error or "").splitlines()
+
+
+def _status(sub, as_csv: bool) -> str:
+    """``complete``, or ``error:`` with every problem (in --csv) or the first and how many more (in the table)."""
+    if sub.status != "error":
+        return sub.status
+    problems = _problems(sub)
+    if as_csv or len(problems) < 2:
+        return "error: " + "; ".join(problems)
+    return f"error: {problems[0]} (+{len(problems) - 1} more, below)"
 
 
 @competitions.command()

@@ -73,12 +73,21 @@ def quickstart(path):
     _step(5, "Write the submission and submit it")
     out = Path(path) / "submission.csv"
     pd.DataFrame({id_col: test[id_col], comp.settings["prediction_columns"][0]: group_mean(train, test)}).to_csv(out, index=False)
-    echo(f"  wrote {out}; submitting (the same as: scrimmage competitions submit {REF} -f {out} -m \"group mean\")")
-    try:
-        sub = arena.submit(REF, out, "group mean by sex and class (quickstart)")
-        echo(f"  public score: {fmt(sub.public_score)} (validation said {baseline:.5f})")
-    except LimitError as exc:
-        echo(f"  {exc.message}")
+    same = _same_file_scored(arena, out)
+    if same is not None:
+        echo(f"  wrote {out}: the same file as your submission {same.id} of {same.date:%Y-%m-%d %H:%M} UTC, "
+             f"public score {fmt(same.public_score)} (validation said {baseline:.5f})")
+        echo("  not submitted again, so this rerun spends none of today's submissions; to submit it anyway: "
+             f"scrimmage competitions submit {REF} -f {out} -m \"group mean\"")
+    else:
+        echo(f"  wrote {out}; submitting (the same as: scrimmage competitions submit {REF} -f {out} -m \"group mean\")")
+        try:
+            sub = arena.submit(REF, out, "group mean by sex and class (quickstart)")
+            echo(f"  public score: {fmt(sub.public_score)} (validation said {baseline:.5f})")
+        except LimitError as exc:
+            echo(f"  {exc.message}")
+    used, limit = arena.used_today(REF)
+    echo(f"  {max(limit - used, 0)} of {limit} submissions left today (UTC)")
 
     _step(6, "The leaderboard")
     print_leaderboard(arena.leaderboard(REF), as_csv=False)
@@ -92,6 +101,17 @@ def quickstart(path):
         "browse more practice competitions: scrimmage competitions list",
     ):
         echo(f"  - {line}")
+
+
+def _same_file_scored(arena, path: Path):
+    """Your scored submission holding exactly the bytes of ``path`` (a rerun's identical file), or None."""
+    data = path.read_bytes()
+    for sub in arena.submissions(REF):
+        stored = Path(sub.stored_path)
+        if sub.status == "complete" and stored.is_file() and stored.stat().st_size == len(data) \
+                and stored.read_bytes() == data:
+            return sub
+    return None
 
 
 def fmt_table(frame, keys, target) -> str:

@@ -103,7 +103,7 @@ def track(ws, n_boot: int = 1000, seed: int = 0) -> Tracking:
     task = ws.task
     linked = [r for r in runs(ws) if r.submission_id is not None and r.cv_mean is not None]
     subs = {s.id: s for s in ws.arena.submissions(ws.ref)}
-    n_public = int(round(ws.info.settings.get("public_fraction", 0.25) * len(ws.test)))
+    n_public = ws.info.public_rows or int(round(ws.info.public_share * len(ws.test)))
     y = task.y(ws.train)
     points = []
     for r in linked:
