@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bundles import write_bundle
+from components import require
 
 PG_URL = os.environ.get("SCRIMMAGE_TEST_POSTGRES_URL")
 
@@ -51,7 +52,7 @@ def db_url(request, home, monkeypatch):
         yield url
         return
     if not PG_URL:
-        pytest.skip("PostgreSQL tests need SCRIMMAGE_TEST_POSTGRES_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres)")
+        require("PostgreSQL")
     gen = _pg_database()
     url = next(gen)
     monkeypatch.setenv("SCRIMMAGE_DATABASE_URL", url)

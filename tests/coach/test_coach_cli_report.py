@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from coach_bundles import make_bundle
+from components import require_module
 from scrimmage import coach
 
 
@@ -109,7 +110,7 @@ def test_folds_fit_in_parallel_with_the_same_result(comp):
 
 
 def test_folds_fit_on_a_local_dask_cluster(comp):
-    pytest.importorskip("distributed", reason="dask[distributed] is an optional extra: pip install 'scrimmage[dask]'")
+    require_module("distributed", "dask.distributed")
     import joblib
     from distributed import Client, LocalCluster, get_task_stream
     from sklearn.linear_model import LogisticRegression
@@ -127,7 +128,7 @@ def test_folds_fit_on_a_local_dask_cluster(comp):
 
 
 def test_runs_are_exported_to_mlflow(comp, tmp_path, monkeypatch):
-    pytest.importorskip("mlflow", reason="mlflow is an optional extra: pip install 'scrimmage[mlflow]'")
+    require_module("mlflow", "mlflow")
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.compose import make_column_transformer

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from components import require_module, require_program
 from webutil import bundle_zip, live_server, write_bundle, write_predictions
 from scrimmage import accounts
 from scrimmage.config import Settings
@@ -35,9 +36,8 @@ Predict the **probability of churn** for every id in `test.csv`.
 RIVALS = ["gradient-gnomes", "overfit-owls", "random-forest-rangers", "lasso-llamas", "boosted-badgers",
           "kernel-koalas", "dropout-dingos", "bagging-bats", "stacking-storks"]
 
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install -y chromium)", allow_module_level=True)
-sync_playwright = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package").sync_playwright
+require_program(CHROMIUM, "Chromium", module_level=True)
+sync_playwright = require_module("playwright.sync_api", "playwright", module_level=True).sync_playwright
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from io import BytesIO
 
 import pytest
 
+from components import require_module
 from webutil import app, cheap_hashing, client, signed_up, write_bundle, write_predictions  # noqa: F401
 
 S = "/api/v1/competitions.CompetitionApiService/"
@@ -48,8 +49,7 @@ def submit(c, auth, path, ref="tiny", message="m"):
 
 
 def test_shapes_read_by_the_clients_own_types(kaggle, tmp_path):
-    types = pytest.importorskip("kagglesdk.competitions.types.competition_api_service",
-                                reason="kagglesdk (installed with kaggle) checks the shapes")
+    types = require_module("kagglesdk.competitions.types.competition_api_service", "kaggle client")
     from kagglesdk.competitions.types.submission_status import SubmissionStatus
 
     c, a, folder, auth = kaggle

@@ -23,16 +23,15 @@ import zipfile
 import pytest
 
 from bundles import write_bundle, write_predictions
+from components import require
 from scrimmage.config import Settings
 from scrimmage.web import create_app
 
 PORT = 80
 _busy: list[int] = []  # set once port 80 stayed taken for a minute
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("kaggle") is None or importlib.util.find_spec("six") is None,
-    reason="the official client is not installed: pip install kaggle six (kaggle 2.2 imports six without declaring it)",
-)
+if importlib.util.find_spec("kaggle") is None or importlib.util.find_spec("six") is None:
+    require("kaggle client", "pip install kaggle six (kaggle 2.2 imports six without declaring it)", module_level=True)
 
 
 @pytest.fixture
@@ -56,8 +55,8 @@ def port_80():
                 time.sleep(0.5)
                 continue
             _busy.append(exc.errno)
-            pytest.skip(f"the kaggle client only talks to http://localhost on port {PORT}, and it cannot be bound "
-                        f"here ({exc.strerror or exc}): another server holds it, or binding needs root")
+            require("port 80", f"the kaggle client only talks to http://localhost on port {PORT}, and it cannot be "
+                               f"bound here ({exc.strerror or exc}): another server holds it, or binding needs root")
     yield sock
     sock.close()
 
