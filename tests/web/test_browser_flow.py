@@ -2,11 +2,12 @@
 
 Sign up, join, download, submit a good and a bad file, see the errors, select
 finals, the host closes, the private leaderboard shows medals. Screenshots of
-the main pages go to docs/screenshots/.
+the main pages go to a temporary folder, or to $SCRIMMAGE_SCREENSHOTS when set:
+``python scripts/screenshots.py`` regenerates docs/screenshots/ that way (the suite
+itself never changes a tracked file).
 """
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,6 @@ from scrimmage.web import create_app
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "correct horse battery"
 DESCRIPTION = """\
 Which customers will leave next month? Each row of `train.csv` is a customer with one
@@ -33,11 +33,19 @@ Predict the **probability of churn** for every id in `test.csv`.
 | train.csv | 200 |
 | test.csv | 200 |
 """
+SHOT_NAMES = ["host_new", "overview", "data", "submissions", "leaderboard_public", "team", "writeup", "host",
+              "leaderboard_private", "competitions"]
 RIVALS = ["gradient-gnomes", "overfit-owls", "random-forest-rangers", "lasso-llamas", "boosted-badgers",
           "kernel-koalas", "dropout-dingos", "bagging-bats", "stacking-storks"]
 
 require_program(CHROMIUM, "Chromium", module_level=True)
 sync_playwright = require_module("playwright.sync_api", "playwright", module_level=True).sync_playwright
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where the screenshots go: $SCRIMMAGE_SCREENSHOTS (scripts/screenshots.py), else a temporary folder."""
+    return Path(os.environ.get("SCRIMMAGE_SCREENSHOTS") or tmp_path / "screenshots")
 
 
 @pytest.fixture
@@ -51,9 +59,9 @@ def server(tmp_path, monkeypatch):
         yield app, url, folder
 
 
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+def shot(page, name, folder: Path):
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def sign_up(page, url, name):
@@ -64,7 +72,7 @@ def sign_up(page, url, name):
     page.wait_for_url(f"{url}/")
 
 
-def test_a_competition_in_the_browser(server, tmp_path):
+def test_a_competition_in_the_browser(server, shots, tmp_path):
     app, url, folder = server
     arena = app.state.arena
     with sync_playwright() as p:
@@ -75,7 +83,7 @@ def test_a_competition_in_the_browser(server, tmp_path):
         # the host (the first account: admin) creates the competition from a bundle .zip
         sign_up(host, url, "hal")
         host.click("text=Host a competition")
-        shot(host, "host_new")
+        shot(host, "host_new", shots)
         host.set_input_files("input[name=bundle]", str(bundle_zip(folder, tmp_path / "churn.zip")))
         host.click("button:has-text('Create competition')")
         host.wait_for_url(f"{url}/c/churn/host?*")
@@ -86,13 +94,13 @@ def test_a_competition_in_the_browser(server, tmp_path):
         pat.click("a.tag:has-text('binary-classification')")
         pat.click("text=Customer churn (demo)")
         assert pat.inner_text(".prose h2") == "Evaluation" and "probability of churn" in pat.inner_text(".prose")
-        shot(pat, "overview")
+        shot(pat, "overview", shots)
         pat.click("button:has-text('Join competition')")
         pat.wait_for_url(f"{url}/c/churn/data?*")
         with pat.expect_download() as dl:
             pat.click("tr:has-text('train.csv') >> text=Download")
         assert Path(dl.value.path()).read_bytes() == (folder / "train.csv").read_bytes()
-        shot(pat, "data")
+        shot(pat, "data", shots)
 
         # nine rivals submit through the core: ten teams, so medals by Kaggle's thresholds (1 gold, 1 silver, 2 bronze)
         for i, name in enumerate(RIVALS):
@@ -121,15 +129,15 @@ def test_a_competition_in_the_browser(server, tmp_path):
         pat.click(f"tr:has-text('logistic regression baseline') >> button:has-text('Select')")
         assert "added to your final selection" in pat.inner_text(".flash.ok")
         assert arena.submissions("churn", user="pat")[1].selected
-        shot(pat, "submissions")
+        shot(pat, "submissions", shots)
         pat.click("text=Leaderboard")
         assert pat.inner_text("tr.mine td.team").startswith("pat")
-        shot(pat, "leaderboard_public")
+        shot(pat, "leaderboard_public", shots)
         pat.click("nav.tabs >> text=Team")
         pat.fill("input[aria-label='User to invite']", "gradient-gnomes")
         pat.click("button:has-text('Invite to my team')")
         assert "Invitation sent to gradient-gnomes." in pat.inner_text(".flash.ok")
-        shot(pat, "team")
+        shot(pat, "team", shots)
         pat.click("nav.tabs >> text=Write-ups")
         pat.click("text=Write one")
         pat.fill("input[name=title]", "A calibrated baseline")
@@ -138,11 +146,11 @@ def test_a_competition_in_the_browser(server, tmp_path):
         pat.click("button:has-text('Save')")
         assert pat.inner_text("article h2") == "A calibrated baseline"
         assert pat.inner_text("article strong") == "logistic regression"
-        shot(pat, "writeup")
+        shot(pat, "writeup", shots)
 
         # the host sees every submission, closes and reveals
         host.goto(f"{url}/c/churn/host")
-        shot(host, "host")
+        shot(host, "host", shots)
         host.check("input[name=confirm]")
         host.click("button:has-text('Close and reveal')")
         assert "the private leaderboard is revealed" in host.inner_text(".flash.ok")
@@ -156,7 +164,18 @@ def test_a_competition_in_the_browser(server, tmp_path):
         board = arena.leaderboard("churn", private=True)
         mine = next(r for r in board.rows if r.team_name == "pat")
         assert pat.inner_text("tr.mine td.score") == f"{mine.score:.5f}"
-        shot(pat, "leaderboard_private")
+        shot(pat, "leaderboard_private", shots)
         pat.goto(f"{url}/")
-        shot(pat, "competitions")
+        shot(pat, "competitions", shots)
+
+        # a catalogue overview: one Evaluation heading, the provenance once, its SHA-256 wrapped on a narrow screen
+        arena.competition("titanic")
+        narrow = browser.new_context(viewport={"width": 600, "height": 800}).new_page()
+        narrow.goto(f"{url}/c/titanic")
+        headings = narrow.locator(".prose h1, .prose h2").all_inner_texts()
+        assert [h for h in headings if "Evaluation" in h] == ["Evaluation: ROC AUC"]
+        assert narrow.inner_text(".prose").count("compiled by Thomas Cason") == 1
+        assert narrow.locator("code:has-text('c617db2c7470716250f6f001be51304c')").count() == 1
+        assert narrow.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         browser.close()
+    assert sorted(p.name for p in shots.iterdir()) == sorted(f"{n}.png" for n in SHOT_NAMES)

@@ -165,3 +165,12 @@ def test_leaderboard_shows_reference_rows_and_medals_by_reference(world, app, tm
     html = text_of(c.get("/c/titanic/leaderboard").text)
     assert "reference: strong model" in html and "reference: simple model" in html
     assert "The reference scores to beat:" in html
+
+
+def test_overview_has_one_evaluation_heading_and_provenance_once(world, app):
+    page = client(app).get("/c/titanic").text  # the catalogue's description tells its provenance itself
+    assert page.count(">Evaluation") == 1 and "<h1>Evaluation: ROC AUC</h1>" in page
+    assert page.count("compiled by Thomas Cason") == 1 and "<h2>Source</h2>" not in page
+    assert "about 50% of the test rows (209)" in page
+    tiny = client(app).get("/c/tiny").text  # no evaluation text of its own: the page's heading and the metric
+    assert tiny.count(">Evaluation") == 1 and "<h2>Evaluation</h2>" in tiny and "Submissions are scored with" in tiny
