@@ -226,12 +226,12 @@ def test_interrupted_scoring_is_marked_failed(arena, comp, bundle, tmp_path):
     folder = write_bundle(tmp_path / "slow", extra_toml='metric_file = "metric.py"\ngreater_is_better = true\n')
     (folder / "metric.py").write_text(
         "import time\n"
-        "def score(solution, submission, row_id_column_name):\n    time.sleep(60)\n    return 1.0\n")
+        "def score(solution, submission, row_id_column_name):\n    time.sleep(3600)\n    return 1.0\n")
     arena.create_competition(folder)
     sub_path = write_predictions(tmp_path / "s.csv", folder)
     proc = subprocess.Popen([sys.executable, "-m", "scrimmage", "competitions", "submit", "slow", "-f", str(sub_path),
                              "-m", "slow one"], env=dict(os.environ))
-    deadline = time.time() + 30
+    deadline = time.time() + 600  # a safety net only: it is pending long before on any machine
     while time.time() < deadline:
         subs = arena.submissions("slow")
         if subs and subs[0].status == "pending":

@@ -22,6 +22,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 PASSWORD = "correct horse battery"
+SAFETY_MS = 180_000  # Playwright's waits: long enough for a loaded machine
 DESCRIPTION = """\
 Which customers will leave next month? Each row of `train.csv` is a customer with one
 feature `x` and the label `target` (1 = churned).
@@ -59,6 +60,13 @@ def server(tmp_path, monkeypatch):
         yield app, url, folder
 
 
+def page(browser, **options):
+    """A page in a new context whose waits are generous safety nets, not timing assumptions."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(SAFETY_MS)
+    return context.new_page()
+
+
 def shot(page, name, folder: Path):
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
@@ -77,8 +85,7 @@ def test_a_competition_in_the_browser(server, shots, tmp_path):
     arena = app.state.arena
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        host = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True).new_page()
-        pat = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True).new_page()
+        host, pat = (page(browser, viewport={"width": 1280, "height": 800}, accept_downloads=True) for _ in range(2))
 
         # the host (the first account: admin) creates the competition from a bundle .zip
         sign_up(host, url, "hal")
@@ -170,7 +177,7 @@ def test_a_competition_in_the_browser(server, shots, tmp_path):
 
         # a catalogue overview: one Evaluation heading, the provenance once, its SHA-256 wrapped on a narrow screen
         arena.competition("titanic")
-        narrow = browser.new_context(viewport={"width": 600, "height": 800}).new_page()
+        narrow = page(browser, viewport={"width": 600, "height": 800})
         narrow.goto(f"{url}/c/titanic")
         headings = narrow.locator(".prose h1, .prose h2").all_inner_texts()
         assert [h for h in headings if "Evaluation" in h] == ["Evaluation: ROC AUC"]

@@ -78,7 +78,7 @@ def arena_on_80(port_80, tmp_path, monkeypatch):
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [port_80]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 120  # a safety net only
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "the server on port 80 did not start"
         time.sleep(0.05)
