@@ -86,3 +86,23 @@ def test_a_solution_id_written_twice_is_still_reported(tmp_path):
     with pytest.raises(SubmissionError) as info:
         check_and_align(write(tmp_path, list(reversed(ids)), [0.5] * 10), solution(ids), "score")
     assert any("appear more than once" in p for p in info.value.problems)
+
+
+def test_file_in_order_at_first_then_shuffled_aligns(tmp_path):
+    """The first rows in solution order must not pass for the whole file being in order."""
+    ids = text_ids()
+    values = np.round(np.random.default_rng(5).random(N), 6)
+    head = 500  # far more rows than any prefix a quick check would look at
+    perm = np.concatenate([np.arange(head), head + np.random.default_rng(6).permutation(N - head)])
+    aligned = check_and_align(write(tmp_path, [ids[i] for i in perm], values[perm]), solution(ids), "score")
+    assert aligned.y_pred.tolist() == values.tolist()
+    assert aligned.frame["id"].to_list() == ids
+    assert aligned.frame["target"].to_list() == values.tolist()
+
+
+def test_file_shuffled_only_in_its_last_two_rows_aligns(tmp_path):
+    ids = text_ids()
+    values = np.round(np.random.default_rng(7).random(N), 6)
+    perm = np.concatenate([np.arange(N - 2), [N - 1, N - 2]])
+    aligned = check_and_align(write(tmp_path, [ids[i] for i in perm], values[perm]), solution(ids), "score")
+    assert aligned.y_pred.tolist() == values.tolist()
