@@ -96,6 +96,17 @@ def test_header_mismatch(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("sep, name", [(";", "semicolons (;)"), ("\t", "tabs"), ("|", "vertical bars (|)")])
+def test_other_separator_gets_a_hint_naming_it(tmp_path, sep, name):
+    text = GOOD.replace(",", sep).replace("0.", "0," if sep == ";" else "0.")  # a European spreadsheet's decimals too
+    header = f"id{sep}target"
+    assert problems(tmp_path, text) == [
+        f"the header must have the columns of sample_submission.csv: id, target; missing: id, target; "
+        f"unexpected: {header}; the file seems to be separated by {name}, not commas: save it as comma-separated "
+        "CSV (in pandas: to_csv(path, index=False) without sep=)"
+    ]
+
+
 def test_header_is_case_and_name_exact_but_order_free(tmp_path):
     assert problems(tmp_path, "ID,target\n007,1\n") == [
         "the header must have the columns of sample_submission.csv: id, target; missing: id; unexpected: ID"

@@ -172,7 +172,22 @@ def _check_header(header: list[str], expected: list[str], problems: list[str]) -
             msg += f"; missing: {', '.join(missing)}"
         if extra:
             msg += f"; unexpected: {', '.join(extra)}"
-        problems.append(msg)
+        problems.append(msg + _separator_hint(header, expected))
+
+
+#: Separators a spreadsheet or ``to_csv(sep=...)`` may have written instead of commas, by name.
+OTHER_SEPARATORS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
+
+
+def _separator_hint(header: list[str], expected: list[str]) -> str:
+    """A hint when the header is one field that other separators split into the expected columns."""
+    if len(header) != 1:
+        return ""
+    for sep, name in OTHER_SEPARATORS.items():
+        if sep in header[0]:
+            return (f"; the file seems to be separated by {name}, not commas: save it as comma-separated CSV "
+                    "(in pandas: to_csv(path, index=False) without sep=)")
+    return ""
 
 
 def _read_frame(data, header, solution: Solution, metric_input: str, problems):
