@@ -60,3 +60,30 @@ def test_ids_keep_their_leading_zeros(tmp_path):
 def test_unknown_file(comp):
     with pytest.raises(FileNotFoundError, match="tiny has no public file 'solution.csv'"):
         comp.path("solution.csv")
+
+
+@pytest.mark.parametrize("kind", ["series", "array", "list"])
+def test_submit_predictions_alone_in_test_order(comp, kind):
+    import numpy as np
+
+    _, test = comp.load()
+    frame = comp.submit(pd.DataFrame({"id": test["id"], "target": test["x"]}), message="frame")
+    values = {"series": test["x"], "array": test["x"].to_numpy(), "list": test["x"].tolist()}[kind]
+    alone = comp.submit(values, message=kind)
+    assert alone["status"] == "complete" and alone["public"] == frame["public"]
+    assert np.isclose(comp.submit(test["x"].rename("anything").reset_index(drop=True) * 2)["public"], frame["public"])
+
+
+@pytest.mark.parametrize("value, message", [
+    ([0.5] * 3, "the predictions have 3 rows but test.csv has 200: give a DataFrame with the columns id, target "
+                "(like sample_submission.csv), a file path, or one prediction per row of test.csv in its order "
+                "(a Series, numpy array or list)"),
+    ([[0.5, 0.5]] * 200, "the predictions have shape 200x2; 'tiny' needs 200x1 (target): give a DataFrame"),
+    (0.5, "cannot submit a float: give a DataFrame with the columns id, target"),
+    ({"a": 1}, "cannot submit a dict: give a DataFrame with the columns id, target"),
+])
+def test_submit_says_what_it_needs(comp, value, message):
+    with pytest.raises(SubmissionError) as info:
+        comp.submit(value)
+    assert info.value.message.startswith(message)
+    assert comp.submissions().empty  # nothing was sent

@@ -11,7 +11,14 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from .errors import SubmissionError
 from .services import Arena, CompetitionInfo
+
+
+def _is_frame(value) -> bool:
+    import pandas as pd
+
+    return isinstance(value, pd.DataFrame)
 
 
 class Competition:
@@ -60,7 +67,11 @@ class Competition:
 
     # submitting ---------------------------------------------------------------
     def submit(self, predictions, message: str = "") -> dict:
-        """Submit a DataFrame (written as CSV without its index) or a file path.
+        """Submit a DataFrame (written as CSV without its index), a file path, or the predictions alone.
+
+        Predictions alone are a pandas Series, a numpy array or a list with one value per
+        row of ``test.csv``, in its order (2-d, one column per prediction column, when the
+        competition has several); the ids are taken from ``test.csv``.
 
         Returns ``{"id", "status", "public", "private"}``; a rejected file raises
         :class:`scrimmage.errors.SubmissionError` whose ``problems`` list every issue.
@@ -68,11 +79,38 @@ class Competition:
         if isinstance(predictions, (str, Path)):
             sub = self.arena.submit(self.ref, predictions, message)
         else:
+            frame = predictions if _is_frame(predictions) else self._frame_of(predictions)
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "notebook-submission.csv"
-                predictions.to_csv(path, index=False)
+                frame.to_csv(path, index=False)
                 sub = self.arena.submit(self.ref, path, message)
         return {"id": sub.id, "status": sub.status, "public": sub.public_score, "private": sub.private_score}
+
+    def _frame_of(self, predictions):
+        """A submission frame from predictions in test order: the ids of ``test.csv`` beside them."""
+        import numpy as np
+        import pandas as pd
+
+        id_col, columns = self.info.settings["id_column"], list(self.info.settings["prediction_columns"])
+        how = (f"give a DataFrame with the columns {', '.join([id_col, *columns])} (like sample_submission.csv), "
+               f"a file path, or one prediction per row of test.csv in its order (a Series, numpy array or list"
+               + (f" with {len(columns)} columns: {', '.join(columns)})" if len(columns) > 1 else ")"))
+        try:
+            values = np.asarray(predictions.to_numpy() if isinstance(predictions, pd.Series) else predictions)
+        except (TypeError, ValueError) as exc:
+            raise SubmissionError(f"cannot submit a {type(predictions).__name__}: {how}", [str(exc)]) from None
+        if values.ndim not in (1, 2):
+            raise SubmissionError(f"cannot submit a {type(predictions).__name__}: {how}")
+        if values.ndim == 1 and len(columns) == 1:
+            values = values.reshape(-1, 1)
+        ids = pd.read_csv(self.path("test.csv"), dtype={id_col: str}, usecols=[id_col], keep_default_na=False)[id_col]
+        if values.ndim != 2 or values.shape[1] != len(columns):
+            shape = "x".join(map(str, values.shape))
+            raise SubmissionError(f"the predictions have shape {shape}; {self.ref!r} needs {len(ids)}x{len(columns)} "
+                                  f"({', '.join(columns)}): {how}")
+        if len(values) != len(ids):
+            raise SubmissionError(f"the predictions have {len(values)} rows but test.csv has {len(ids)}: {how}")
+        return pd.DataFrame({id_col: ids, **{c: values[:, k] for k, c in enumerate(columns)}})
 
     def submissions(self):
         import pandas as pd
