@@ -1,6 +1,7 @@
 import pytest
 
 from bundles import write_bundle
+from scrimmage import metrics
 from scrimmage.bundle import load_bundle
 from scrimmage.errors import BundleError, NotFoundError
 
@@ -51,6 +52,21 @@ def test_every_problem_is_listed_at_once(tmp_path):
     assert "missing file train.csv" in found
 
 
+def test_missing_id_column_hides_no_other_problem(tmp_path):
+    """A missing id_column, a bad metric name and id mismatches: all listed at once."""
+    folder = write_bundle(tmp_path / "b", n=10, toml='title = "T"\nmetric = "auc"\ndaily_limit = "five"\n')
+    with open(folder / "sample_submission.csv", "a") as fh:
+        fh.write("999,0.5\n")
+    assert problems_of(folder) == [
+        "missing key 'id_column' in competition.toml (sample_submission.csv's first column is 'id': "
+        "add id_column = \"id\")",
+        "key 'daily_limit' in competition.toml must be an integer, got 'five'",
+        "unknown metric 'auc'; valid metrics: " + ", ".join(metrics.names()),
+        "1 id(s) in sample_submission.csv are not in test.csv, e.g. 999",
+        "1 id(s) in sample_submission.csv are not in solution.csv, e.g. 999",
+    ]
+
+
 def test_bad_toml_names_the_line(tmp_path):
     folder = write_bundle(tmp_path / "b", toml='title = "T"\nmetric = roc_auc\n')
     found = problems_of(folder)
@@ -62,7 +78,8 @@ def test_missing_required_keys_and_wrong_types(tmp_path):
     folder = write_bundle(tmp_path / "b", toml='title = 3\ndaily_limit = "five"\n')
     found = problems_of(folder)
     assert "missing key 'metric' in competition.toml" in found
-    assert "missing key 'id_column' in competition.toml" in found
+    assert "missing key 'id_column' in competition.toml (sample_submission.csv's first column is 'id': " \
+           "add id_column = \"id\")" in found
     assert "key 'title' in competition.toml must be a string, got 3" in found
     assert "key 'daily_limit' in competition.toml must be an integer, got 'five'" in found
 

@@ -196,3 +196,18 @@ def test_metrics_command_lists_all(capsys):
     assert code == 0
     for name in metrics.names():
         assert name in out
+
+
+def test_create_prints_every_problem_of_a_bundle(capsys, tmp_path):
+    folder = write_bundle(tmp_path / "b", n=10, toml='title = "T"\nmetric = "auc"\n')
+    with open(folder / "sample_submission.csv", "a") as fh:
+        fh.write("999,0.5\n")
+    code, out, err = run(capsys, "competitions", "create", str(folder))
+    assert code == 1 and out == ""
+    lines = err.splitlines()
+    assert lines[0] == f"error: {folder} is not a valid competition bundle"
+    assert lines[1] == ("  - missing key 'id_column' in competition.toml (sample_submission.csv's first column is 'id': "
+                        "add id_column = \"id\")")
+    assert lines[2].startswith("  - unknown metric 'auc'; valid metrics: accuracy,")
+    assert lines[3:] == ["  - 1 id(s) in sample_submission.csv are not in test.csv, e.g. 999",
+                         "  - 1 id(s) in sample_submission.csv are not in solution.csv, e.g. 999"]

@@ -121,11 +121,12 @@ def load_bundle(path: str | Path) -> Bundle:
     if values is None:
         raise BundleError(f"{root} is not a valid competition bundle", problems)
 
+    # every check that can run does, whatever else is wrong: all problems are listed at once
     _check_metric(root, values, problems)
-    id_col = values["id_column"]
+    id_col = values["id_column"] or _guess_id_column(root, problems)
     frames = {}
     for name in ("test.csv", "sample_submission.csv", SOLUTION):
-        if (root / name).is_file():
+        if (root / name).is_file() and id_col:
             frames[name] = _read_ids(root / name, id_col, problems)
     solution_cols, has_usage = _check_solution(root, values, frames, problems)
     _check_id_sets(frames, problems)
@@ -171,12 +172,12 @@ def _read_toml(root: Path, problems: list[str]) -> dict | None:
     return None
 
 
-def _check_keys(conf: dict, problems: list[str]) -> dict | None:
+def _check_keys(conf: dict, problems: list[str]) -> dict:
+    """The settings; a key missing or of the wrong type is reported and takes its default (None when required)."""
     values: dict[str, Any] = {}
     for key in conf:
         if key not in KEYS:
             problems.append(f"unknown key {key!r} in {TOML}; valid keys: {', '.join(KEYS)}")
-    before = len(problems)
     for key, (types, default) in KEYS.items():
         if key not in conf:
             if key in REQUIRED_KEYS:
@@ -191,11 +192,25 @@ def _check_keys(conf: dict, problems: list[str]) -> dict | None:
         if not ok:
             names = " or ".join(_type_name(t) for t in types)
             problems.append(f"key {key!r} in {TOML} must be {names}, got {value!r}")
+            value = default
         values[key] = value
-    if len(problems) > before:
-        return None
     _check_values(values, problems)
     return values
+
+
+def _guess_id_column(root: Path, problems: list[str]) -> str | None:
+    """Without ``id_column``: the first column of sample_submission.csv (Kaggle's convention), named in the fix."""
+    import polars as pl
+
+    path = root / "sample_submission.csv"
+    try:
+        first = pl.read_csv(path, n_rows=0, infer_schema=False).columns[0] if path.is_file() else None
+    except Exception:  # noqa: BLE001 - an unreadable file is reported by the checks that read it
+        return None
+    if first is not None and f"missing key 'id_column' in {TOML}" in problems:
+        at = problems.index(f"missing key 'id_column' in {TOML}")
+        problems[at] += f" (sample_submission.csv's first column is {first!r}: add id_column = \"{first}\")"
+    return first
 
 
 def _check_values(values: dict, problems: list[str]) -> None:
@@ -246,7 +261,7 @@ def _check_metric(root: Path, values: dict, problems: list[str]) -> None:
             problems.append(f"{exc} while importing")
         return
     name = values["metric"]
-    if name not in metrics.names():
+    if name is not None and name not in metrics.names():
         problems.append(f"unknown metric {name!r}; valid metrics: {', '.join(metrics.names())}")
 
 
