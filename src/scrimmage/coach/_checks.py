@@ -62,7 +62,7 @@ def run_checks(ws) -> Checks:
     found += _target_copies(ws, features)
     found += _strong_single_columns(ws, features, cols)
     found += _constant(train, test, features)
-    found += _new_categories(train, test, cols)
+    found += _new_categories(train, test, cols, _saved_split(ws))
     found += _duplicates(ws, features, cols)
     found += _ids(ws)
     found += _dates(train, test, cols)
@@ -167,7 +167,15 @@ def _constant(train, test, features):
     return out
 
 
-def _new_categories(train, test, cols):
+def _saved_split(ws) -> str | None:
+    """The kind of the learner's saved folds (``coach advise``), if any."""
+    row = ws.split_row()
+    return row.kind if row is not None else None
+
+
+def _new_categories(train, test, cols, split: str | None = None):
+    from ._splits import GROUP_MIN_VALUES, GROUP_ROWS_PER_VALUE
+
     out = []
     for c in cols.categories + cols.many:
         seen = set(train[c].dropna().astype(str).unique())
@@ -176,13 +184,27 @@ def _new_categories(train, test, cols):
         if share == 0:
             continue
         n_new = test[c].dropna().astype(str)[unseen].nunique()
-        if share > 0.9:
-            out.append(Finding("new categories in test", "warning", (c,),
-                               f"{share:.0%} of test rows have a value of {c} never seen in train ({n_new:,} new values).",
+        k, n = len(seen), int(train[c].notna().sum())
+        what = f"{share:.0%} of test rows have a value of {c} never seen in train ({n_new:,} new values)."
+        if share > 0.9 and k > n / GROUP_ROWS_PER_VALUE:
+            # the split advisor's criterion too: values that hardly repeat are no groups to keep together
+            out.append(Finding("new categories in test", "info", (c,), what,
+                               f"{c} hardly repeats within train ({k:,} values in {n:,} rows): it is an identifier "
+                               f"or free text (like a name), not groups, so the split needs no groups for it; "
+                               f"a model learns nothing from a value it saw once.",
+                               f"Do not feed {c} itself to the model; extract what generalises from it (a title, "
+                               f"a prefix, a length), or drop it."))
+        elif share > 0.9:
+            todo = f"Validate with groups (the split advisor's group split) and do not feed {c} itself to the model."
+            if k < GROUP_MIN_VALUES:
+                todo += (f" With only {k} values, too few for a group K-fold, the split advisor does not split by it; "
+                         f"force it with `coach advise --split group --group {c}` and fewer folds.")
+            elif split is not None and split not in ("group", "stratified-group"):
+                todo += (f" Your saved folds are a {split} split, which does not keep the rows of one {c} together: "
+                         f"rerun `coach advise --split group --group {c}`.")
+            out.append(Finding("new categories in test", "warning", (c,), what,
                                f"{c} identifies groups (customers, patients, sites) and the test set is made of new "
-                               f"ones: what a model learns about a given {c} is useless on the leaderboard.",
-                               f"Validate with groups (the split advisor's group split) and do not feed {c} itself "
-                               f"to the model."))
+                               f"ones: what a model learns about a given {c} is useless on the leaderboard.", todo))
         else:
             out.append(Finding("new categories in test", "warning" if share >= 0.05 else "info", (c,),
                                f"{share:.1%} of test rows have a value of {c} never seen in train ({n_new:,} new values).",

@@ -33,6 +33,10 @@ RARE_SHARE = 0.05
 TEST_LIKE_SHARE = 0.15
 #: a group column: test rows whose value was seen in train below this share
 UNSEEN_GROUPS = 0.1
+#: a group column: at least this many training rows per value, and this many values
+#: (a column whose values hardly repeat is an identifier or free text, not groups)
+GROUP_ROWS_PER_VALUE = 1.5
+GROUP_MIN_VALUES = 20
 
 
 @dataclass
@@ -119,7 +123,7 @@ def advise(ws, *, n_folds: int = 5, seed: int = 0, split: str | None = None, gro
         if not (values.dtype.kind in "iuO" or str(values.dtype) in ("str", "string", "category")):
             continue
         k = values.nunique(dropna=True)
-        if k < max(20, 2 * n_folds) or k > n / 1.5:
+        if k < max(GROUP_MIN_VALUES, 2 * n_folds) or k > n / GROUP_ROWS_PER_VALUE:
             if group != c:
                 continue
         seen = float(test[c].isin(set(values.dropna().unique())).mean())
