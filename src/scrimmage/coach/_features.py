@@ -87,8 +87,9 @@ def preprocessor(cols: Columns, style: str = "linear"):
         OneHotEncoder,
         OrdinalEncoder,
         StandardScaler,
-        TargetEncoder,
     )
+
+    from ..target_encoding import target_encoder
 
     text = FunctionTransformer(as_text, feature_names_out="one-to-one")
     days = FunctionTransformer(to_days, feature_names_out="one-to-one")
@@ -104,7 +105,7 @@ def preprocessor(cols: Columns, style: str = "linear"):
             parts.append(("cat", make_pipeline(text, OneHotEncoder(handle_unknown="ignore", min_frequency=5,
                                                                    sparse_output=False)), list(cols.categories)))
         if cols.many:
-            parts.append(("many", make_pipeline(text, TargetEncoder(random_state=0), StandardScaler()),
+            parts.append(("many", make_pipeline(text, target_encoder(), StandardScaler()),
                           list(cols.many)))
     else:
         if cols.numeric:
@@ -115,7 +116,7 @@ def preprocessor(cols: Columns, style: str = "linear"):
             parts.append(("cat", make_pipeline(text, OrdinalEncoder(handle_unknown="use_encoded_value",
                                                                     unknown_value=-1)), list(cols.categories)))
         if cols.many:
-            parts.append(("many", make_pipeline(text, TargetEncoder(random_state=0)), list(cols.many)))
+            parts.append(("many", make_pipeline(text, target_encoder()), list(cols.many)))
     if not parts:
         from ..errors import ScrimmageError
 

@@ -264,16 +264,10 @@ def _boosting_columns(prep: Prepared, task_kind: str):
 
 def _target_encoder(task_kind: str):
     """Out-of-fold target encoding on five seeded folds (stratified for classes), on any scikit-learn >= 1.5."""
-    import sklearn
-    from sklearn.model_selection import KFold, StratifiedKFold
-    from sklearn.preprocessing import TargetEncoder
+    from ..target_encoding import target_encoder
 
     regression = task_kind == "regression"
-    target_type = "continuous" if regression else "auto"
-    if tuple(int(p) for p in re.findall(r"\d+", sklearn.__version__)[:2]) >= (1, 9):
-        folds = (KFold if regression else StratifiedKFold)(5, shuffle=True, random_state=0)
-        return TargetEncoder(target_type=target_type, cv=folds)
-    return TargetEncoder(target_type=target_type, cv=5, shuffle=True, random_state=0)
+    return target_encoder(stratify=not regression, target_type="continuous" if regression else "auto")
 
 
 def _estimator(name: str, task: Task, prep: Prepared, n_rows: int):
