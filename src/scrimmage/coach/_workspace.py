@@ -26,6 +26,8 @@ class Workspace:
         if isinstance(comp, Competition):
             self.competition = comp
         else:
+            if arena is None:
+                refuse_remote()
             arena = arena or Arena()
             self.competition = Competition(arena, arena.competition(comp))
         self.arena = self.competition.arena
@@ -135,6 +137,23 @@ class Workspace:
                                       coach_runs.c.user_id == self.user_id).order_by(coach_runs.c.id))
         with self.arena.store.read() as conn:
             return conn.execute(q).all()
+
+
+def refuse_remote(server: str | None = None) -> None:
+    """The coach keeps its folds, runs and their links to submissions in the local store: say so
+    clearly when a remote arena is configured (``--server`` or ``scrimmage config set server``)."""
+    from ..config import Settings
+    from ..errors import ConfigError
+
+    server = server or Settings.load().server
+    if server:
+        raise ConfigError(
+            f"the coach works on a local arena, but a remote one is configured (server = {server}): it cannot "
+            "submit there, since it keeps its folds and runs linked to submissions in the local store. "
+            "Run the coach on the arena's machine, or work locally: `scrimmage config unset server` "
+            "(set it again to go back), or download the data (`scrimmage competitions download REF`) and "
+            "submit your files with `scrimmage competitions submit`"
+        )
 
 
 def clean_json(value):
