@@ -30,7 +30,7 @@ def test_pages_say_the_real_share(home, tmp_path):
     assert "about 60% of the test rows" in c.get("/c/tiny").text
 
 
-def test_migration_records_the_counts_of_an_existing_competition(home, tmp_path):
+def test_migration_records_the_counts_of_an_existing_competition(db_url, tmp_path):
     from alembic import command
     from alembic.config import Config
 
