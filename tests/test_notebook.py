@@ -74,6 +74,15 @@ def test_submit_predictions_alone_in_test_order(comp, kind):
     assert np.isclose(comp.submit(test["x"].rename("anything").reset_index(drop=True) * 2)["public"], frame["public"])
 
 
+def test_submit_a_polars_frame(comp):
+    import polars as pl
+
+    _, test = comp.load()
+    result = comp.submit(pl.DataFrame({"id": test["id"].astype(str).tolist(), "target": test["x"].tolist()}))
+    assert result["status"] == "complete"
+    assert result["public"] == comp.submit(test["x"])["public"]
+
+
 @pytest.mark.parametrize("value, message", [
     ([0.5] * 3, "the predictions have 3 rows but test.csv has 200: give a DataFrame with the columns id, target "
                 "(like sample_submission.csv), a file path, or one prediction per row of test.csv in its order "

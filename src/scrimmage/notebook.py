@@ -17,8 +17,9 @@ from .services import Arena, CompetitionInfo
 
 def _is_frame(value) -> bool:
     import pandas as pd
+    import polars as pl
 
-    return isinstance(value, pd.DataFrame)
+    return isinstance(value, (pd.DataFrame, pl.DataFrame))
 
 
 class Competition:
@@ -67,7 +68,7 @@ class Competition:
 
     # submitting ---------------------------------------------------------------
     def submit(self, predictions, message: str = "") -> dict:
-        """Submit a DataFrame (written as CSV without its index), a file path, or the predictions alone.
+        """Submit a pandas or polars DataFrame (written as CSV without an index), a file path, or the predictions alone.
 
         Predictions alone are a pandas Series, a numpy array or a list with one value per
         row of ``test.csv``, in its order (2-d, one column per prediction column, when the
@@ -82,7 +83,10 @@ class Competition:
             frame = predictions if _is_frame(predictions) else self._frame_of(predictions)
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "notebook-submission.csv"
-                frame.to_csv(path, index=False)
+                if hasattr(frame, "write_csv"):  # polars
+                    frame.write_csv(path)
+                else:
+                    frame.to_csv(path, index=False)
                 sub = self.arena.submit(self.ref, path, message)
         return {"id": sub.id, "status": sub.status, "public": sub.public_score, "private": sub.private_score}
 
