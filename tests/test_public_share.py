@@ -33,6 +33,7 @@ def test_pages_say_the_real_share(home, tmp_path):
 def test_migration_records_the_counts_of_an_existing_competition(db_url, tmp_path):
     from alembic import command
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
     from scrimmage.store import MIGRATIONS
 
@@ -46,7 +47,8 @@ def test_migration_records_the_counts_of_an_existing_competition(db_url, tmp_pat
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with arena.store.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0004_leaderboard")
+        before = ScriptDirectory.from_config(cfg).get_revision("0009_usage_rows").down_revision
+        command.downgrade(cfg, before)  # to just before the migration that records the counts
     arena.store.engine.dispose()
     assert Arena().competition("tiny").settings["usage_rows"] == {"Public": 50, "Private": 150, "Ignored": 0}
     assert Arena().competition("tiny").public_share == 0.25

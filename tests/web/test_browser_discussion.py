@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from components import require_module, require_program
 from webutil import bundle_zip, live_server, write_bundle
 from scrimmage import accounts
 from scrimmage.config import Settings
@@ -27,9 +28,8 @@ print("<script>window.__pwned = 5</script>")
 ```
 """
 
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install -y chromium)", allow_module_level=True)
-sync_playwright = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package").sync_playwright
+require_program(CHROMIUM, "Chromium", module_level=True)
+sync_playwright = require_module("playwright.sync_api", "playwright", module_level=True).sync_playwright
 
 
 @pytest.fixture
