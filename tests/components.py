@@ -24,6 +24,7 @@ COMPONENTS = {
     "playwright": "pip install -e '.[test]'",
     "port 80": "the official kaggle client only talks to http://localhost on port 80: run as root with the port free",
     "kaggle client": "pip install -e '.[test]' (kaggle and six)",
+    "package index": "the catalogue fetch tests download from the package index, as pip install does: go online",
     "bubblewrap": "apt-get install -y bubblewrap (/usr/bin/bwrap)",
     "dask.distributed": "pip install -e '.[test]' (or 'scrimmage[dask]')",
     "mlflow": "pip install -e '.[test]' (or 'scrimmage[mlflow]')",

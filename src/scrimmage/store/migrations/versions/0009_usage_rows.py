@@ -2,7 +2,7 @@
 (``usage_rows``), so the public share shown is the real one; a data migration, no new column
 
 Revision ID: 0009_usage_rows
-Revises: 0012_community
+Revises: 0008_user_admin
 """
 
 from pathlib import Path
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_usage_rows"
-down_revision = "0012_community"
+down_revision = "0008_user_admin"
 branch_labels = None
 depends_on = None
 
