@@ -98,7 +98,8 @@ def test_a_competition_in_the_browser(server, shots, tmp_path):
 
         # a participant signs up, finds it, joins and downloads the data
         sign_up(pat, url, "pat")
-        pat.click("a.tag:has-text('binary-classification')")
+        pat.click("details.tag-group:has(a.tag:has-text('binary-classification')) > summary")  # open its group
+        pat.click("details.tag-group a.tag:has-text('binary-classification')")
         pat.click("text=Customer churn (demo)")
         assert pat.inner_text(".prose h2") == "Evaluation" and "probability of churn" in pat.inner_text(".prose")
         shot(pat, "overview", shots)
