@@ -90,6 +90,12 @@ class Arena:
 
         return Discussion(self)
 
+    @functools.cached_property
+    def notebooks(self):
+        from .community.notebooks import Notebooks
+
+        return Notebooks(self)
+
     # competitions -----------------------------------------------------------
     def create_competition(self, folder: str | Path, host: str | None = None) -> CompetitionInfo:
         """Check the bundle at ``folder``, copy it into the arena and register it."""

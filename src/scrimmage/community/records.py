@@ -137,3 +137,54 @@ class Profile:
     @property
     def tier(self) -> str:
         return t.highest(self.tiers)
+
+
+@dataclass(frozen=True)
+class Notebook:
+    ref: str  # "owner/slug"
+    owner: str
+    slug: str
+    competition: str
+    title: str
+    kind: str  # notebook | script
+    visibility: str  # private | competition | public
+    version: int
+    votes: int
+    comments: int
+    highlighted: bool
+    submission_id: int | None
+    public_score: float | None
+    private_score: float | None  # only once the competition closes
+    copied_from: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    voted: bool  # by the viewer
+    language: str = "python"
+
+
+@dataclass(frozen=True)
+class NotebookVersion:
+    number: int
+    file_name: str
+    size_bytes: int
+    sha256: str
+    cells: int
+    note: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    author: str
+    body: str | None  # None once deleted
+    created_at: dt.datetime
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class NotebookPage:
+    notebook: Notebook
+    versions: list[NotebookVersion]
+    comments: list[Comment]
+    can_highlight: bool

@@ -233,3 +233,65 @@ forum_visits = Table(
     Column("scope", String(96), primary_key=True),  # a competition ref, or "" for the site forum
     Column("seen_at", DateTime, nullable=False),
 )
+
+# shared notebooks (migration 0013_notebooks) ----------------------------------
+# Files live under the arena's home (``notebooks/``); the rows keep paths relative to it.
+
+notebooks = Table(
+    "notebooks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("competition_id", Integer, ForeignKey("competitions.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("slug", String(100), nullable=False),  # "user/slug" is the notebook's ref
+    Column("title", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),  # notebook | script
+    Column("visibility", String(16), nullable=False),  # private | competition | public
+    Column("submission_id", Integer, ForeignKey("submissions.id", ondelete="SET NULL")),
+    Column("copied_from", Integer, ForeignKey("notebooks.id", ondelete="SET NULL")),
+    Column("highlighted", Boolean, nullable=False, server_default="0"),  # by the host, after the close
+    Column("votes", Integer, nullable=False, server_default="0"),
+    Column("version", Integer, nullable=False, server_default="0"),  # the latest version's number
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("user_id", "slug", name="uq_notebook_slug"),
+)
+Index("ix_notebooks_competition", notebooks.c.competition_id, notebooks.c.updated_at)
+
+notebook_versions = Table(
+    "notebook_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("notebook_id", Integer, ForeignKey("notebooks.id", ondelete="CASCADE"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("file_name", String(200), nullable=False),
+    Column("path", Text, nullable=False),  # relative to the home
+    Column("rendered_path", Text, nullable=False),  # the sanitised HTML, relative to the home
+    Column("size_bytes", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("cells", Integer, nullable=False),
+    Column("note", Text, nullable=False, server_default=""),  # what rendering left out
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("notebook_id", "number", name="uq_notebook_version"),
+)
+
+notebook_votes = Table(
+    "notebook_votes",
+    metadata,
+    Column("notebook_id", Integer, ForeignKey("notebooks.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+notebook_comments = Table(
+    "notebook_comments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("notebook_id", Integer, ForeignKey("notebooks.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("deleted_at", DateTime),
+)
+Index("ix_notebook_comments_notebook", notebook_comments.c.notebook_id, notebook_comments.c.created_at)
+Index("ix_notebook_comments_user", notebook_comments.c.user_id, notebook_comments.c.created_at)
