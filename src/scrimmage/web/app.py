@@ -28,8 +28,8 @@ HERE = Path(__file__).parent
 #: Pages run no script of their own and load nothing from elsewhere.
 CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 #: Modules (relative to this package) whose ``router`` the app includes, in order.
-ROUTERS = ["api", "discussion_api", "profiles_api", "pages.account", "pages.competitions", "pages.participate",
-           "pages.host", "pages.discussion", "pages.profiles", "pages.lessons", "pages.welcome"]
+ROUTERS = ["api", "discussion_api", "notebooks_api", "profiles_api", "pages.account", "pages.competitions", "pages.participate",
+           "pages.host", "pages.discussion", "pages.notebooks", "pages.profiles", "pages.lessons", "pages.welcome"]
 
 
 def routers() -> list:
