@@ -2,14 +2,14 @@
 upvotes and comments
 
 Revision ID: 0013_notebooks
-Revises: 0008_user_admin
+Revises: 0009_usage_rows
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_notebooks"
-down_revision = "0008_user_admin"
+down_revision = "0009_usage_rows"
 branch_labels = None
 depends_on = None
 
