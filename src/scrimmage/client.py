@@ -64,6 +64,12 @@ class RemoteArena:
 
         return RemoteProfiles(self)
 
+    @property
+    def notebooks(self):
+        from .community.remote import RemoteNotebooks
+
+        return RemoteNotebooks(self)
+
     # the Arena's methods -------------------------------------------------------------
     def list_competitions(self, tag: str | None = None, search: str | None = None):
         params = {k: v for k, v in (("tag", tag), ("search", search)) if v}

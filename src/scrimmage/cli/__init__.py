@@ -39,7 +39,7 @@ def cli(ctx, debug, server):
 
 
 def _register() -> None:
-    from . import (catalogue, coach, competitions, config, discussion, lessons, metrics, profile,  # noqa: F401
+    from . import (catalogue, coach, competitions, config, discussion, kernels, lessons, metrics, profile,  # noqa: F401
                    quickstart, score, serve, tracks, users)
 
 

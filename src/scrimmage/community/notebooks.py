@@ -186,6 +186,12 @@ class Notebooks:
             v = self._version_row(conn, row, version)
         return self.root / v.path, _version(v), self._record(row)
 
+    def download(self, owner: str, slug: str, viewer: str | None = None,
+                 version: int | None = None) -> tuple[str, bytes, Notebook]:
+        """A version's file name and bytes, and the notebook (for ``kernels pull``)."""
+        path, v, nb = self.file(owner, slug, viewer, version)
+        return v.file_name, path.read_bytes(), nb
+
     def rendered(self, owner: str, slug: str, viewer: str | None = None, version: int | None = None) -> str:
         """A version's sanitised HTML page."""
         with self.store.read() as conn:

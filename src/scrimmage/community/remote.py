@@ -108,3 +108,38 @@ class RemoteProfiles:
         user = user or self._me()
         self.remote._json(self.remote._call("request", "PUT", f"/api/users/{user}/profile/visibility",
                                             json={"public": public}))
+
+
+class RemoteNotebooks:
+    """Shared notebooks of a remote arena: the methods ``scrimmage kernels`` uses."""
+
+    def __init__(self, remote):
+        self.remote = remote
+
+    def me(self) -> str:
+        return self.remote._get("/api/me")["name"]
+
+    def push(self, ref, user, file_name, data, *, slug=None, title=None, visibility=None, submission=None):
+        form = {k: str(v) for k, v in (("competition", ref), ("slug", slug), ("title", title),
+                                       ("visibility", visibility), ("submission", submission)) if v is not None}
+        resp = self.remote._call("request", "POST", "/api/notebooks", data=form,
+                                 files={"file": (file_name, data, "application/octet-stream")})
+        return _value(d.Notebook, self.remote._json(resp))
+
+    def list(self, ref, viewer=None, sort="votes", mine=False, owner=None, page=1):
+        params = {k: v for k, v in (("competition", ref), ("sort", sort), ("mine", "true" if mine else None),
+                                    ("owner", owner), ("page", page)) if v}
+        return [_value(d.Notebook, n) for n in self.remote._get("/api/notebooks", params=params)["notebooks"]]
+
+    def get(self, owner, slug, viewer=None):
+        return _value(d.Notebook, self.remote._get(f"/api/notebooks/{owner}/{slug}")["notebook"])
+
+    def download(self, owner, slug, viewer=None, version=None):
+        page = self.remote._get(f"/api/notebooks/{owner}/{slug}")
+        number = version or page["notebook"]["version"]
+        found = [v for v in page["versions"] if v["number"] == number]
+        resp = self.remote._call("request", "GET", f"/api/notebooks/{owner}/{slug}/file",
+                                 params={"version": number})
+        self.remote._check(resp)
+        name = found[0]["file_name"] if found else f"{slug}.ipynb"
+        return name, resp.content, _value(d.Notebook, page["notebook"])

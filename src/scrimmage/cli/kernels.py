@@ -1,0 +1,150 @@
+"""``scrimmage kernels``: share, pull and list notebooks, in the vocabulary of Kaggle's CLI.
+
+``push -p FOLDER`` reads ``FOLDER/kernel-metadata.json`` in Kaggle's format (``id``
+"user/slug", ``title``, ``code_file``, ``language``, ``kernel_type``, ``is_private``,
+``competition_sources``); ``pull USER/SLUG -p DIR [-m]`` writes the file (and the metadata).
+Nothing is ever run: a notebook shows the outputs its author ran.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from ..errors import ConfigError
+from . import cli
+from ._output import echo, table
+from .competitions import arena
+
+METADATA = "kernel-metadata.json"
+TYPES = {"notebook": ".ipynb", "script": ".py"}
+
+
+@cli.group()
+def kernels():
+    """Shared notebooks ("Code"): push, pull and list them (Kaggle's `kaggle kernels` verbs)."""
+
+
+def _me(a) -> str:
+    return a.settings.user if hasattr(a, "settings") else a.notebooks.me()
+
+
+def _ref(ref: str) -> tuple[str, str]:
+    owner, sep, slug = (ref or "").partition("/")
+    if not sep or not owner or not slug or "/" in slug:
+        raise ConfigError(f"bad notebook {ref!r}: give it as USER/SLUG, e.g. 'pat/my-baseline'")
+    return owner, slug
+
+
+def read_metadata(folder: Path) -> dict:
+    """``kernel-metadata.json`` of ``folder``, checked, with a clear message per problem."""
+    path = folder / METADATA
+    if not path.is_file():
+        raise ConfigError(f"no {METADATA} in {folder}: write one (see `scrimmage kernels pull USER/SLUG -m` for "
+                          "an example), with id, title, code_file and competition_sources")
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} is not valid JSON ({exc}); fix it and push again") from None
+    if not isinstance(meta, dict):
+        raise ConfigError(f"{path} must hold a JSON object with id, title, code_file and competition_sources")
+    problems = []
+    if not isinstance(meta.get("id"), str) or "/" not in meta.get("id", ""):
+        problems.append('id: give "USER/SLUG"')
+    if not isinstance(meta.get("code_file"), str) or not meta.get("code_file"):
+        problems.append("code_file: give the notebook's (.ipynb) or script's (.py) file name")
+    sources = meta.get("competition_sources")
+    if not isinstance(sources, list) or len(sources) != 1 or not isinstance(sources[0], str):
+        problems.append('competition_sources: give the one competition it is for, e.g. ["titanic"]')
+    if str(meta.get("language", "python")).lower() != "python":
+        problems.append(f"language: scrimmage shares Python notebooks and scripts only (not {meta['language']!r})")
+    kind = meta.get("kernel_type", "notebook")
+    if kind not in TYPES:
+        problems.append(f"kernel_type: use notebook or script (not {kind!r})")
+    elif isinstance(meta.get("code_file"), str) and Path(meta["code_file"]).suffix.lower() != TYPES[kind]:
+        problems.append(f"code_file: a {kind} is a {TYPES[kind]} file")
+    if problems:
+        raise ConfigError(f"{path} has problems; fix them and push again", problems)
+    return meta
+
+
+@kernels.command("push")
+@click.option("-p", "--path", "folder", default=".", show_default=True, type=click.Path(file_okay=False),
+              help=f"The folder with {METADATA} and the code file.")
+@click.option("--submission", type=int, help="Link one of your team's submissions (its score shows).")
+def push(folder, submission):
+    """Share the notebook of a folder: a new notebook, or a new version of its id."""
+    folder = Path(folder)
+    meta = read_metadata(folder)
+    a = arena()
+    owner, slug = _ref(meta["id"])
+    me = _me(a)
+    if owner != me:
+        raise ConfigError(f"{METADATA} says id {meta['id']!r}, which is not yours (you are {me}): "
+                          f"set it to \"{me}/{slug}\", or copy the notebook first (Copy and edit on its page)")
+    code = folder / meta["code_file"]
+    if not code.is_file():
+        raise ConfigError(f"no file {meta['code_file']!r} in {folder}: code_file names the notebook to share")
+    visibility = meta.get("visibility") or ("private" if meta.get("is_private", True) else "public")
+    nb = a.notebooks.push(meta["competition_sources"][0], me, code.name, code.read_bytes(), slug=slug,
+                          title=meta.get("title") or None, visibility=visibility,
+                          submission=submission if submission is not None else meta.get("submission"))
+    echo(f"Pushed {nb.ref} version {nb.version} ({nb.kind}, {nb.visibility}) for {nb.competition}: /code/{nb.ref}")
+
+
+@kernels.command("pull")
+@click.argument("ref")
+@click.option("-p", "--path", "folder", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="Where to write the file.")
+@click.option("-m", "--metadata", is_flag=True, help=f"Write {METADATA} too (to push a new version).")
+@click.option("-v", "--version", "version", type=click.IntRange(1), help="A version (default: the latest).")
+def pull(ref, folder, metadata, version):
+    """Download a notebook (USER/SLUG) you may see."""
+    owner, slug = _ref(ref)
+    a = arena()
+    me = a.settings.user if hasattr(a, "settings") else None  # remote: the server knows the token's user
+    name, data, nb = a.notebooks.download(owner, slug, me, version)
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    _write(out / name, data)
+    echo(f"Wrote {out / name} ({nb.ref} version {version or nb.version})")
+    if metadata:
+        meta = {"id": nb.ref, "title": nb.title, "code_file": name, "language": nb.language,
+                "kernel_type": nb.kind, "is_private": nb.visibility == "private", "visibility": nb.visibility,
+                "competition_sources": [nb.competition], "dataset_sources": [], "kernel_sources": [],
+                "enable_gpu": False, "enable_internet": False}
+        _write(out / METADATA, (json.dumps(meta, indent=2) + "\n").encode())
+        echo(f"Wrote {out / METADATA}")
+
+
+@kernels.command("list")
+@click.argument("ref", required=False)
+@click.option("--sort", type=click.Choice(["votes", "score", "recent"]), default="votes", show_default=True)
+@click.option("--mine", is_flag=True, help="Only your notebooks.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
+def list_(ref, sort, mine, as_csv):
+    """The notebooks you may see of a competition (REF, or the default one; all with --mine)."""
+    a = arena()
+    ref = ref or (a.settings.competition if hasattr(a, "settings") else a.default_competition)
+    if not ref and not mine:
+        raise ConfigError("no competition given: pass REF, or --mine for all yours, or set a default with "
+                          "`scrimmage config set competition REF`")
+    me = a.settings.user if hasattr(a, "settings") else None
+    found = a.notebooks.list(ref, me, sort, mine)
+    if not found and not as_csv:
+        echo("No notebooks shared with you yet. Share one with `scrimmage kernels push -p FOLDER`.")
+        return
+    table(["ref", "title", "kind", "visibility", "version", "votes", "score", "updated"],
+          [[n.ref, n.title + (" (top solution)" if n.highlighted else ""), n.kind, n.visibility, n.version, n.votes,
+            "" if n.public_score is None else f"{n.public_score:.5f}", n.updated_at] for n in found], as_csv)
+
+
+def _write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+

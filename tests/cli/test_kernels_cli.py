@@ -1,0 +1,118 @@
+"""`scrimmage kernels push|pull|list` with Kaggle's kernel-metadata.json, on the local store and
+against a live server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bundles import write_bundle
+from notebooks_hostile import ordinary
+from scrimmage.cli import main
+
+
+def run(capsys, monkeypatch, user, *args):
+    monkeypatch.setenv("SCRIMMAGE_USER", user)
+    with pytest.raises(SystemExit) as info:
+        main(list(args))
+    out = capsys.readouterr()
+    return info.value.code, out.out, out.err
+
+
+@pytest.fixture
+def tiny(tmp_path, capsys, monkeypatch):
+    folder = write_bundle(tmp_path / "tiny")
+    assert run(capsys, monkeypatch, "hal", "competitions", "create", str(folder))[0] == 0
+    return folder
+
+
+def _folder(tmp_path, name="work", **meta):
+    folder = tmp_path / name
+    folder.mkdir(exist_ok=True)
+    (folder / "baseline.ipynb").write_bytes(ordinary("cli"))
+    values = {"id": "pat/cli-baseline", "title": "CLI baseline", "code_file": "baseline.ipynb",
+              "language": "python", "kernel_type": "notebook", "is_private": False,
+              "competition_sources": ["tiny"], **meta}
+    (folder / "kernel-metadata.json").write_text(json.dumps(values))
+    return folder
+
+
+def test_push_pull_list(tiny, capsys, monkeypatch, tmp_path):
+    r = lambda user, *a: run(capsys, monkeypatch, user, *a)  # noqa: E731
+    assert r("pat", "kernels", "list", "tiny")[1] == \
+        "No notebooks shared with you yet. Share one with `scrimmage kernels push -p FOLDER`.\n"
+    work = _folder(tmp_path)
+    assert r("pat", "kernels", "push", "-p", str(work))[1] == \
+        "Pushed pat/cli-baseline version 1 (notebook, public) for tiny: /code/pat/cli-baseline\n"
+    assert r("pat", "kernels", "push", "-p", str(work))[1].startswith("Pushed pat/cli-baseline version 2 ")
+    code, out, _ = r("quin", "kernels", "list", "tiny", "--csv")
+    assert code == 0 and out.splitlines()[0] == "ref,title,kind,visibility,version,votes,score,updated"
+    assert out.splitlines()[1].startswith("pat/cli-baseline,CLI baseline,notebook,public,2,0,,")
+    dest = tmp_path / "pulled"
+    assert r("quin", "kernels", "pull", "pat/cli-baseline", "-p", str(dest), "-m", "-v", "1")[1] == \
+        f"Wrote {dest / 'baseline.ipynb'} (pat/cli-baseline version 1)\nWrote {dest / 'kernel-metadata.json'}\n"
+    assert (dest / "baseline.ipynb").read_bytes() == ordinary("cli")
+    meta = json.loads((dest / "kernel-metadata.json").read_text())
+    assert (meta["id"], meta["code_file"], meta["kernel_type"], meta["competition_sources"], meta["is_private"]) == \
+        ("pat/cli-baseline", "baseline.ipynb", "notebook", ["tiny"], False)
+    # pushing someone else's id is refused with the fix
+    assert r("quin", "kernels", "push", "-p", str(dest)) == (1, "", (
+        "error: kernel-metadata.json says id 'pat/cli-baseline', which is not yours (you are quin): set it to "
+        "\"quin/cli-baseline\", or copy the notebook first (Copy and edit on its page)\n"))
+    private = _folder(tmp_path, "private", id="pat/secret", is_private=True)
+    assert "(notebook, private)" in r("pat", "kernels", "push", "-p", str(private))[1]
+    assert r("quin", "kernels", "pull", "pat/secret") == (
+        1, "", "error: no notebook pat/secret, or it is not shared with you\n")
+    assert [line.split(",")[0] for line in r("pat", "kernels", "list", "--mine", "--csv")[1].splitlines()[1:]] == \
+        ["pat/secret", "pat/cli-baseline"]  # equal votes: the newest first
+
+
+def test_bad_metadata(tiny, capsys, monkeypatch, tmp_path):
+    r = lambda *a: run(capsys, monkeypatch, "pat", *a)  # noqa: E731
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = r("kernels", "push", "-p", str(empty))
+    assert code == 1 and err.startswith(f"error: no kernel-metadata.json in {empty}: write one")
+    bad = _folder(tmp_path, "bad", id="noslash", competition_sources=[], language="r", kernel_type="script")
+    code, _, err = r("kernels", "push", "-p", str(bad))
+    assert code == 1 and err.startswith(f"error: {bad / 'kernel-metadata.json'} has problems; fix them and push again")
+    for problem in ('id: give "USER/SLUG"', 'competition_sources: give the one competition it is for, e.g. ["titanic"]',
+                    "language: scrimmage shares Python notebooks and scripts only (not 'r')",
+                    "code_file: a script is a .py file"):
+        assert problem in err, err
+    assert r("kernels", "pull", "nobody") == (1, "", "error: bad notebook 'nobody': give it as USER/SLUG, "
+                                                     "e.g. 'pat/my-baseline'\n")
+    missing = _folder(tmp_path, "missing", code_file="other.ipynb")
+    assert r("kernels", "push", "-p", str(missing)) == (
+        1, "", f"error: no file 'other.ipynb' in {missing}: code_file names the notebook to share\n")
+
+
+def test_the_same_against_a_live_server(db_url, tiny, capsys, monkeypatch, tmp_path):
+    from scrimmage.config import Settings
+    from scrimmage.web import create_app
+    from web.webutil import live_server
+
+    app = create_app(Settings.load())
+    with app.state.arena.store.write() as conn:
+        for name in ("pat", "quin"):
+            app.state.arena.store.ensure_user(conn, name)
+    tokens = {name: app.state.arena.accounts.create_token(name, "cli") for name in ("pat", "quin")}
+    with live_server(app) as url:
+        def remote(user, *args):
+            monkeypatch.setenv("SCRIMMAGE_TOKEN", tokens[user])
+            return run(capsys, monkeypatch, "someone-else", "--server", url, *args)
+
+        work = _folder(tmp_path)
+        assert remote("pat", "kernels", "push", "-p", str(work))[1] == \
+            "Pushed pat/cli-baseline version 1 (notebook, public) for tiny: /code/pat/cli-baseline\n"
+        code, out, _ = remote("quin", "kernels", "list", "tiny", "--csv")
+        assert code == 0 and out.splitlines()[1].startswith("pat/cli-baseline,CLI baseline,notebook,public,1,0,,")
+        dest = tmp_path / "pulled"
+        assert remote("quin", "kernels", "pull", "pat/cli-baseline", "-p", str(dest), "-m")[0] == 0
+        assert (dest / "baseline.ipynb").read_bytes() == ordinary("cli")
+        assert json.loads((dest / "kernel-metadata.json").read_text())["id"] == "pat/cli-baseline"
+        assert remote("quin", "kernels", "push", "-p", str(dest))[2].startswith(
+            "error: kernel-metadata.json says id 'pat/cli-baseline', which is not yours (you are quin)")
+        assert remote("quin", "kernels", "pull", "pat/nothing") == (
+            1, "", "error: no notebook pat/nothing, or it is not shared with you\n")
