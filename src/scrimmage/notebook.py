@@ -181,3 +181,24 @@ class Competition:
     def reply(self, topic_id: int, body: str) -> int:
         """Reply to a topic; the reply's id."""
         return self.arena.discussion.reply(topic_id, self.arena.settings.user, body).id
+
+    # shared notebooks -----------------------------------------------------------------------
+    def share_notebook(self, path: str | Path, title: str | None = None, submission: int | None = None,
+                       visibility: str | None = None, slug: str | None = None):
+        """Share a notebook (``.ipynb``) or script (``.py``) for this competition: a new version when its slug
+        (from the title) is yours already. ``submission``: one of your team's submission ids, whose score it
+        shows. ``visibility``: ``private`` (the default for a new one), ``competition`` or ``public``.
+        Returns a :class:`scrimmage.community.records.Notebook` (its ``ref`` is ``USER/SLUG``)."""
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"no file at {path}: give the path of a .ipynb or .py file")
+        return self.arena.notebooks.push(self.ref, self.arena.settings.user, path.name, path.read_bytes(),
+                                         slug=slug, title=title, visibility=visibility, submission=submission)
+
+    def notebooks(self, sort: str = "votes"):
+        """The competition's notebooks you may see, as a DataFrame (``votes``, ``score`` or ``recent``)."""
+        import pandas as pd
+
+        found = self.arena.notebooks.list(self.ref, self.arena.settings.user, sort)
+        cols = ["ref", "title", "kind", "visibility", "version", "votes", "public_score", "highlighted", "updated_at"]
+        return pd.DataFrame([{c: getattr(n, c) for c in cols} for n in found], columns=cols)

@@ -207,3 +207,20 @@ def test_bad_slug_and_suspended(arena):
     with pytest.raises(NotFoundError):
         arena.notebooks.push("nope", "pat", "a.py", b"x\n")
     assert json.loads(files.strip_outputs(ordinary()))["cells"][1]["outputs"] == []
+
+
+def test_from_the_notebook_api(arena, tmp_path):
+    from scrimmage.notebook import Competition
+
+    comp = Competition.open("tiny", user="pat")
+    assert comp.arena.settings.user == "pat"
+    sub = comp.submit(write_predictions(tmp_path / "p.csv", arena.settings.competitions_dir / "tiny", 0.8))
+    nb_file = tmp_path / "my work.ipynb"
+    nb_file.write_bytes(ordinary())
+    nb = comp.share_notebook(nb_file, "My work", submission=sub["id"], visibility="public")
+    assert (nb.ref, nb.version, nb.public_score) == ("pat/my-work", 1, sub["public"])
+    assert comp.share_notebook(nb_file, "My work").version == 2
+    frame = comp.notebooks()
+    assert list(frame["ref"]) == ["pat/my-work"] and frame["version"][0] == 2
+    with pytest.raises(FileNotFoundError, match="^no file at"):
+        comp.share_notebook(tmp_path / "missing.ipynb")
