@@ -39,6 +39,7 @@ KEYS: dict[str, tuple[tuple, Any]] = {
     "leaderboard": (_STR, "kaggle"),
     "metric_kwargs": ((dict,), {}),
     "metric_file": (_STR, None),
+    "metric_files": ((list,), []),
     "metric_timeout": (_FLOAT, 60),
     "greater_is_better": (_BOOL, None),
     "submission_limit_mb": (_FLOAT, 500),
@@ -57,6 +58,8 @@ KEYS: dict[str, tuple[tuple, Any]] = {
 }
 REQUIRED_KEYS = ("title", "metric", "id_column")
 HIDDEN_FILES = (TOML, SOLUTION)
+#: The longest ``metric_timeout`` (seconds) a bundle may ask for.
+MAX_METRIC_TIMEOUT = 600
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class Bundle:
     leaderboard: str = "kaggle"
     metric_kwargs: dict = field(default_factory=dict)
     metric_file: str | None = None
+    metric_files: tuple[str, ...] = ()
     metric_timeout: float = 60
     greater_is_better: bool | None = None
     submission_limit_mb: float = 500
@@ -107,8 +111,12 @@ class Bundle:
         return out
 
 
-def load_bundle(path: str | Path) -> Bundle:
-    """Check the folder at ``path`` and return it as a :class:`Bundle`."""
+def load_bundle(path: str | Path, host_code=None) -> Bundle:
+    """Check the folder at ``path`` and return it as a :class:`Bundle`.
+
+    ``host_code`` (a :class:`~scrimmage.hostcode.isolation.HostCodePolicy`) says how a
+    ``metric_file`` is run to check it; by default as the local CLI runs it.
+    """
     root = Path(path)
     if not root.is_dir():
         raise NotFoundError(f"no competition folder at {root}: give the folder that holds competition.toml")
@@ -122,7 +130,7 @@ def load_bundle(path: str | Path) -> Bundle:
         raise BundleError(f"{root} is not a valid competition bundle", problems)
 
     # every check that can run does, whatever else is wrong: all problems are listed at once
-    _check_metric(root, values, problems)
+    _check_metric(root, values, problems, host_code)
     id_col = values["id_column"] or _guess_id_column(root, problems)
     frames = {}
     for name in ("test.csv", "sample_submission.csv", SOLUTION):
@@ -137,13 +145,13 @@ def load_bundle(path: str | Path) -> Bundle:
     if problems:
         raise BundleError(f"{root} is not a valid competition bundle", problems)
 
-    hidden = set(HIDDEN_FILES) | ({values["metric_file"]} if values.get("metric_file") else set())
-    public = tuple(
-        sorted(p.name for p in root.iterdir() if p.is_file() and p.name not in hidden and not p.name.startswith("."))
-    )
+    from .hostcode.files import is_hidden
+
+    public = tuple(sorted(p.name for p in root.iterdir() if p.is_file() and p.name not in HIDDEN_FILES
+                          and not is_hidden(p.name, values) and not p.name.startswith(".")))
     targets = tuple(values.get("targets") or [c for c in solution_cols if c not in (id_col, USAGE)])
     fields = {k: v for k, v in values.items() if k not in ("targets", "ref")}
-    for key in ("tags", "provenance", "reference_scores"):
+    for key in ("tags", "provenance", "reference_scores", "metric_files"):
         fields[key] = tuple(fields[key])
     for key in ("deadline", "merger_deadline"):
         fields[key] = _as_utc(fields[key])
@@ -224,11 +232,13 @@ def _check_values(values: dict, problems: list[str]) -> None:
             problems.append(f"{key} must be at least 1, got {values[key]}")
     if values["metric_timeout"] <= 0:
         problems.append(f"metric_timeout must be positive (seconds), got {values['metric_timeout']}")
+    elif values["metric_timeout"] > MAX_METRIC_TIMEOUT:
+        problems.append(f"metric_timeout must be at most {MAX_METRIC_TIMEOUT} seconds, got {values['metric_timeout']}")
     if values["submission_limit_mb"] <= 0:
         problems.append(f"submission_limit_mb must be positive, got {values['submission_limit_mb']}")
     if values["leaderboard"] not in ("kaggle", "ladder"):
         problems.append(f"leaderboard must be \"kaggle\" or \"ladder\", got {values['leaderboard']!r}")
-    for key in ("tags", "targets"):
+    for key in ("tags", "targets", "metric_files"):
         if values[key] is not None and not all(isinstance(t, str) for t in values[key]):
             problems.append(f"{key} must be a list of strings")
     for key in ("provenance", "reference_scores"):
@@ -239,26 +249,51 @@ def _check_values(values: dict, problems: list[str]) -> None:
         if isinstance(row, dict) and not (isinstance(row.get("name"), str) and score(row.get("public"))
                                           and score(row.get("private"))):
             problems.append(f"reference_scores table {i} needs a text name and numbers public and private")
+    if values["metric_files"] and not values["metric_file"] and all(isinstance(t, str) for t in values["metric_files"]):
+        values["metric_file"] = values["metric_files"][0]  # the first of them holds score()
     if values["metric_file"] and values["greater_is_better"] is None:
         problems.append("metric_file needs greater_is_better = true or false")
 
 
-def _check_metric(root: Path, values: dict, problems: list[str]) -> None:
+def _check_metric(root: Path, values: dict, problems: list[str], host_code=None) -> None:
     from . import metrics
 
     if values.get("metric_file"):
-        path = root / values["metric_file"]
-        if not path.is_file():
-            problems.append(f"metric_file {values['metric_file']!r} not found in the bundle")
-            return
+        from .hostcode.files import canonical, metric_paths
+        from .hostcode.isolation import HostCodePolicy
         from .hostmetric import MetricTimeout, check_metric_file
 
+        before = len(problems)
+        for key in ("metric_file", "metric_files"):
+            names = [values[key]] if key == "metric_file" else values[key]
+            clean = []
+            for name in names:
+                rel, problem = canonical(root, name)
+                if problem:
+                    problems.append(f"{key}: {problem}")
+                elif not (root / rel).is_file():
+                    problems.append(f"{key} {name!r} not found in the bundle")
+                elif rel in HIDDEN_FILES or rel in REQUIRED_FILES:
+                    problems.append(f"{key} {name!r} is a file every bundle has; name your own metric files")
+                else:
+                    clean.append(rel)
+            if key == "metric_files":
+                values[key] = clean
+            elif clean:
+                values[key] = clean[0]
+        if len(problems) > before:
+            return
+        path = root / values["metric_file"]
+        if path.suffix != ".py":
+            problems.append(f"metric_file {values['metric_file']!r} must be a Python file (.py) with a score function")
+            return
         try:
-            check_metric_file(path, values["metric_timeout"])
+            check_metric_file(path, values["metric_timeout"], root=root, files=tuple(metric_paths(root, values)),
+                              policy=host_code or HostCodePolicy())
         except BundleError as exc:
             problems.extend(exc.problems or [exc.message])
         except MetricTimeout as exc:
-            problems.append(f"{exc} while importing")
+            problems.append(str(exc))
         return
     name = values["metric"]
     if name is not None and name not in metrics.names():

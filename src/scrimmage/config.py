@@ -24,6 +24,8 @@ KEYS = {
     "database_url": "SQLAlchemy URL of the store (default: SQLite under SCRIMMAGE_HOME)",
     "server": "URL of a remote arena (the CLI then talks to it over HTTP)",
     "token": "API token for the remote arena",
+    "bwrap": "path of bubblewrap, the sandbox host metric files run in (default /usr/bin/bwrap)",
+    "trust_host_code": "true lets a server run host metric files unisolated when bubblewrap does not work",
 }
 
 #: The environment variable that overrides each setting.
@@ -73,6 +75,8 @@ def write_value(key: str, value: str | None, root: Path | None = None) -> Path:
         raise ConfigError(f"unknown setting {key!r}; valid settings: {', '.join(KEYS)}")
     if key == "user" and value is not None:
         check_user_name(value)
+    if key == "trust_host_code" and value is not None:
+        _flag(key, value)
     root = root or home()
     data = read_file(root)
     if value is None:
@@ -103,6 +107,9 @@ class Settings:
     competition: str | None = None
     server: str | None = None
     token: str | None = None
+    bwrap: str = "/usr/bin/bwrap"
+    trust_host_code: bool = False
+    serving: bool = False  # True in the arena server: host code never runs there unisolated unless trusted
 
     @classmethod
     def load(cls, **overrides) -> "Settings":
@@ -122,6 +129,8 @@ class Settings:
             competition=pick("competition"),
             server=pick("server"),
             token=pick("token"),
+            bwrap=pick("bwrap") or "/usr/bin/bwrap",
+            trust_host_code=_flag("trust_host_code", pick("trust_host_code")),
         )
 
     @property
@@ -135,6 +144,17 @@ class Settings:
     @property
     def catalog_dir(self) -> Path:
         return self.home / "catalog"
+
+
+def _flag(key: str, raw) -> bool:
+    if raw is None or isinstance(raw, bool):
+        return bool(raw)
+    text = str(raw).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"setting {key} must be true or false, got {raw!r}")
 
 
 def _os_login() -> str:

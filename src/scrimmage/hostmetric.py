@@ -1,61 +1,71 @@
 """A host's own metric file, following Kaggle's published metric contract.
 
-The host's code runs in a separate (spawned) process with a time limit, so a
-metric that hangs or crashes cannot stall the arena. Spawn, not fork: polars'
-thread pool does not survive a fork.
+The host's code runs in a child process (see :mod:`scrimmage.hostcode`): in a bubblewrap sandbox
+that sees only the two frames it is given and the competition's hidden metric files, with resource
+limits and a time limit after which every process it started is killed. Its answer comes back as
+JSON, never as a pickle, and every text it produces is cut to :data:`HOST_TEXT_LIMIT` characters
+before it is stored or shown.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import inspect
-import multiprocessing
+import datetime
+import json
+import logging
+import os
+import pickle
+import signal
+import subprocess
 import sys
-import traceback
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from .errors import BundleError, ParticipantVisibleError, is_participant_visible
+from .errors import BundleError, ForbiddenError, ParticipantVisibleError
+from .hostcode import isolation
+from .hostcode.files import HIDDEN_DIR
 
-CONTRACT_ARGS = ("solution", "submission", "row_id_column_name")
 #: Seconds a metric file may take to import and score one split (bundle key ``metric_timeout``).
 DEFAULT_TIMEOUT = 60.0
+#: The largest ``metric_timeout`` a bundle may ask for.
+MAX_TIMEOUT = 600
+#: Characters of any text from host code (error, traceback, output) that are kept.
+HOST_TEXT_LIMIT = 500
+#: Characters of a metric's printed output and warnings kept in the host's log per run.
+LOG_LIMIT = 4000
+#: Bytes of the host's log file before it starts again (the older half is dropped).
+LOG_FILE_LIMIT = 1 << 20
+CHILD = Path(__file__).resolve().parent / "hostcode" / "child.py"
+SHIM = Path(__file__).resolve().parent / "hostcode" / "shim"
+log = logging.getLogger(__name__)
 
 
 class MetricTimeout(Exception):
     """The host's metric ran past its time limit (shown to the host only)."""
 
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.host_detail = message
+
 
 class HostMetricFailure(Exception):
-    """The host's metric raised; the message holds its traceback (shown to the host only)."""
+    """The host's metric failed; ``host_detail`` (its traceback, cut short) is for the host only."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.host_detail = detail
 
 
-def load_metric_file(path: Path) -> Callable:
-    """Import ``path`` and return its ``score`` function, or raise BundleError saying why."""
-    name = f"scrimmage_host_metric_{abs(hash(str(path.resolve())))}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise BundleError(f"metric_file {path.name} cannot be loaded", [f"metric_file {path.name} is not a Python file"])
-    module = importlib.util.module_from_spec(spec)
-    try:
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    except Exception:  # noqa: BLE001 - the host's code may fail in any way
-        last = traceback.format_exc().strip().splitlines()[-1]
-        raise BundleError(f"metric_file {path.name} failed to import", [f"metric_file {path.name} failed to import: {last}"])
-    finally:
-        sys.modules.pop(name, None)
-    fn = getattr(module, "score", None)
-    if not callable(fn):
-        raise BundleError("metric_file has no score function",
-                          [f"metric_file {path.name} must define score(solution, submission, row_id_column_name)"])
-    params = list(inspect.signature(fn).parameters)
-    if tuple(params[:3]) != CONTRACT_ARGS:
-        raise BundleError("metric_file score has the wrong arguments", [
-            f"metric_file {path.name}: score's first arguments must be {', '.join(CONTRACT_ARGS)}; got {', '.join(params[:3])}"
-        ])
-    return fn
+def clip(text: str, limit: int = HOST_TEXT_LIMIT, *, tail: bool = False) -> str:
+    """``text`` cut to about ``limit`` characters; ``tail`` keeps the end (where a traceback says what failed)."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    cut = len(text) - limit
+    if tail:
+        return f"[{cut} characters cut] ..." + text[-limit:]
+    return text[:limit] + f"... [{cut} characters cut]"
 
 
 @dataclass(frozen=True)
@@ -70,52 +80,156 @@ class HostMetric:
     input: str = "any"
     needs_classes: bool = False
     per_row_loss: Any = None
+    root: Path | None = None  # the bundle folder (default: the metric file's folder)
+    files: tuple[str, ...] = ()  # the hidden metric files the metric may read, relative to root
+    policy: isolation.HostCodePolicy | None = None  # None: run directly (a host testing their own file)
+    log_path: Path | None = None  # the host's log; None: the metric's output goes to stderr
 
     def kwargs(self, **overrides) -> dict:
         return {**self.defaults, **overrides}
 
     def score_frames(self, solution, submission, row_id_column_name: str, **kwargs) -> float:
-        kind, value = run_with_time_limit(_score_child, (str(self.path), solution, submission, row_id_column_name, kwargs),
-                                          self.timeout, self.path.name)
-        if kind == "visible":
-            raise ParticipantVisibleError(value)
-        if kind == "error":
-            raise HostMetricFailure(value)
-        return float(value)
-
-
-def check_metric_file(path: Path, timeout: float = DEFAULT_TIMEOUT) -> None:
-    """:func:`load_metric_file` in a separate process with a time limit (bundle checks)."""
-    kind, value = run_with_time_limit(_check_child, (str(path),), timeout, path.name)
-    if kind == "bundle":
-        raise BundleError(value[0], value[1])
-
-
-def run_with_time_limit(fn: Callable, args: tuple, timeout: float, name: str):
-    """Run ``fn(*args)`` in a spawned process; stop it after ``timeout`` seconds."""
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(1) as pool:  # leaving the block terminates the worker, finished or not
-        result = pool.apply_async(fn, args)
+        job = {"mode": "score", "solution": solution, "submission": submission,
+               "row_id_column_name": row_id_column_name, "kwargs": kwargs}
         try:
-            return result.get(timeout)
-        except multiprocessing.TimeoutError:
-            raise MetricTimeout(f"metric_file {name} took longer than {timeout:g} s (metric_timeout) and was stopped") from None
+            out = run(job, self.root or self.path.parent, self._relative(), self.files, self.timeout, self.policy,
+                      self.log_path)
+        except ForbiddenError as exc:  # this server may not run host code (any more): tell the host why
+            raise HostMetricFailure(exc.message) from None
+        if out["kind"] == "visible":
+            raise ParticipantVisibleError(clip(out["message"]))
+        if out["kind"] == "ok":
+            return float(out["value"])
+        raise HostMetricFailure(_host_message(out))
+
+    def _relative(self) -> str:
+        root = self.root or self.path.parent
+        return self.path.relative_to(root).as_posix()
 
 
-def _score_child(path: str, solution, submission, row_id_column_name: str, kwargs: dict):
+def for_competition(name: str, greater_is_better: bool, storage: Path, settings: dict,
+                    policy: isolation.HostCodePolicy, log_path: Path | None) -> HostMetric:
+    """The HostMetric of a stored competition (its settings as the store keeps them)."""
+    from .hostcode.files import metric_paths
+
+    return HostMetric(name, greater_is_better, storage / settings["metric_file"],
+                      timeout=min(settings.get("metric_timeout") or DEFAULT_TIMEOUT, MAX_TIMEOUT),
+                      root=storage, files=tuple(metric_paths(storage, settings)), policy=policy, log_path=log_path)
+
+
+def check_metric_file(path: Path, timeout: float = DEFAULT_TIMEOUT, *, root: Path | None = None,
+                      files: tuple[str, ...] = (), policy: isolation.HostCodePolicy | None = None) -> None:
+    """Import the metric file in a child process, as scoring will, and raise BundleError saying what is wrong."""
+    root = root or path.parent
+    out = run({"mode": "check"}, root, path.relative_to(root).as_posix(), files, timeout, policy, None, importing=True)
+    if out["kind"] == "bundle":
+        raise BundleError(clip(out["message"]), [clip(p) for p in out["problems"]])
+    if out["kind"] != "ok":
+        raise BundleError(f"metric_file {path.name} failed to import", [clip(_host_message(out), tail=True)])
+
+
+def load_metric_file(path: Path) -> None:
+    """Check a metric file outside any competition (``scrimmage score``): its own folder is its bundle."""
+    check_metric_file(path)
+
+
+def run(job: dict, root: Path, metric: str, files: tuple[str, ...], timeout: float,
+        policy: isolation.HostCodePolicy | None, log_path: Path | None, importing: bool = False) -> dict:
+    """Run one job in a child (sandboxed when ``policy`` says so) and return its JSON answer."""
+    sandboxed = policy.sandboxed() if policy is not None else False
+    if sandboxed:
+        inside = isolation.BUNDLE
+        job.update(drop_to=policy.drop_to())
+    else:
+        inside = str(root)
+        job.update(drop_to=None)
+    metric_dir = os.path.dirname(f"{inside}/{metric}")
+    search = [metric_dir, inside, f"{inside}/{HIDDEN_DIR}", str(SHIM)]
+    job.update(root=inside, metric=metric, path=list(dict.fromkeys(search)),
+               limits=isolation.LIMITS.for_run(timeout, sandboxed))
+    argv = isolation.python_argv(CHILD)
+    names = sorted({metric, *files})
+    cmd = policy.command(root, names, argv) if sandboxed else argv
+    name = Path(metric).name
+    with tempfile.TemporaryDirectory(prefix="scrimmage-metric-") as work:
+        paths = [Path(work, n) for n in ("job", "answer", "output")]
+        with open(paths[0], "w+b") as stdin, open(paths[1], "w+b") as stdout, open(paths[2], "w+b") as stderr:
+            pickle.dump(job, stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            stdin.seek(0)
+            env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(root)}
+            proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, stderr=stderr, env=env, cwd=str(root),
+                                    start_new_session=True, close_fds=True)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                _kill(proc)
+                _keep_output(stderr, name, log_path)
+                when = " while importing" if importing else ""
+                raise MetricTimeout(f"metric_file {name} took longer than {timeout:g} s (metric_timeout) "
+                                    f"and was stopped{when}") from None
+            finally:
+                _kill(proc)
+            output = _keep_output(stderr, name, log_path)
+            stdout.seek(0)
+            raw = stdout.read(1 << 20)
+    return _answer(raw, proc.returncode, output, name)
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    """End the child's whole process group (a sandbox's first process takes every process inside with it)."""
     try:
-        return "ok", float(load_metric_file(Path(path))(solution, submission, row_id_column_name, **kwargs))
-    except BundleError as exc:
-        return "error", str(exc)
-    except Exception as exc:  # noqa: BLE001 - the host's code may fail in any way
-        if is_participant_visible(exc):
-            return "visible", str(exc)
-        return "error", traceback.format_exc()
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
 
 
-def _check_child(path: str):
+def _answer(raw: bytes, returncode: int, output: str, name: str) -> dict:
     try:
-        load_metric_file(Path(path))
-    except BundleError as exc:
-        return "bundle", (exc.message, exc.problems)
-    return "ok", None
+        out = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        out = None
+    kinds = {"ok", "visible", "error", "bundle"}
+    if isinstance(out, dict) and out.get("kind") in kinds:
+        if out["kind"] == "ok" and out.get("value") is not None and not isinstance(out["value"], (int, float)):
+            return {"kind": "error", "message": f"metric_file {name} answered with a score that is not a number"}
+        if out["kind"] == "bundle" and not (isinstance(out.get("problems"), list)
+                                           and all(isinstance(p, str) for p in out["problems"])):
+            return {"kind": "error", "message": f"metric_file {name} answered with a malformed check"}
+        if out["kind"] in ("visible", "error", "bundle") and not isinstance(out.get("message"), str):
+            return {"kind": "error", "message": f"metric_file {name} answered with a malformed error"}
+        return out
+    how = (f"killed by {signal.Signals(-returncode).name}" if returncode < 0 and -returncode in signal.valid_signals()
+           else f"exit status {returncode}")
+    hint = " (it may have gone over a resource limit: memory, processes, CPU time, file size)" if returncode else ""
+    tail = f"; its last output: {clip(output, tail=True)}" if output.strip() else ""
+    return {"kind": "error", "message": f"metric_file {name} stopped without an answer ({how}){hint}{tail}"}
+
+
+def _host_message(out: dict) -> str:
+    if out["kind"] == "bundle":
+        return "; ".join(out["problems"]) or out["message"]
+    return clip(out.get("message") or "", tail=True)
+
+
+def _keep_output(stderr, name: str, log_path: Path | None) -> str:
+    """What the metric printed: into the host's log (or stderr), never to a participant."""
+    size = stderr.seek(0, os.SEEK_END)
+    stderr.seek(max(0, size - LOG_LIMIT))
+    text = stderr.read().decode("utf-8", "replace")
+    if not text.strip():
+        return ""
+    if size > LOG_LIMIT:
+        text = f"[{size - LOG_LIMIT} bytes cut] ..." + text
+    if log_path is None:
+        sys.stderr.write(f"metric_file {name} printed:\n{text.rstrip()}\n")
+        return text
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    if log_path.exists() and log_path.stat().st_size > LOG_FILE_LIMIT:
+        keep = log_path.read_bytes()[-LOG_FILE_LIMIT // 2:]
+        log_path.write_bytes(keep)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    with open(log_path, "a", encoding="utf-8") as fh:
+        fh.write(f"--- {now:%Y-%m-%d %H:%M:%S} UTC metric_file {name}\n{text.rstrip()}\n")
+    log.info("metric_file %s printed %d characters (kept in %s)", name, len(text), log_path)
+    return text

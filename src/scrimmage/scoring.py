@@ -97,7 +97,7 @@ def _guard(fn) -> float:
     except Exception as exc:  # noqa: BLE001 - a metric may fail in any way
         if is_participant_visible(exc):
             raise ScoringError(str(exc)) from None
-        raise ScoringError(GENERIC, host_detail=traceback.format_exc()) from None
+        raise ScoringError(GENERIC, host_detail=getattr(exc, "host_detail", None) or traceback.format_exc()) from None
     if not np.isfinite(value):
         raise ScoringError(GENERIC, host_detail=f"the metric returned {value}, not a finite number")
     return value

@@ -73,6 +73,13 @@ class Arena:
         return Teams(self)
 
     @functools.cached_property
+    def host_code(self):
+        """How host metric files run here (sandboxed; unisolated only where allowed)."""
+        from .hostcode.isolation import HostCodePolicy
+
+        return HostCodePolicy.from_settings(self.settings)
+
+    @functools.cached_property
     def writeups(self):
         from .writeups import Writeups
 
@@ -99,7 +106,7 @@ class Arena:
     # competitions -----------------------------------------------------------
     def create_competition(self, folder: str | Path, host: str | None = None) -> CompetitionInfo:
         """Check the bundle at ``folder``, copy it into the arena and register it."""
-        bundle = load_bundle(folder)
+        bundle = load_bundle(folder, self.host_code)
         with self.store.read() as conn:
             if self.store.competition(conn, bundle.ref):
                 raise ConflictError(
@@ -188,7 +195,9 @@ class Arena:
     def files(self, ref: str | None) -> list[Path]:
         comp = self.competition(ref)
         root = self._storage(comp.ref)
-        return [root / name for name in comp.settings["public_files"]]
+        from .hostcode.files import public_names
+
+        return [root / name for name in public_names(comp.settings["public_files"], comp.settings)]
 
     def download(self, ref: str | None, dest: str | Path, file: str | None = None, on_progress=None) -> list[Path]:
         """Copy the public files (or one of them) into ``dest``; ``on_progress(done, total)`` sees the bytes."""
@@ -463,12 +472,13 @@ class Arena:
 
     def _metric(self, comp: CompetitionInfo, storage: Path | None = None):
         from . import metrics
-        from .hostmetric import HostMetric
 
         s = comp.settings
         if s.get("metric_file"):
-            return HostMetric(comp.metric, comp.greater_is_better, (storage or self._storage(comp.ref)) / s["metric_file"],
-                              timeout=s.get("metric_timeout") or 60)
+            from .hostmetric import for_competition
+
+            return for_competition(comp.metric, comp.greater_is_better, storage or self._storage(comp.ref), s,
+                                   self.host_code, self.settings.home / "logs" / f"{comp.ref}.metric.log")
         return metrics.get(comp.metric)
 
     def _keep(self, ref: str, path: Path) -> tuple[Path, str, int]:

@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None, *, arena: Arena | None = None, 
                               "(create a token on your account page).")
     if arena is None:
         # requests without a signed-in user act as a name no account can have
-        arena = Arena(dataclasses.replace(settings or Settings.load(), user=ANONYMOUS))
+        arena = Arena(dataclasses.replace(settings or Settings.load(), user=ANONYMOUS, serving=True))
     app.state.arena = arena
     app.state.secure_cookies = secure_cookies
     templates = Jinja2Templates(directory=str(HERE / "templates"))

@@ -1,0 +1,188 @@
+"""The sandbox host code runs in, and the rule for when it may run without one.
+
+Host metric files run under bubblewrap (``bwrap``, Linux namespaces): no network, their own
+process, IPC and host-name namespaces, a private ``/tmp``, and a file system made of a read-only
+view of the Python environment (the interpreter, its standard library and site-packages, this
+package) plus the competition's own hidden metric files under ``/bundle``. Nothing else exists in
+there: no ``$SCRIMMAGE_HOME``, no database, no other competition, no user files, no environment
+variables of the server. Killing the sandbox's first process ends every process inside it.
+
+Where bubblewrap does not work, a server refuses host code unless its admin has set
+``trust_host_code``; the local single-user CLI runs it directly (its host is its user).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import site
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ForbiddenError
+
+DEFAULT_BWRAP = "/usr/bin/bwrap"
+#: Where the competition's hidden metric files appear inside the sandbox (its working folder).
+BUNDLE = "/bundle"
+#: The user a sandbox started by root switches to before any host code runs.
+NOBODY = 65534
+#: Interpreter flags: isolated mode (no environment, no user site, no script folder on sys.path).
+PYTHON_FLAGS = ("-I", "-B")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits set in the child before any host code runs (setrlimit)."""
+
+    memory_bytes: int = 4 << 30  # RLIMIT_AS
+    processes: int = 256  # RLIMIT_NPROC (threads count too)
+    open_files: int = 256  # RLIMIT_NOFILE
+    file_bytes: int = 64 << 20  # RLIMIT_FSIZE: any one file written, output included
+    tmp_bytes: int = 256 << 20  # size of the private /tmp
+
+    def for_run(self, timeout: float, sandboxed: bool) -> dict:
+        cpus = os.cpu_count() or 1
+        out = {"AS": self.memory_bytes, "NOFILE": self.open_files, "FSIZE": self.file_bytes, "CORE": 0,
+               "CPU": int(timeout * cpus) + 5}
+        if sandboxed:  # outside a sandbox the count would include the server's own processes
+            out["NPROC"] = self.processes
+        return out
+
+
+LIMITS = Limits()
+
+
+def refusal(reason: str) -> str:
+    """What a server says when it cannot isolate host code and is not told to trust hosts."""
+    return (f"this server cannot isolate host code ({reason}), so it refuses to run a metric_file: "
+            "host code could read other competitions' data. Ask the admin to install bubblewrap "
+            "(apt-get install bubblewrap) or, if every host is trusted, to set trust_host_code = true")
+
+
+@functools.lru_cache(maxsize=8)
+def probe(bwrap: str) -> str | None:
+    """None when ``bwrap`` can build a sandbox here, else the reason it cannot."""
+    if not os.path.isfile(bwrap) or not os.access(bwrap, os.X_OK):
+        return f"bubblewrap not found at {bwrap}"
+    args = [bwrap, *_namespaces(), "--ro-bind", "/usr", "/usr", *_system_links(), "--proc", "/proc",
+            "--dev", "/dev", "--", "/usr/bin/true"]
+    try:
+        done = subprocess.run(args, capture_output=True, timeout=30, env={"PATH": "/usr/bin:/bin"})
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"bubblewrap at {bwrap} did not run: {exc}"
+    if done.returncode != 0:
+        first = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0][:200]
+        return f"bubblewrap at {bwrap} cannot create a sandbox here: {first}"
+    return None
+
+
+@dataclass(frozen=True)
+class HostCodePolicy:
+    """How host code runs: ``bwrap`` to isolate it; ``server`` refuses to run it unisolated unless ``trusted``."""
+
+    bwrap: str = DEFAULT_BWRAP
+    server: bool = False
+    trusted: bool = False
+    masked: tuple[str, ...] = ()  # paths kept out of the sandbox even when under a bound folder
+
+    @classmethod
+    def from_settings(cls, settings) -> "HostCodePolicy":
+        masked = [str(settings.home)]
+        url = settings.database_url
+        if url.startswith("sqlite:///"):
+            masked.append(str(Path(url[len("sqlite:///"):]).parent))
+        return cls(bwrap=settings.bwrap, server=settings.serving, trusted=settings.trust_host_code,
+                   masked=tuple(masked))
+
+    def sandboxed(self) -> bool:
+        """True to run in the sandbox, False to run directly; raises ForbiddenError when neither is allowed."""
+        reason = probe(self.bwrap)
+        if reason is None:
+            return True
+        if self.server and not self.trusted:
+            raise ForbiddenError(refusal(reason))
+        return False
+
+    def command(self, root: Path, names: list[str], argv: list[str]) -> list[str]:
+        """The bwrap command running ``argv`` with ``root``'s files ``names`` read-only under /bundle."""
+        args = [self.bwrap, *_namespaces()]
+        if os.geteuid() == 0:  # keep only what the child needs to become NOBODY
+            args += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        bound = [p for i, p in enumerate(_environment_paths()) if not any(_under(p, b) for b in _environment_paths()[:i])]
+        for folder in sorted({str(a) for p in bound for a in Path(p).parents if str(a) != "/"} - set(bound)):
+            args += ["--perms", "0755", "--dir", folder]  # bwrap would make them 0700: NOBODY could not pass
+        for path in bound:
+            args += ["--ro-bind", path, path]
+        args += _system_links()
+        for path in self.masked:
+            if os.path.isdir(path) and any(_under(os.path.realpath(path), b) for b in bound):
+                args += ["--tmpfs", os.path.realpath(path)]
+        args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(LIMITS.tmp_bytes),
+                 "--tmpfs", "/tmp", "--dir", BUNDLE]
+        for name in names:
+            source = root / name
+            if source.exists():
+                if os.geteuid() == 0:
+                    _readable(source)
+                args += ["--ro-bind", str(source), f"{BUNDLE}/{name}"]
+        args += ["--chdir", BUNDLE, "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp",
+                 "--setenv", "LANG", "C.UTF-8", "--setenv", "TMPDIR", "/tmp", "--", *argv]
+        return args
+
+    def drop_to(self) -> int | None:
+        """The uid the sandboxed child switches to (root's sandboxes only)."""
+        return NOBODY if os.geteuid() == 0 else None
+
+
+def python_argv(script: Path) -> list[str]:
+    return [sys.executable, *PYTHON_FLAGS, str(script)]
+
+
+def _namespaces() -> list[str]:
+    out = ["--die-with-parent", "--new-session", "--unshare-ipc", "--unshare-pid", "--unshare-net",
+           "--unshare-uts", "--unshare-cgroup-try"]
+    if os.geteuid() != 0:
+        out.append("--unshare-user")
+    return out
+
+
+def _system_links() -> list[str]:
+    """/bin, /lib, ... as on this machine: symlinks into /usr where they are, else read-only binds."""
+    out = []
+    for name in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(name):
+            out += ["--symlink", os.readlink(name), name]
+        elif os.path.isdir(name):
+            out += ["--ro-bind", name, name]
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _environment_paths() -> list[str]:
+    """The interpreter's prefixes, its site-packages and this package: everything host code may read."""
+    package = Path(__file__).resolve().parents[1]
+    candidates = ["/usr", sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+                  *site.getsitepackages(), str(package), os.path.dirname(os.path.realpath(sys.executable))]
+    out = []
+    for path in candidates:
+        real = os.path.realpath(path)
+        if os.path.isdir(real) and real not in out:
+            out.append(real)
+        if path != real and os.path.isdir(path) and path not in out:
+            out.append(path)
+    return sorted(out, key=len)
+
+
+def _under(path: str, parent: str) -> bool:
+    return path == parent or path.startswith(parent.rstrip("/") + "/")
+
+
+def _readable(path: Path) -> None:
+    """Make a hidden metric file (or folder) readable by NOBODY: bind mounts keep the owner's modes."""
+    for p in [path, *(path.rglob("*") if path.is_dir() else [])]:
+        mode = p.stat().st_mode
+        want = mode | (0o555 if p.is_dir() else 0o444)
+        if want != mode:
+            os.chmod(p, want & 0o7777)
