@@ -186,7 +186,7 @@ def test_config_set_view_and_bad_key(capsys, monkeypatch):
     code, out, _ = run(capsys, "config", "view")
     assert "bob" in out and "config file" in out
     code, _, err = run(capsys, "config", "set", "colour", "red")
-    assert err == "error: unknown setting 'colour'; valid settings: user, competition, database_url, server, token\n"
+    assert err == "error: unknown setting 'colour'; valid settings: user, competition, database_url, server, token, bwrap, trust_host_code\n"
 
 
 def test_metrics_command_lists_all(capsys):
@@ -211,3 +211,12 @@ def test_create_prints_every_problem_of_a_bundle(capsys, tmp_path):
     assert lines[2].startswith("  - unknown metric 'auc'; valid metrics: accuracy,")
     assert lines[3:] == ["  - 1 id(s) in sample_submission.csv are not in test.csv, e.g. 999",
                          "  - 1 id(s) in sample_submission.csv are not in solution.csv, e.g. 999"]
+
+
+def test_config_trust_host_code_takes_true_or_false(capsys):
+    code, _, err = run(capsys, "config", "set", "trust_host_code", "maybe")
+    assert (code, err) == (1, "error: setting trust_host_code must be true or false, got 'maybe'\n")
+    code, _, _ = run(capsys, "config", "set", "trust_host_code", "true")
+    from scrimmage.config import Settings
+
+    assert code == 0 and Settings.load().trust_host_code is True

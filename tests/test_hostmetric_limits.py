@@ -67,7 +67,7 @@ def test_slow_metric_is_stopped_and_only_the_host_sees_why(tmp_path):
     [mine] = arena.submissions("slow", user="ada")
     assert mine.error == GENERIC and "took longer" not in str(mine)
     [seen] = hosting.submissions(arena, "slow", "hoster")
-    assert "metric_file metric.py took longer than 3 s (metric_timeout) and was stopped" in seen.host_error
+    assert "metric_file metric.py took longer than 3 s (metric_timeout) per split and was stopped" in seen.host_error
 
 
 def test_metric_errors_host_only_or_participant_visible(arena, tmp_path):

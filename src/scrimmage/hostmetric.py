@@ -89,17 +89,22 @@ class HostMetric:
         return {**self.defaults, **overrides}
 
     def score_frames(self, solution, submission, row_id_column_name: str, **kwargs) -> float:
-        job = {"mode": "score", "solution": solution, "submission": submission,
+        return self.score_splits({"split": (solution, submission)}, row_id_column_name, **kwargs)["split"]
+
+    def score_splits(self, frames: dict, row_id_column_name: str, **kwargs) -> dict[str, float]:
+        """``{usage: score}`` for ``{usage: (solution, submission)}``, all in one child process (one start-up);
+        the time limit is ``timeout`` per split. Raises the first split's error."""
+        job = {"mode": "score", "splits": [(usage, sol, sub) for usage, (sol, sub) in frames.items()],
                "row_id_column_name": row_id_column_name, "kwargs": kwargs}
         try:
             out = run(job, self.root or self.path.parent, self._relative(), self.files, self.timeout, self.policy,
-                      self.log_path)
+                      self.log_path, splits=len(frames))
         except ForbiddenError as exc:  # this server may not run host code (any more): tell the host why
             raise HostMetricFailure(exc.message) from None
         if out["kind"] == "visible":
             raise ParticipantVisibleError(clip(out["message"]))
         if out["kind"] == "ok":
-            return float(out["value"])
+            return {usage: float(value) for usage, value in out["values"].items()}
         raise HostMetricFailure(_host_message(out))
 
     def _relative(self) -> str:
@@ -134,8 +139,11 @@ def load_metric_file(path: Path) -> None:
 
 
 def run(job: dict, root: Path, metric: str, files: tuple[str, ...], timeout: float,
-        policy: isolation.HostCodePolicy | None, log_path: Path | None, importing: bool = False) -> dict:
-    """Run one job in a child (sandboxed when ``policy`` says so) and return its JSON answer."""
+        policy: isolation.HostCodePolicy | None, log_path: Path | None, importing: bool = False,
+        splits: int = 1) -> dict:
+    """Run one job in a child (sandboxed when ``policy`` says so) and return its JSON answer.
+
+    The child may take ``timeout`` seconds per split it scores (``splits``)."""
     sandboxed = policy.sandboxed() if policy is not None else False
     if sandboxed:
         inside = isolation.BUNDLE
@@ -146,7 +154,7 @@ def run(job: dict, root: Path, metric: str, files: tuple[str, ...], timeout: flo
     metric_dir = os.path.dirname(f"{inside}/{metric}")
     search = [metric_dir, inside, f"{inside}/{HIDDEN_DIR}", str(SHIM)]
     job.update(root=inside, metric=metric, path=list(dict.fromkeys(search)),
-               limits=isolation.LIMITS.for_run(timeout, sandboxed))
+               limits=isolation.LIMITS.for_run(timeout * splits, sandboxed))
     argv = isolation.python_argv(CHILD)
     names = sorted({metric, *files})
     cmd = policy.command(root, names, argv) if sandboxed else argv
@@ -160,12 +168,13 @@ def run(job: dict, root: Path, metric: str, files: tuple[str, ...], timeout: flo
             proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, stderr=stderr, env=env, cwd=str(root),
                                     start_new_session=True, close_fds=True)
             try:
-                proc.wait(timeout)
+                proc.wait(timeout * splits)
             except subprocess.TimeoutExpired:
                 _kill(proc)
                 _keep_output(stderr, name, log_path)
                 when = " while importing" if importing else ""
-                raise MetricTimeout(f"metric_file {name} took longer than {timeout:g} s (metric_timeout) "
+                each = " per split" if splits > 1 else ""
+                raise MetricTimeout(f"metric_file {name} took longer than {timeout:g} s (metric_timeout){each} "
                                     f"and was stopped{when}") from None
             finally:
                 _kill(proc)
@@ -191,7 +200,9 @@ def _answer(raw: bytes, returncode: int, output: str, name: str) -> dict:
         out = None
     kinds = {"ok", "visible", "error", "bundle"}
     if isinstance(out, dict) and out.get("kind") in kinds:
-        if out["kind"] == "ok" and out.get("value") is not None and not isinstance(out["value"], (int, float)):
+        values = out.get("values", {})
+        if out["kind"] == "ok" and not (isinstance(values, dict)
+                                        and all(isinstance(v, (int, float)) for v in values.values())):
             return {"kind": "error", "message": f"metric_file {name} answered with a score that is not a number"}
         if out["kind"] == "bundle" and not (isinstance(out.get("problems"), list)
                                            and all(isinstance(p, str) for p in out["problems"])):

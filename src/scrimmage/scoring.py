@@ -42,6 +42,8 @@ def score_aligned(aligned: Aligned, solution: Solution, metric, metric_kwargs: d
     kwargs = metric.kwargs(**metric_kwargs)
     if getattr(metric, "needs_classes", False):
         kwargs["classes"] = tuple(solution.prediction_columns)
+    if hasattr(metric, "score_splits"):  # a host's metric file: both splits in one child process
+        return _score_splits(aligned, solution, metric, kwargs)
     y_true = None if metric.input == "any" else solution.y_true(metric.input)
     out = {}
     for usage in ("Public", "Private"):
@@ -54,6 +56,15 @@ def score_aligned(aligned: Aligned, solution: Solution, metric, metric_kwargs: d
         else:
             value = _guard(lambda: metric.compute(y_true[mask], aligned.y_pred[mask], **kwargs))
         out[usage] = value
+    return Scores(public=out["Public"], private=out["Private"])
+
+
+def _score_splits(aligned: Aligned, solution: Solution, metric, kwargs: dict) -> Scores:
+    masks = {usage: solution.mask(usage) for usage in ("Public", "Private")}
+    frames = {usage: _frames(aligned, solution, mask) for usage, mask in masks.items() if mask.any()}
+    values: dict = {}
+    _guard(lambda: values.update(metric.score_splits(frames, solution.id_column, **kwargs)) or 0.0)
+    out = {usage: _guard(lambda: values[usage]) if usage in frames else None for usage in masks}
     return Scores(public=out["Public"], private=out["Private"])
 
 

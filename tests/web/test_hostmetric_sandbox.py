@@ -205,7 +205,7 @@ def test_a_metric_that_forks_and_runs_past_its_time_limit_leaves_nothing_behind(
         r = http.post("/api/competitions/slow/submissions", files={"file": ("c.csv", fh)}, headers=auth["pat"])
     assert (r.status_code, r.json()["error"]) == (422, GENERIC)
     [seen] = hosting.submissions(server["arena"], "slow", "eve")
-    assert seen.host_error == "metric_file metric.py took longer than 3 s (metric_timeout) and was stopped"
+    assert seen.host_error == "metric_file metric.py took longer than 3 s (metric_timeout) per split and was stopped"
     assert _gone("3617")
 
     # the same at creation: the file forks while it is imported, which needs no data and starts at once
@@ -290,3 +290,23 @@ def test_the_local_cli_runs_host_code_directly_without_a_sandbox(tmp_path, monke
     out, err = capsys.readouterr()
     assert info.value.code == 0, err
     assert out.startswith("Created competition solo") and "isolat" not in out + err and "sandbox" not in out + err
+
+
+def test_a_server_that_lost_its_sandbox_refuses_to_score_and_tells_the_host(tmp_path, home, monkeypatch):
+    from scrimmage.services import Arena
+
+    folder = write_bundle(tmp_path / "kept", n=40, extra_toml='metric_file = "metric.py"\ngreater_is_better = false\n')
+    (folder / "metric.py").write_text("def score(solution, submission, row_id_column_name):\n    return 1.0\n")
+    Arena().create_competition(folder, host="hal")  # created while bubblewrap worked
+    monkeypatch.setenv("SCRIMMAGE_BWRAP", str(tmp_path / "gone"))
+    app = create_app(Settings.load())
+    with live_server(app) as url:
+        _token(url, "pat")
+        headers = {"Authorization": f"Bearer {app.state.arena.accounts.create_token('pat', 'test')}"}
+        httpx.post(f"{url}/api/competitions/kept/join", headers=headers)
+        with open(write_predictions(tmp_path / "s.csv", folder, 1.0), "rb") as fh:
+            r = httpx.post(f"{url}/api/competitions/kept/submissions", files={"file": ("s.csv", fh)}, headers=headers,
+                           timeout=120)
+    assert (r.status_code, r.json()["error"]) == (422, GENERIC)
+    [seen] = hosting.submissions(app.state.arena, "kept", "hal")
+    assert seen.host_error == refusal(f"bubblewrap not found at {tmp_path / 'gone'}")

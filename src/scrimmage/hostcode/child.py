@@ -2,7 +2,7 @@
 
 It reads one job (a pickle written by the server) from stdin, sets its resource limits, gives up
 root if it has it, then imports the metric and, for a ``score`` job, calls
-``score(solution, submission, row_id_column_name, **kwargs)``. Its answer is one JSON object on
+``score(solution, submission, row_id_column_name, **kwargs)`` on each split it is given. Its answer is one JSON object on
 the stdout it started with; anything the metric prints (warnings included) goes to stderr, which
 the server keeps in the host's log. This file imports nothing of scrimmage: it must run alone.
 """
@@ -55,19 +55,22 @@ def _run(job: dict) -> dict:
         return {"kind": "bundle", "message": exc.args[0], "problems": [exc.args[1]]}
     if job["mode"] == "check":
         return {"kind": "ok", "value": None}
-    try:
-        value = score(job["solution"], job["submission"], job["row_id_column_name"], **job["kwargs"])
-    except BaseException as exc:  # noqa: BLE001 - the host's code may fail in any way
-        names = [c.__name__ for c in type(exc).__mro__]
-        if "ParticipantVisibleError" in names:
-            return {"kind": "visible", "message": str(exc)}
-        if "HostVisibleError" in names:
-            return {"kind": "error", "message": f"HostVisibleError: {exc}"}
-        return {"kind": "error", "message": _host_traceback(exc)}
-    try:
-        return {"kind": "ok", "value": float(value)}
-    except (TypeError, ValueError):
-        return {"kind": "error", "message": f"score returned {type(value).__name__}, not a number"}
+    values = {}
+    for usage, solution, submission in job["splits"]:  # in order; the first failure ends the run
+        try:
+            value = score(solution, submission, job["row_id_column_name"], **job["kwargs"])
+        except BaseException as exc:  # noqa: BLE001 - the host's code may fail in any way
+            names = [c.__name__ for c in type(exc).__mro__]
+            if "ParticipantVisibleError" in names:
+                return {"kind": "visible", "message": str(exc)}
+            if "HostVisibleError" in names:
+                return {"kind": "error", "message": f"HostVisibleError: {exc}"}
+            return {"kind": "error", "message": _host_traceback(exc)}
+        try:
+            values[usage] = float(value)
+        except (TypeError, ValueError):
+            return {"kind": "error", "message": f"score returned {type(value).__name__}, not a number"}
+    return {"kind": "ok", "values": values}
 
 
 class _BadFile(Exception):
