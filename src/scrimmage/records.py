@@ -37,7 +37,11 @@ class CompetitionInfo:
 
     def public_settings(self) -> dict:
         """The settings a participant may see: before the close, no post-mortem and no private reference scores."""
+        from .hostcode.files import public_names
+
         out = dict(self.settings)
+        out["public_files"] = public_names(out.get("public_files") or [], self.settings)  # never a metric file
+        out.pop("metric_files", None)
         if not self.closed:
             out.pop("reveal", None)
             out["reference_scores"] = [{k: v for k, v in r.items() if k != "private"}

@@ -61,6 +61,8 @@ def test_hidden_metric_files_are_never_listed_or_served(app, tmp_path):
     def every_route():
         listed = [f["name"] for f in c.get("/api/competitions/scored/files", headers=bearer["pat"]).json()]
         assert listed == PUBLIC
+        shown = c.get("/api/competitions/scored", headers=bearer["pat"]).json()["settings"]
+        assert shown["public_files"] == PUBLIC and "metric_files" not in shown
         kaggle = c.post(KAGGLE + "ListDataFiles", json={"competitionName": "scored"}, headers=basic).json()
         assert sorted(f["name"] for f in kaggle["files"]) == PUBLIC
         page = pat.get("/c/scored/data").text
