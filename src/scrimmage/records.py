@@ -40,7 +40,8 @@ class CompetitionInfo:
         from .hostcode.files import public_names
 
         out = dict(self.settings)
-        out["public_files"] = public_names(out.get("public_files") or [], self.settings)  # never a metric file
+        if "public_files" in out:  # never a metric file
+            out["public_files"] = public_names(out["public_files"], self.settings)
         out.pop("metric_files", None)
         if not self.closed:
             out.pop("reveal", None)
