@@ -268,6 +268,8 @@ def _check_metric(root: Path, values: dict, problems: list[str], host_code=None)
             names = [values[key]] if key == "metric_file" else values[key]
             clean = []
             for name in names:
+                if not isinstance(name, str):
+                    continue  # reported with the key's type
                 rel, problem = canonical(root, name)
                 if problem:
                     problems.append(f"{key}: {problem}")

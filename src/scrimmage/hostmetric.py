@@ -36,7 +36,6 @@ HOST_TEXT_LIMIT = 500
 LOG_LIMIT = 4000
 #: Bytes of the host's log file before it starts again (the older half is dropped).
 LOG_FILE_LIMIT = 1 << 20
-CHILD = Path(__file__).resolve().parent / "hostcode" / "child.py"
 SHIM = Path(__file__).resolve().parent / "hostcode" / "shim"
 log = logging.getLogger(__name__)
 
@@ -155,7 +154,7 @@ def run(job: dict, root: Path, metric: str, files: tuple[str, ...], timeout: flo
     search = [metric_dir, inside, f"{inside}/{HIDDEN_DIR}", str(SHIM)]
     job.update(root=inside, metric=metric, path=list(dict.fromkeys(search)),
                limits=isolation.LIMITS.for_run(timeout * splits, sandboxed))
-    argv = isolation.python_argv(CHILD)
+    argv = isolation.python_argv(isolation.CHILD)
     names = sorted({metric, *files})
     cmd = policy.command(root, names, argv) if sandboxed else argv
     name = Path(metric).name

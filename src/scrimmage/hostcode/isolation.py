@@ -30,6 +30,8 @@ BUNDLE = "/bundle"
 NOBODY = 65534
 #: Interpreter flags: isolated mode (no environment, no user site, no script folder on sys.path).
 PYTHON_FLAGS = ("-I", "-B")
+#: The script host code runs in.
+CHILD = Path(__file__).resolve().parent / "child.py"
 
 
 @dataclass(frozen=True)
@@ -66,14 +68,18 @@ def probe(bwrap: str) -> str | None:
     """None when ``bwrap`` can build a sandbox here, else the reason it cannot."""
     if not os.path.isfile(bwrap) or not os.access(bwrap, os.X_OK):
         return f"bubblewrap not found at {bwrap}"
-    args = [bwrap, *_namespaces(), "--ro-bind", "/usr", "/usr", *_system_links(), "--proc", "/proc",
-            "--dev", "/dev", "--", "/usr/bin/true"]
+    # the real thing: this interpreter in the sandbox, as the user host code runs as, importing what the child needs
+    drop = f"os.setgroups([]); os.setresgid({NOBODY}, {NOBODY}, {NOBODY}); os.setresuid({NOBODY}, {NOBODY}, {NOBODY}); " \
+        if os.geteuid() == 0 else ""
+    code = f"import os; {drop}import json, pickle, resource, importlib.util; open({str(CHILD)!r}).close()"
+    args = HostCodePolicy(bwrap=bwrap).command(Path("/nonexistent"), [], [sys.executable, *PYTHON_FLAGS, "-c", code])
     try:
         done = subprocess.run(args, capture_output=True, timeout=30, env={"PATH": "/usr/bin:/bin"})
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"bubblewrap at {bwrap} did not run: {exc}"
     if done.returncode != 0:
-        first = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0][:200]
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"]
+        first = (lines[0] if lines[0].startswith("bwrap:") else lines[-1])[:200]
         return f"bubblewrap at {bwrap} cannot create a sandbox here: {first}"
     return None
 
