@@ -163,7 +163,7 @@ def run(job: dict, root: Path, metric: str, files: tuple[str, ...], timeout: flo
         with open(paths[0], "w+b") as stdin, open(paths[1], "w+b") as stdout, open(paths[2], "w+b") as stderr:
             pickle.dump(job, stdin, protocol=pickle.HIGHEST_PROTOCOL)
             stdin.seek(0)
-            env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(root)}
+            env = isolation.child_environment(str(root))
             proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, stderr=stderr, env=env, cwd=str(root),
                                     start_new_session=True, close_fds=True)
             try:

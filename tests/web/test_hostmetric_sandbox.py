@@ -229,7 +229,8 @@ def test_what_a_metric_sees_and_how_long_its_errors_get(server, tmp_path):
     # the root holds the Python environment, the metric's files and nothing of the server's
     seen = json.loads(r.json()["error"])
     assert {"bundle", "dev", "proc", "tmp", "usr"} <= set(seen["root"]) and "home" not in seen["root"]
-    assert (seen["home"], seen["database"], seen["env"]) == (False, False, ["HOME", "LANG", "PATH", "PWD", "TMPDIR"])
+    assert (seen["home"], seen["database"], seen["env"]) == (False, False, ["HOME", "LANG", "MKL_NUM_THREADS", "OMP_NUM_THREADS",
+                                                                  "OPENBLAS_NUM_THREADS", "PATH", "PWD", "TMPDIR"])
     with open(_constant(folder, 0.7, tmp_path / "c7.csv"), "rb") as fh:
         r = http.post("/api/competitions/look/submissions", files={"file": ("c.csv", fh)}, headers=auth["pat"])
     assert r.status_code == 422

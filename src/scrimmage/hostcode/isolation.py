@@ -63,9 +63,20 @@ def refusal(reason: str) -> str:
             "(apt-get install bubblewrap) or, if every host is trusted, to set trust_host_code = true")
 
 
-@functools.lru_cache(maxsize=8)
+_WORKS: set[str] = set()  # bubblewrap programs found working (a failure is tried again next time)
+
+
 def probe(bwrap: str) -> str | None:
     """None when ``bwrap`` can build a sandbox here, else the reason it cannot."""
+    if bwrap in _WORKS:
+        return None
+    reason = _probe(bwrap)
+    if reason is None:
+        _WORKS.add(bwrap)
+    return reason
+
+
+def _probe(bwrap: str) -> str | None:
     if not os.path.isfile(bwrap) or not os.access(bwrap, os.X_OK):
         return f"bubblewrap not found at {bwrap}"
     # the real thing: this interpreter in the sandbox, as the user host code runs as, importing what the child needs
@@ -133,13 +144,22 @@ class HostCodePolicy:
                 if os.geteuid() == 0:
                     _readable(source)
                 args += ["--ro-bind", str(source), f"{BUNDLE}/{name}"]
-        args += ["--chdir", BUNDLE, "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp",
-                 "--setenv", "LANG", "C.UTF-8", "--setenv", "TMPDIR", "/tmp", "--", *argv]
+        args += ["--chdir", BUNDLE, "--clearenv"]
+        for key, value in child_environment("/tmp").items():
+            args += ["--setenv", key, value]
+        args += ["--", *argv]
         return args
 
     def drop_to(self) -> int | None:
         """The uid the sandboxed child switches to (root's sandboxes only)."""
         return NOBODY if os.geteuid() == 0 else None
+
+
+def child_environment(home: str) -> dict[str, str]:
+    """The whole environment of a child: nothing of the server's, numeric libraries on a few threads."""
+    threads = str(min(os.cpu_count() or 1, 4))
+    return {"PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8", "TMPDIR": "/tmp",
+            "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
 
 
 def python_argv(script: Path) -> list[str]:
