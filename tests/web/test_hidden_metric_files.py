@@ -7,7 +7,7 @@ import io
 import zipfile
 from urllib.parse import quote
 
-from webutil import app, cheap_hashing, client, post, signed_up, write_bundle  # noqa: F401
+from webutil import app, cheap_hashing, client, signed_up, write_bundle  # noqa: F401
 
 KAGGLE = "/api/v1/competitions.CompetitionApiService/"
 PUBLIC = ["sample_submission.csv", "test.csv", "train.csv"]
