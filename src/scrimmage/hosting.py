@@ -83,6 +83,15 @@ def submissions(arena: Arena, ref: str, user: str) -> list[HostSubmission]:
     return [HostSubmission(arena._sub_info(_revealed(comp), r), r.host_error) for r in rows]
 
 
+def metric_log(arena: Arena, ref: str, user: str) -> str:
+    """The end of what ``ref``'s metric file printed, warnings included (host or admin; never participants)."""
+    from .hostmetric import log_path, read_log
+
+    comp = arena.competition(ref, full=False)
+    arena._require_host(comp, user)
+    return read_log(log_path(arena.settings.home, comp.ref)) if comp.settings.get("metric_file") else ""
+
+
 def _revealed(comp: CompetitionInfo) -> CompetitionInfo:
     """The host sees private scores before the reveal."""
     import dataclasses

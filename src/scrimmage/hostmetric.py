@@ -121,6 +121,20 @@ def for_competition(name: str, greater_is_better: bool, storage: Path, settings:
                       root=storage, files=tuple(metric_paths(storage, settings)), policy=policy, log_path=log_path)
 
 
+def log_path(home: Path, ref: str) -> Path:
+    """The host's log of competition ``ref``: what its metric file printed."""
+    return home / "logs" / f"{ref}.metric.log"
+
+
+def read_log(path: Path, limit: int = 20_000) -> str:
+    """The last ``limit`` characters of a host's log ("" when there is none)."""
+    if not path.is_file():
+        return ""
+    with open(path, "rb") as fh:
+        fh.seek(max(0, path.stat().st_size - limit))
+        return fh.read().decode("utf-8", "replace")
+
+
 def check_metric_file(path: Path, timeout: float = DEFAULT_TIMEOUT, *, root: Path | None = None,
                       files: tuple[str, ...] = (), policy: isolation.HostCodePolicy | None = None) -> None:
     """Import the metric file in a child process, as scoring will, and raise BundleError saying what is wrong."""

@@ -475,10 +475,10 @@ class Arena:
 
         s = comp.settings
         if s.get("metric_file"):
-            from .hostmetric import for_competition
+            from .hostmetric import for_competition, log_path
 
             return for_competition(comp.metric, comp.greater_is_better, storage or self._storage(comp.ref), s,
-                                   self.host_code, self.settings.home / "logs" / f"{comp.ref}.metric.log")
+                                   self.host_code, log_path(self.settings.home, comp.ref))
         return metrics.get(comp.metric)
 
     def _keep(self, ref: str, path: Path) -> tuple[Path, str, int]:

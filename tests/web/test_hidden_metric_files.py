@@ -103,3 +103,31 @@ def test_hidden_files_are_read_by_the_metric(app, tmp_path):
     sub.write_text("id,target\n" + "".join(f"{line.split(',')[0]},0.5\n" for line in lines[1:]))
     got = a.submit("scored", sub, "m", user="pat")
     assert got.status == "complete" and got.public_score == 0.5 * 2 * 2  # |y - 0.5| = 0.5, scale 2, two labels
+
+
+def test_what_a_metric_prints_reaches_the_host_page_only(app, tmp_path):
+    a = app.state.arena
+    signed_up(app, "ada")
+    host = signed_up(app, "hal", role="host")
+    pat = signed_up(app, "pat")
+    folder = write_bundle(tmp_path / "noisy", n=40, extra_toml='metric_file = "metric.py"\ngreater_is_better = false\n')
+    (folder / "metric.py").write_text(
+        "import warnings\n"
+        "def score(solution, submission, row_id_column_name):\n"
+        "    print('rows scored:', len(solution))\n"
+        "    warnings.warn('the weights column is missing; scoring unweighted')\n"
+        "    return 0.25\n")
+    a.create_competition(folder, host="hal")
+    headers = {"Authorization": f"Bearer {a.accounts.create_token('pat', 't')}"}
+    c = client(app)
+    assert c.post("/api/competitions/noisy/join", headers=headers).status_code == 200
+    sub = tmp_path / "s.csv"
+    sub.write_text((folder / "sample_submission.csv").read_text())
+    with open(sub, "rb") as fh:
+        r = c.post("/api/competitions/noisy/submissions", files={"file": ("s.csv", fh)}, headers=headers)
+    assert r.status_code == 201 and r.json()["public_score"] == 0.25
+    for text in (r.text, c.get("/api/competitions/noisy/submissions", headers=headers).text, pat.get("/c/noisy/submissions").text):
+        assert "weights column" not in text and "rows scored" not in text
+    page = host.get("/c/noisy/host").text
+    assert "UserWarning: the weights column is missing; scoring unweighted" in page and "rows scored: 10" in page
+    assert pat.get("/c/noisy/host").status_code == 403

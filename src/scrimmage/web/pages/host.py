@@ -41,7 +41,8 @@ def create(request: Request, bundle: UploadFile = File(...)):
 def _host_page(request: Request, ref: str, status: int = 200, **context):
     user = require_viewer(request)
     subs = hosting.submissions(arena(request), ref, user.name)  # raises unless host or admin
-    resp = comp_page(request, ref, "host", "host.html", subs=subs, fields=FIELDS, **context)
+    log = hosting.metric_log(arena(request), ref, user.name)
+    resp = comp_page(request, ref, "host", "host.html", subs=subs, fields=FIELDS, metric_log=log, **context)
     resp.status_code = status
     return resp
 
