@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import pickle
+import select
 import signal
 import subprocess
 import sys
@@ -166,39 +167,48 @@ def run(job: dict, root: Path, metric: str, files: tuple[str, ...], timeout: flo
         job.update(drop_to=None)
     metric_dir = os.path.dirname(f"{inside}/{metric}")
     search = [metric_dir, inside, f"{inside}/{HIDDEN_DIR}", str(SHIM)]
-    job.update(root=inside, metric=metric, path=list(dict.fromkeys(search)),
-               limits=isolation.LIMITS.for_run(timeout * splits, sandboxed))
-    argv = isolation.python_argv(isolation.CHILD)
-    names = sorted({metric, *files})
-    cmd = policy.command(root, names, argv) if sandboxed else argv
+    job.update(root=inside, metric=metric, path=list(dict.fromkeys(search)))
     name = Path(metric).name
     with tempfile.TemporaryDirectory(prefix="scrimmage-metric-") as work:
         paths = [Path(work, n) for n in ("job", "answer", "output")]
         with open(paths[0], "w+b") as stdin, open(paths[1], "w+b") as stdout, open(paths[2], "w+b") as stderr:
             pickle.dump(job, stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            limits = isolation.LIMITS.for_run(timeout * splits, sandboxed, data_bytes=stdin.tell())
             stdin.seek(0)
+            argv = [*isolation.python_argv(isolation.CHILD), json.dumps(limits)]
+            cmd = policy.command(root, sorted({metric, *files}), argv) if sandboxed else argv
             env = isolation.child_environment(str(root))
             proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, stderr=stderr, env=env, cwd=str(root),
                                     start_new_session=True, close_fds=True)
             try:
-                proc.wait(timeout * splits)
-            except subprocess.TimeoutExpired:
-                _kill(proc)
-                _keep_output(stderr, name, log_path)
+                finished = _exited(proc, timeout * splits)
+            finally:
+                _end(proc)
+            output = _keep_output(stderr, name, log_path)
+            if not finished:
                 when = " while importing" if importing else ""
                 each = " per split" if splits > 1 else ""
                 raise MetricTimeout(f"metric_file {name} took longer than {timeout:g} s (metric_timeout){each} "
-                                    f"and was stopped{when}") from None
-            finally:
-                _kill(proc)
-            output = _keep_output(stderr, name, log_path)
+                                    f"and was stopped{when}")
             stdout.seek(0)
             raw = stdout.read(1 << 20)
     return _answer(raw, proc.returncode, output, name)
 
 
-def _kill(proc: subprocess.Popen) -> None:
-    """End the child's whole process group (a sandbox's first process takes every process inside with it)."""
+def _exited(proc: subprocess.Popen, timeout: float) -> bool:
+    """Wait up to ``timeout`` seconds for the child to exit, without reaping it (its group stays ours)."""
+    fd = os.pidfd_open(proc.pid)
+    try:
+        ready, _, _ = select.select([fd], [], [], timeout)
+    finally:
+        os.close(fd)
+    return bool(ready)
+
+
+def _end(proc: subprocess.Popen) -> None:
+    """Kill the child's whole process group, then reap it. The child is not reaped before (alive or a zombie,
+    it holds its group's id), so the group killed is always its own; a sandbox's first process takes every
+    process inside with it."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:

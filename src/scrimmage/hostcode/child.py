@@ -1,6 +1,7 @@
 """The process that runs a host's metric file (started as a script, inside the sandbox when there is one).
 
-It reads one job (a pickle written by the server) from stdin, sets its resource limits, gives up
+It sets the resource limits given as its argument, reads one job (a pickle written by the server)
+from stdin, gives up
 root if it has it, then imports the metric and, for a ``score`` job, calls
 ``score(solution, submission, row_id_column_name, **kwargs)`` on each split it is given. Its answer is one JSON object on
 the stdout it started with; anything the metric prints (warnings included) goes to stderr, which
@@ -24,8 +25,8 @@ PACKAGE = "scrimmage_bundle"
 def main() -> None:
     answer = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # the metric's prints go where its warnings go: the host's log
+    _limit(json.loads(sys.argv[1]))
     job = pickle.load(sys.stdin.buffer)  # written by the server, not by the host
-    _limit(job["limits"])
     if job.get("drop_to") is not None:
         os.setgroups([])
         os.setresgid(job["drop_to"], job["drop_to"], job["drop_to"])

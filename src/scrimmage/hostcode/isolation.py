@@ -38,16 +38,17 @@ CHILD = Path(__file__).resolve().parent / "child.py"
 class Limits:
     """Resource limits set in the child before any host code runs (setrlimit)."""
 
-    memory_bytes: int = 4 << 30  # RLIMIT_AS
+    memory_bytes: int = 4 << 30  # RLIMIT_AS, or 8 times the frames handed in plus 1 GiB when that is more
     processes: int = 256  # RLIMIT_NPROC (threads count too)
     open_files: int = 256  # RLIMIT_NOFILE
     file_bytes: int = 64 << 20  # RLIMIT_FSIZE: any one file written, output included
     tmp_bytes: int = 256 << 20  # size of the private /tmp
 
-    def for_run(self, timeout: float, sandboxed: bool) -> dict:
+    def for_run(self, timeout: float, sandboxed: bool, data_bytes: int = 0) -> dict:
+        """The limits of one run; the address space grows with the frames handed in (``data_bytes`` pickled)."""
         cpus = os.cpu_count() or 1
-        out = {"AS": self.memory_bytes, "NOFILE": self.open_files, "FSIZE": self.file_bytes, "CORE": 0,
-               "CPU": int(timeout * cpus) + 5}
+        out = {"AS": max(self.memory_bytes, 8 * data_bytes + (1 << 30)), "NOFILE": self.open_files,
+               "FSIZE": self.file_bytes, "CORE": 0, "CPU": int(timeout * cpus) + 5}
         if sandboxed:  # outside a sandbox the count would include the server's own processes
             out["NPROC"] = self.processes
         return out
