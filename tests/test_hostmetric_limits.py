@@ -93,10 +93,32 @@ def test_metric_file_that_hangs_on_import_is_rejected(tmp_path):
     assert info.value.problems == ["metric_file metric.py took longer than 2 s (metric_timeout) and was stopped while importing"]
 
 
-def test_metric_timeout_must_be_positive(tmp_path):
+@pytest.mark.parametrize("value, problem", [("0", "metric_timeout must be positive (seconds), got 0"),
+                                            ("601", "metric_timeout must be at most 600 seconds, got 601")])
+def test_metric_timeout_must_be_positive_and_at_most_ten_minutes(tmp_path, value, problem):
     from scrimmage.bundle import load_bundle
 
-    folder = write_bundle(tmp_path / "t", extra_toml="metric_timeout = 0\n")
+    folder = write_bundle(tmp_path / "t", extra_toml=f"metric_timeout = {value}\n")
     with pytest.raises(BundleError) as info:
         load_bundle(folder)
-    assert info.value.problems == ["metric_timeout must be positive (seconds), got 0"]
+    assert info.value.problems == [problem]
+
+
+@pytest.mark.parametrize("body, detail", [
+    ("import os, signal\n    os.kill(os.getpid(), signal.SIGKILL)",
+     "metric_file metric.py stopped without an answer (killed by SIGKILL) (it may have gone over a resource limit: "
+     "memory, processes, CPU time, file size)"),
+    ("print('almost done')\n    import os\n    os._exit(3)",
+     "metric_file metric.py stopped without an answer (exit status 3) (it may have gone over a resource limit: "
+     "memory, processes, CPU time, file size); its last output: almost done\n"),
+    ("return 'high'", "score returned str, not a number"),
+])
+def test_a_metric_that_dies_or_answers_nonsense_is_reported_to_the_host(tmp_path, body, detail):
+    folder = write_bundle(tmp_path / "odd", extra_toml='metric_file = "metric.py"\ngreater_is_better = false\n'
+                                                    f'metric_timeout = {SAFE_TIMEOUT}\n')
+    (folder / "metric.py").write_text(f"def score(solution, submission, row_id_column_name):\n    {body}\n")
+    arena = Arena()
+    arena.create_competition(folder, host="hoster")
+    with pytest.raises(ScoringError) as info:
+        arena.submit("odd", write_predictions(tmp_path / "s.csv", folder, 1.0), "x", user="ada")
+    assert (info.value.message, info.value.host_detail) == (GENERIC, detail)

@@ -233,8 +233,9 @@ def _answer(raw: bytes, returncode: int, output: str, name: str) -> dict:
         if out["kind"] in ("visible", "error", "bundle") and not isinstance(out.get("message"), str):
             return {"kind": "error", "message": f"metric_file {name} answered with a malformed error"}
         return out
-    how = (f"killed by {signal.Signals(-returncode).name}" if returncode < 0 and -returncode in signal.valid_signals()
-           else f"exit status {returncode}")
+    # a signal shows as a negative status, or past a sandbox as 128 + the signal's number
+    signo = -returncode if returncode < 0 else returncode - 128 if returncode > 128 else 0
+    how = f"killed by {signal.Signals(signo).name}" if signo in signal.valid_signals() else f"exit status {returncode}"
     hint = " (it may have gone over a resource limit: memory, processes, CPU time, file size)" if returncode else ""
     tail = f"; its last output: {clip(output, tail=True)}" if output.strip() else ""
     return {"kind": "error", "message": f"metric_file {name} stopped without an answer ({how}){hint}{tail}"}

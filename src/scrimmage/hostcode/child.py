@@ -25,6 +25,7 @@ PACKAGE = "scrimmage_bundle"
 def main() -> None:
     answer = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # the metric's prints go where its warnings go: the host's log
+    sys.stdout.reconfigure(line_buffering=True)  # kept even when the metric ends the process abruptly
     _limit(json.loads(sys.argv[1]))
     job = pickle.load(sys.stdin.buffer)  # written by the server, not by the host
     if job.get("drop_to") is not None:
