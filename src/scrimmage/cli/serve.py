@@ -26,6 +26,7 @@ def serve(host, port, db_url, secure_cookies):
     base = f"{'https' if secure_cookies else 'http'}://{shown}:{port}"
     echo(f"scrimmage arena at http://{shown}:{port}/  (REST API docs: http://{shown}:{port}/api/docs)")
     echo("The first account signed up becomes the admin. Stop with Ctrl-C.")
+    echo(app.state.arena.host_code.describe())
     _local_learner(app, settings.user, base)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

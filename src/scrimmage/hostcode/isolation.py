@@ -123,6 +123,16 @@ class HostCodePolicy:
             raise ForbiddenError(refusal(reason))
         return False
 
+    def describe(self) -> str:
+        """One sentence for the admin: how host metric files run here."""
+        reason = probe(self.bwrap)
+        if reason is None:
+            return f"Hosts' metric files run in a bubblewrap sandbox ({self.bwrap})."
+        if self.trusted:
+            return f"Hosts' metric files run WITHOUT a sandbox, as this server's user (trust_host_code is set): {reason}."
+        return (f"Hosts' metric files are refused: {reason}. Install bubblewrap, "
+                "or set trust_host_code = true if every host is trusted.")
+
     def command(self, root: Path, names: list[str], argv: list[str]) -> list[str]:
         """The bwrap command running ``argv`` with ``root``'s files ``names`` read-only under /bundle."""
         args = [self.bwrap, *_namespaces()]
