@@ -148,3 +148,16 @@ def test_warnings_of_a_metric_go_to_the_hosts_log_not_to_the_participant(tmp_pat
     assert "every prediction" not in out + err
     log = (home / "logs" / "rmsle.metric.log").read_text()
     assert "UserWarning: every prediction of this submission is zero" in log
+
+
+def test_scrimmage_score_shows_the_host_what_their_metric_raised(tmp_path, capsys):
+    folder = make_bundle(tmp_path, "rmsle")
+    path, _ = predictions(folder, "rmsle", tmp_path, target=50.0)
+    with pytest.raises(SystemExit) as info:
+        main(["score", "--solution", str(folder / "solution.csv"), "--submission", str(path),
+              "--metric-file", str(folder / "hidden" / "rmsle.py"), "--lower-is-better"])
+    _, err = capsys.readouterr()
+    lines = err.splitlines()
+    assert info.value.code == 1
+    assert lines[0] == f"error: {GENERIC}. What the metric file raised (for its host):"
+    assert lines[-1] == "error: ValueError: a prediction is above 10.0, which no answer is"

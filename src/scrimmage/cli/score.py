@@ -22,7 +22,7 @@ from . import cli
 @click.option("--kwarg", "kwargs", multiple=True, metavar="KEY=VALUE", help="Extra metric argument (repeatable).")
 def score(solution, submission, metric_name, metric_file, greater_is_better, id_column, public_fraction, seed, kwargs):
     """Print {"public": x, "private": y} for SUBMISSION scored against SOLUTION."""
-    from ..errors import ScrimmageError
+    from ..errors import ScoringError, ScrimmageError
     from ..scoring import score_file
     from ..standalone import load_solution, resolve_metric
 
@@ -37,5 +37,11 @@ def score(solution, submission, metric_name, metric_file, greater_is_better, id_
     for kv in kwargs:
         key, _, raw = kv.partition("=")
         extra[key] = json.loads(raw) if raw[:1] in "0123456789-[{tf\"" else raw
-    scores, _ = score_file(submission, sol, metric, extra, limit_mb=float("inf"))
+    try:
+        scores, _ = score_file(submission, sol, metric, extra, limit_mb=float("inf"))
+    except ScoringError as exc:
+        if metric_file and exc.host_detail:  # whoever runs this is the metric's host: say what it raised
+            raise ScoringError(f"{exc.message}. What the metric file raised (for its host):\n"
+                               f"{exc.host_detail.rstrip()}") from None
+        raise
     click.echo(json.dumps(scores.as_dict()))
