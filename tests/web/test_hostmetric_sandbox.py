@@ -69,6 +69,8 @@ def score(solution, submission, row_id_column_name):
         hog = bytearray(16 << 30)
     if attack == 0.95:  # fork without end
         children = [subprocess.Popen(["sleep", "3619"]) for _ in range(2000)]
+    if attack == 0.97:  # open files without end
+        handles = [open("metric.py") for _ in range(5000)]
     if attack == 0.8:  # look around for anything of the server's
         raise ParticipantVisibleError(json.dumps({{"root": sorted(os.listdir("/")), "home": os.path.exists(HOME),
                                                   "database": os.path.exists(DATABASE), "env": sorted(os.environ)}}))
@@ -168,13 +170,13 @@ def test_a_metric_file_cannot_reach_outside_its_own_competition(server, tmp_path
         with open(_constant(folder, value, tmp_path / f"c{value}.csv"), "rb") as fh:
             return http.post("/api/competitions/trap/submissions", files={"file": ("c.csv", fh)}, headers=auth["pat"])
 
-    answers = {value: submit(value) for value in (0.1, 0.2, 0.3, 0.5, 0.9, 0.95)}
+    answers = {value: submit(value) for value in (0.1, 0.2, 0.3, 0.5, 0.9, 0.95, 0.97)}
     for value, r in answers.items():
         assert r.status_code == 422, (value, r.text)
         assert r.json()["error"] == GENERIC
         assert secret.splitlines()[1] not in r.text
     mine = http.get("/api/competitions/trap/submissions", headers=auth["pat"]).json()
-    assert [s["error"] for s in mine] == [GENERIC] * 6
+    assert [s["error"] for s in mine] == [GENERIC] * 7
     details = [h.host_error for h in reversed(hosting.submissions(server["arena"], "trap", "eve"))]  # oldest first
     assert "FileNotFoundError: [Errno 2] No such file or directory: " + repr(str(home / "competitions" / "victim" / "solution.csv")) in details[0]
     assert "sqlite3.OperationalError: unable to open database file" in details[1]
@@ -182,6 +184,7 @@ def test_a_metric_file_cannot_reach_outside_its_own_competition(server, tmp_path
     assert "ConnectionRefusedError: [Errno 111] Connection refused" in details[3]
     assert details[4].endswith("\nMemoryError\n")
     assert "BlockingIOError: [Errno 11] Resource temporarily unavailable" in details[5]
+    assert "OSError: [Errno 24] Too many open files: 'metric.py'" in details[6]
     assert all(len(d) < 1000 for d in details)
 
     # nothing changed: eve is still a host, pat's stored files are where they were, no process survived
