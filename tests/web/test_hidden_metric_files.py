@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import zipfile
 from urllib.parse import quote
+
+import pytest
 
 from webutil import app, cheap_hashing, client, signed_up, write_bundle  # noqa: F401
 
@@ -21,6 +24,16 @@ def score(solution, submission, row_id_column_name):
     with open("weights.json") as fh, open("hidden/labels.json") as labels:
         return helper.mae(solution, submission) * json.load(fh)["scale"] * len(json.load(labels))
 """
+
+
+@pytest.fixture(autouse=True)
+def host_code_runs(monkeypatch):
+    """These tests are about hidden files, not isolation: where no sandbox works (outside CI), hosts are trusted."""
+    from scrimmage.config import Settings
+    from scrimmage.hostcode.isolation import probe
+
+    if probe(Settings.load().bwrap) is not None and os.environ.get("CI") != "true":
+        monkeypatch.setenv("SCRIMMAGE_TRUST_HOST_CODE", "true")
 
 
 def _zip(folder) -> bytes:
