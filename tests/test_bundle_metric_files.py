@@ -10,7 +10,7 @@ METRIC = "def score(solution, submission, row_id_column_name):\n    return 1.0\n
 
 
 def bundle(tmp_path, toml: str):
-    folder = write_bundle(tmp_path / "b", n=20, extra_toml="greater_is_better = true\n" + toml)
+    folder = write_bundle(tmp_path / "b", n=20, extra_toml="greater_is_better = true\nmetric_timeout = 300\n" + toml)
     (folder / "metric.py").write_text(METRIC)
     (folder / "helper.py").write_text("X = 1\n")
     return folder

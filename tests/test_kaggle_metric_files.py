@@ -26,7 +26,8 @@ from scrimmage.services import Arena
 def make_bundle(tmp_path, name: str, label_map: str | None = None, ref: str | None = None):
     files, toml, greater = METRICS[name]
     first = f'ref = "{ref}"\n' if ref else ""
-    folder = write_bundle(tmp_path / name, n=60, extra_toml=first + f"greater_is_better = {str(greater).lower()}\n" + toml)
+    folder = write_bundle(tmp_path / name, n=60, extra_toml=first + f"greater_is_better = {str(greater).lower()}\n"
+                          + "metric_timeout = 300\n" + toml)  # generous: these metrics must finish
     for rel, text in files.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_text(text if label_map is None or not rel.endswith(".json") else label_map)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import zipfile
 from urllib.parse import quote
 
 import pytest
 
+from components import CI
 from webutil import app, cheap_hashing, client, signed_up, write_bundle  # noqa: F401
 
 KAGGLE = "/api/v1/competitions.CompetitionApiService/"
@@ -32,7 +32,7 @@ def host_code_runs(monkeypatch):
     from scrimmage.config import Settings
     from scrimmage.hostcode.isolation import probe
 
-    if probe(Settings.load().bwrap) is not None and os.environ.get("CI") != "true":
+    if probe(Settings.load().bwrap) is not None and not CI:
         monkeypatch.setenv("SCRIMMAGE_TRUST_HOST_CODE", "true")
 
 
@@ -48,7 +48,7 @@ def _zip(folder) -> bytes:
 def _bundle(tmp_path):
     folder = write_bundle(tmp_path / "scored", n=40, extra_toml=(
         'metric_file = "./metric.py"\nmetric_files = ["helper.py", "./weights.json", "kaggle_metric_utilities.py"]\n'
-        "greater_is_better = false\n"))
+        "greater_is_better = false\nmetric_timeout = 300\n"))
     (folder / "metric.py").write_text(METRIC)
     (folder / "helper.py").write_text("def mae(a, b):\n    return float(abs(a['target'].values - b['target'].values).mean())\n")
     (folder / "weights.json").write_text('{"scale": 2}')
@@ -123,7 +123,8 @@ def test_what_a_metric_prints_reaches_the_host_page_only(app, tmp_path):
     signed_up(app, "ada")
     host = signed_up(app, "hal", role="host")
     pat = signed_up(app, "pat")
-    folder = write_bundle(tmp_path / "noisy", n=40, extra_toml='metric_file = "metric.py"\ngreater_is_better = false\n')
+    folder = write_bundle(tmp_path / "noisy", n=40, extra_toml='metric_file = "metric.py"\ngreater_is_better = false\n'
+                                                                     'metric_timeout = 300\n')
     (folder / "metric.py").write_text(
         "import warnings\n"
         "def score(solution, submission, row_id_column_name):\n"

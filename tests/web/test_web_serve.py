@@ -1,9 +1,8 @@
 """`scrimmage serve` builds the app on the chosen store and runs it with uvicorn."""
 
-import os
-
 import pytest
 
+from components import CI
 from scrimmage.cli import main
 
 
@@ -36,7 +35,7 @@ def test_serve_says_how_host_metric_files_run(monkeypatch, capsys, tmp_path):
         (str(tmp_path / "none"), "true", "Hosts' metric files run WITHOUT a sandbox, as this server's user "
                                          f"(trust_host_code is set): bubblewrap not found at {tmp_path / 'none'}."),
     ]:
-        if bwrap == "/usr/bin/bwrap" and probe(bwrap) is not None and os.environ.get("CI") != "true":
+        if bwrap == "/usr/bin/bwrap" and probe(bwrap) is not None and not CI:
             continue  # no working bubblewrap on this machine: the other two lines still hold
         monkeypatch.setenv("SCRIMMAGE_BWRAP", bwrap)
         monkeypatch.setenv("SCRIMMAGE_TRUST_HOST_CODE", trusted)
