@@ -25,6 +25,8 @@ MAX_QUERY = 200
 MAX_POSTS = 10
 POST_WINDOW = dt.timedelta(minutes=10)
 PAGE = 50
+#: The last page a list goes to: past it a page is empty (and its offset stays a 64-bit integer).
+MAX_PAGE = 100_000
 SORT_NAMES = ("active", "new", "votes")
 #: Who the server acts as for a visitor without an account (see accounts.ANONYMOUS).
 _NOBODY = "anonymous"
@@ -45,7 +47,7 @@ class Discussion:
         self._open(ref)
         if sort not in SORT_NAMES:
             raise ConfigError(f"unknown sort {sort!r}: use one of {', '.join(SORT_NAMES)}")
-        page = max(1, int(page))
+        page = _page(page)
         with self.store.read() as conn:
             cid, mod = self._scope(conn, ref, viewer)
             rows = q.topics(conn, cid, sort, mod, PAGE, (page - 1) * PAGE)
@@ -57,10 +59,18 @@ class Discussion:
             row = self._topic_row(conn, topic_id, viewer)
             me = self._user(conn, viewer)
             mod = self._moderates(conn, me, row.competition_id)
-            rows = q.posts(conn, topic_id, me.id if me else None, PAGE * 4, (max(1, int(page)) - 1) * PAGE * 4)
+            rows = q.posts(conn, topic_id, me.id if me else None, PAGE * 4, (_page(page) - 1) * PAGE * 4)
         posts = [_post(r, mod) for r in rows if mod or not r.hidden or (me is not None and r.user_id == me.id)]
         signed_in = me is not None
         return Thread(_topic(row), posts, mod, signed_in and (mod or not row.locked))
+
+    def post(self, post_id: int, viewer: str | None = None) -> Post:
+        """One post ``viewer`` can see, wherever it is in its thread."""
+        with self.store.read() as conn:
+            row = self._post_row(conn, post_id, viewer)
+            me = self._user(conn, viewer)
+            mod = self._moderates(conn, me, q.topic(conn, row.topic_id).competition_id)
+            return _post(q.post(conn, row.id, me.id if me else None), mod)
 
     def topic_of(self, post_id: int, viewer: str | None = None) -> int:
         """The topic of a post ``viewer`` can see."""
@@ -100,7 +110,7 @@ class Discussion:
             me = self._author(conn, user)
             cid, mod = self._scope(conn, ref, user)
             self._check_rate(conn, me.id)
-            self._check_no_private_score(conn, cid, mod, title + "\n" + body)
+            self._check_no_private_score(conn, me, title + "\n" + body)
             topic_id, _ = q.add_topic(conn, cid, me.id, title, body, utcnow())
         return self.thread(topic_id, user)
 
@@ -113,7 +123,7 @@ class Discussion:
             if row.locked and not mod:
                 raise ForbiddenError("this topic is locked: it takes no more replies")
             self._check_rate(conn, me.id)
-            self._check_no_private_score(conn, row.competition_id, mod, body)
+            self._check_no_private_score(conn, me, body)
             post_id = q.add_reply(conn, topic_id, me.id, body, utcnow())
             return _post(q.post(conn, post_id, me.id), mod)
 
@@ -133,7 +143,7 @@ class Discussion:
                 title = _check_title(title)
             topic = q.topic(conn, row.topic_id)
             mod = self._moderates(conn, me, topic.competition_id)
-            self._check_no_private_score(conn, topic.competition_id, mod, (title or "") + "\n" + body)
+            self._check_no_private_score(conn, me, (title or "") + "\n" + body)
             q.edit_post(conn, row, me.id, body, title, utcnow())
             return _post(q.post(conn, post_id, me.id), mod)
 
@@ -337,21 +347,19 @@ class Discussion:
                              f"{int(POST_WINDOW.total_seconds() // 60)} minutes; try again in {wait} minute"
                              f"{'s' if wait != 1 else ''}")
 
-    def _check_no_private_score(self, conn, competition_id: int | None, moderator: bool, text: str) -> None:
-        """A host or admin sees private scores before the close; their posts may not quote one.
+    def _check_no_private_score(self, conn, me, text: str) -> None:
+        """A host or admin sees private scores before the close; no post of theirs may quote one,
+        wherever they post it (another competition's discussion, the site forum).
 
         Only they are checked, so nobody else can use the check to guess a private score."""
-        if not moderator or competition_id is None:
-            return
-        ref = q.competition_ref(conn, competition_id)
-        comp = self.arena.competition(ref, full=False)
-        if comp.closed:
-            return
-        for value in q.private_scores(conn, competition_id):
-            shown = f"{value:.5f}"
-            if shown in text:
-                raise ForbiddenError(f"this post quotes a private score ({shown}) of {ref!r}, which is open: "
-                                     "private scores are revealed when the competition closes")
+        for cid, ref in q.moderated_competitions(conn, me.id, everything=me.role == "admin"):
+            if self.arena.competition(ref, full=False).closed:
+                continue
+            for value in q.private_scores(conn, cid):
+                shown = f"{value:.5f}"
+                if shown in text:
+                    raise ForbiddenError(f"this post quotes a private score ({shown}) of {ref!r}, which is open: "
+                                         "private scores are revealed when the competition closes")
 
 
 def _id(value) -> int:
@@ -361,6 +369,11 @@ def _id(value) -> int:
     except (TypeError, ValueError):
         return -1
     return value if 0 < value < 2**63 else -1
+
+
+def _page(value) -> int:
+    """A page number from a query: 1 up to MAX_PAGE (a page past the end is empty, never an error)."""
+    return max(1, min(int(value), MAX_PAGE))
 
 
 _CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")

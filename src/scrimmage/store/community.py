@@ -63,6 +63,14 @@ def posts_since(conn: Connection, user_id: int, since: dt.datetime) -> tuple[int
     return row[0], row[1]
 
 
+def moderated_competitions(conn: Connection, user_id: int, everything: bool) -> list[tuple[int, str]]:
+    """(id, ref) of the competitions a user moderates: those they host, or all of them (an admin)."""
+    query = select(competitions.c.id, competitions.c.ref)
+    if not everything:
+        query = query.where(competitions.c.host_user_id == user_id)
+    return [(r.id, r.ref) for r in conn.execute(query.order_by(competitions.c.id))]
+
+
 def private_scores(conn: Connection, competition_id: int) -> list[float]:
     return [r[0] for r in conn.execute(select(submissions.c.private_score).where(
         submissions.c.competition_id == competition_id, submissions.c.private_score.is_not(None)))]

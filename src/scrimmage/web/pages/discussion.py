@@ -163,7 +163,7 @@ def edit_form(request: Request, post_id: int):
     disc = arena(request).discussion
     topic_id = _post_topic(request, post_id)
     thread = disc.thread(topic_id, user.name)
-    post = next(p for p in thread.posts if p.id == post_id)
+    post = disc.post(post_id, user.name)
     return _render(request, thread.topic.competition, "post_edit.html", thread=thread, post=post,
                    body=post.body or "", title=thread.topic.title)
 
@@ -177,7 +177,7 @@ def edit(request: Request, post_id: int, body: str = Form(""), title: str | None
         disc.edit(post_id, user.name, body, title)
     except ScrimmageError as exc:
         thread = disc.thread(topic_id, user.name)
-        post = next(p for p in thread.posts if p.id == post_id)
+        post = disc.post(post_id, user.name)
         return _render(request, thread.topic.competition, "post_edit.html", exc.status, thread=thread, post=post,
                        body=body, title=title, error=exc)
     return RedirectResponse(f"/discussion/{topic_id}?notice={quote('Post saved.')}#post-{post_id}", status_code=303)
@@ -188,7 +188,7 @@ def history(request: Request, post_id: int):
     disc = arena(request).discussion
     topic_id = _post_topic(request, post_id)
     thread = disc.thread(topic_id, _name(request))
-    post = next((p for p in thread.posts if p.id == post_id), None)
+    post = disc.post(post_id, _name(request))
     return _render(request, thread.topic.competition, "post_history.html", thread=thread, post=post,
                    edits=disc.history(post_id, _name(request)))
 
