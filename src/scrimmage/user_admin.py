@@ -181,17 +181,27 @@ class UserAdmin:
 
     # helpers ------------------------------------------------------------------------
     def _user(self, conn, name: str):
-        row = sql.find(conn, name)
+        row = sql.find(conn, name) if _is_user_name(name) else None
         if row is None:
             raise NotFoundError(f"no user {name!r}; see `scrimmage users list`")
         return row
 
     def _link(self, conn, user_id: int, base_url: str, lifetime: dt.timedelta, label: str) -> str:
+        """A new sign-in link; it ends the user's earlier ones (a lost link stops working)."""
         from .store import utcnow
 
+        sql.drop_tokens_of(conn, user_id, WELCOME)
         token = secrets.token_urlsafe(24)
         sql.add_token(conn, user_id, WELCOME, label, hash_token(token), WELCOME, utcnow() + lifetime)
         return f"{base_url.rstrip('/')}/welcome/{token}"
+
+
+def _is_user_name(name: str) -> bool:
+    try:
+        check_user_name(name)
+    except ConfigError:
+        return False
+    return True
 
 
 def _check_person(name: str, role: str, email: str) -> list[str]:
@@ -250,7 +260,7 @@ def read_roster(path: str | Path, existing: Callable[[list[str]], set[str]] = la
             problems.append(f"line {line}: the name {row['name']!r} is on line {seen[key]} already")
         seen.setdefault(key, line)
         rows.append(row)
-    taken = existing([r["name"] for r in rows if r["name"]])
+    taken = existing([r["name"] for r in rows if _is_user_name(r["name"])])  # never NUL & co. to the database
     problems.extend(f"line {r['line']}: a user {r['name']!r} exists already" for r in rows if r["name"].lower() in taken)
     problems.sort(key=lambda p: int(p.split(":", 1)[0].split()[1]) if p.startswith("line ") else 1 << 30)
     if len(rows) > MAX_ROSTER_ROWS:

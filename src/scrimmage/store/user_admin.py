@@ -61,6 +61,11 @@ def add_token(conn: Connection, user_id: int, kind: str, label: str, token_hash:
                                        prefix=prefix, created_at=utcnow(), expires_at=expires))
 
 
+def drop_tokens_of(conn: Connection, user_id: int, kind: str) -> int:
+    """End every token of one kind (say, sign-in links) of a user."""
+    return conn.execute(delete(tokens).where(tokens.c.user_id == user_id, tokens.c.kind == kind)).rowcount
+
+
 def token_owner(conn: Connection, token_hash: str, kind: str):
     """(token row id, token label, user row) of an unexpired token, or None."""
     row = conn.execute(select(tokens.c.id, tokens.c.name, tokens.c.expires_at, tokens.c.user_id)
