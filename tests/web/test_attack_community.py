@@ -298,6 +298,25 @@ def test_a_parallel_burst_of_posts_meets_the_rate_limit(app, world, served):
     assert api(url).get("/api/discussion/topics", params={"competition": "tiny"}).json()["total"] == 10
 
 
+def test_a_parallel_burst_of_edits_meets_the_edit_limit(app, world, served):
+    """Each edit keeps the text before it: edits are bounded like posts, or the history fills the disk."""
+    url, _ = served
+    quin = api(url, token_for(app, "quin"))
+    post_id = quin.post("/api/discussion/topics", json={"competition": "tiny", "title": "Mine",
+                                                         "body": "v0"}).json()["posts"][0]["id"]
+    results = parallel(lambda i: quin.patch(f"/api/discussion/posts/{post_id}", json={"body": "x" * 1000 + str(i)}), 36)
+    assert sorted(r.status_code for r in results) == [200] * 30 + [429] * 6
+    for r in results:
+        if r.status_code == 429:
+            assert re.fullmatch(r"you are editing too fast: at most 30 edits in 10 minutes; try again in 1[01] minutes",
+                                r.json()["error"]), r.json()
+    assert len(api(url).get(f"/api/discussion/posts/{post_id}/history").json()) == 30
+    # posting is counted apart
+    topic = next(r for r in results if r.status_code == 200).json()["topic_id"]
+    assert quin.post(f"/api/discussion/topics/{topic}/replies",
+                     json={"body": "still can reply"}).status_code == 201
+
+
 # moderation by the wrong people --------------------------------------------------------------------
 def test_only_the_host_and_admins_moderate(app, world, served):
     url, people = served

@@ -23,6 +23,8 @@ MAX_REASON = 500
 MAX_QUERY = 200
 #: Posts (topics and replies) one user may write within POST_WINDOW.
 MAX_POSTS = 10
+#: Edits one user may make within POST_WINDOW (each keeps the text before it).
+MAX_EDITS = 30
 POST_WINDOW = dt.timedelta(minutes=10)
 PAGE = 50
 #: The last page a list goes to: past it a page is empty (and its offset stays a 64-bit integer).
@@ -143,6 +145,7 @@ class Discussion:
                 title = _check_title(title)
             topic = q.topic(conn, row.topic_id)
             mod = self._moderates(conn, me, topic.competition_id)
+            self._check_rate(conn, me.id, editing=True)
             self._check_no_private_score(conn, me, (title or "") + "\n" + body)
             q.edit_post(conn, row, me.id, body, title, utcnow())
             return _post(q.post(conn, post_id, me.id), mod)
@@ -337,13 +340,14 @@ class Discussion:
             raise NotFoundError(f"no post {post_id}")
         return row
 
-    def _check_rate(self, conn, user_id: int) -> None:
+    def _check_rate(self, conn, user_id: int, editing: bool = False) -> None:
         q.lock_user(conn, user_id)
         now = utcnow()
-        count, oldest = q.posts_since(conn, user_id, now - POST_WINDOW)
-        if count >= MAX_POSTS:
+        count, oldest = (q.edits_since if editing else q.posts_since)(conn, user_id, now - POST_WINDOW)
+        limit, doing, what = (MAX_EDITS, "editing", "edits") if editing else (MAX_POSTS, "posting", "posts")
+        if count >= limit:
             wait = max(1, int(((oldest + POST_WINDOW) - now).total_seconds() // 60) + 1)
-            raise LimitError(f"you are posting too fast: at most {MAX_POSTS} posts in "
+            raise LimitError(f"you are {doing} too fast: at most {limit} {what} in "
                              f"{int(POST_WINDOW.total_seconds() // 60)} minutes; try again in {wait} minute"
                              f"{'s' if wait != 1 else ''}")
 

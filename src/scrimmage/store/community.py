@@ -71,6 +71,15 @@ def moderated_competitions(conn: Connection, user_id: int, everything: bool) -> 
     return [(r.id, r.ref) for r in conn.execute(query.order_by(competitions.c.id))]
 
 
+def edits_since(conn: Connection, user_id: int, since: dt.datetime) -> tuple[int, dt.datetime | None]:
+    """How many edits the user made to their posts since ``since``, and the oldest of them
+    (through their posts' index: only an author edits a post)."""
+    theirs = select(forum_posts.c.id).where(forum_posts.c.user_id == user_id)
+    row = conn.execute(select(func.count(), func.min(forum_post_edits.c.edited_at))
+                       .where(forum_post_edits.c.post_id.in_(theirs), forum_post_edits.c.edited_at >= since)).first()
+    return row[0], row[1]
+
+
 def private_scores(conn: Connection, competition_id: int) -> list[float]:
     return [r[0] for r in conn.execute(select(submissions.c.private_score).where(
         submissions.c.competition_id == competition_id, submissions.c.private_score.is_not(None)))]
