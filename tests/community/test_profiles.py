@@ -35,7 +35,7 @@ def test_open_competition_shows_the_public_standing_only(arena):
     board = {row.team_name: row for row in arena.leaderboard("tiny").rows}
     assert (r.rank, r.score, r.closed, r.medal) == (board["pat"].rank, board["pat"].score, False, None)
     assert r.teams == 10 and r.solo
-    assert p.tiers == {"competitions": "Contributor", "discussion": "Novice"}
+    assert p.tiers == {"competitions": "Contributor", "notebooks": "Novice", "discussion": "Novice"}
 
 
 def test_closed_competition_counts_its_medal(arena):
@@ -48,6 +48,22 @@ def test_closed_competition_counts_its_medal(arena):
     assert p.medals["competitions"] == {"gold": 1, "silver": 0, "bronze": 0}
     assert p.tiers["competitions"] == "Contributor"  # Expert needs two medals
     assert p.next_steps["competitions"] == "Expert: 2 bronze medals or better"
+
+
+def test_notebook_votes_make_medals(arena):
+    nbs = arena.notebooks
+    nbs.push("tiny", "pat", "a.py", b"print(1)\n", slug="shared", visibility="competition")
+    nbs.push("tiny", "pat", "b.py", b"print(2)\n", slug="secret")  # private: earns no medal
+    for voter in RIVALS[:6]:
+        nbs.vote("pat", "shared", voter)
+    p = arena.profiles.get("pat", "pat")
+    assert p.medals["notebooks"] == {"gold": 0, "silver": 0, "bronze": 1} and p.notebook_votes == 6
+    assert p.tiers["notebooks"] == "Contributor"
+    assert p.next_steps["notebooks"] == "Expert: 5 bronze medals or better"
+    assert [n.ref for n in p.notebooks] == ["pat/shared", "pat/secret"]
+    arena.profiles.set_public("pat", True)
+    assert [n.ref for n in arena.profiles.get("pat", None).notebooks] == []  # shared with the competition only
+    assert [n.ref for n in arena.profiles.get("pat", "team1").notebooks] == ["pat/shared"]
 
 
 def test_discussion_votes_make_medals(arena):

@@ -37,4 +37,5 @@ def profile(name, public):
               [[r.competition, r.team, r.rank, r.teams, r.score, r.medal or "", r.closed] for r in p.results])
     for tr in p.tracks:
         echo(f"  track {tr.name}: {tr.done} of {tr.steps} steps{' (completed)' if tr.completed else ''}")
+    echo(f"  notebooks: {len(p.notebooks)} shared, {p.notebook_votes} upvotes")
     echo(f"  discussion: {p.posts} posts, {p.post_votes} upvotes")

@@ -3,7 +3,7 @@
 Competitions entered with the final rank and medal (the medal the closed competition's
 private leaderboard shows: by Kaggle's thresholds, or by reference with few teams), the
 standing so far in open ones (public leaderboard only: nothing private before the close),
-learning tracks and lessons, write-ups, posts and their votes, and progression tiers
+learning tracks and lessons, write-ups, shared notebooks, posts and their votes, and progression tiers
 (:mod:`.tiers`). A profile is private until its owner makes it public; admins can always
 read it.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..errors import ForbiddenError, NotFoundError
 from ..store import community as q
+from ..store import notebooks as nq
 from . import tiers as t
 from .records import Profile, Result, TrackRecord
 
@@ -52,15 +53,19 @@ class Profiles:
             stats = q.post_stats(conn, row.id)
             top = q.top_posts(conn, row.id, 10)
             post_medals = q.post_vote_counts(conn, row.id)
+            notebook_votes = nq.medal_votes(conn, row.id)
         results = self._results(name)
         writeups = [(r.competition, w.id, w.title) for r in results
                     for w in self.arena.writeups.list(r.competition, viewer) if w.author == name]
+        notebooks = self.arena.notebooks.list(None, viewer, "votes", owner=name)
         medals = {
             "competitions": _count(r.medal for r in results if r.closed),
+            "notebooks": _count(t.medal_for_votes("notebooks", v) for v in notebook_votes),
             "discussion": _count(t.medal_for_votes("discussion", v) for v in post_medals),
         }
         solo_gold = sum(1 for r in results if r.closed and r.medal == "gold" and r.solo)
-        active = {"competitions": any(r.score is not None for r in results), "discussion": stats["posts"] > 0}
+        active = {"competitions": any(r.score is not None for r in results), "notebooks": bool(notebook_votes),
+                  "discussion": stats["posts"] > 0}
         tiers = {c: t.tier(c, {**medals[c], "solo_gold": solo_gold} if c == "competitions" else medals[c], active[c])
                  for c in medals}
         return Profile(
@@ -68,7 +73,8 @@ class Profiles:
             public=bool(row.profile_public), results=results, tracks=self._tracks(name), writeups=writeups,
             posts=stats["posts"], post_votes=stats["votes"],
             top_posts=[dict(r._mapping) for r in top], medals=medals, tiers=tiers,
-            next_steps={c: t.next_step(c, tiers[c]) for c in tiers},
+            next_steps={c: t.next_step(c, tiers[c]) for c in tiers}, notebooks=notebooks,
+            notebook_votes=sum(notebook_votes),
         )
 
     def _results(self, name: str) -> list[Result]:

@@ -133,6 +133,8 @@ class Profile:
     medals: dict[str, dict[str, int]]  # category -> class -> count
     tiers: dict[str, str]
     next_steps: dict[str, str] = field(default_factory=dict)
+    notebooks: list = field(default_factory=list)  # the Notebooks the viewer may see, most votes first
+    notebook_votes: int = 0  # on the notebooks shared beyond the team
 
     @property
     def tier(self) -> str:

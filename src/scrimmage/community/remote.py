@@ -102,6 +102,7 @@ class RemoteProfiles:
         data["results"] = [Result(**r) for r in data["results"]]
         data["tracks"] = [TrackRecord(**tr) for tr in data["tracks"]]
         data["writeups"] = [tuple(w) for w in data["writeups"]]
+        data["notebooks"] = [_value(d.Notebook, n) for n in data.get("notebooks", [])]
         return Profile(top_posts=[], **data)
 
     def set_public(self, user, public):

@@ -215,8 +215,9 @@ def comments_since(conn: Connection, user_id: int, since: dt.datetime) -> tuple[
     return row[0], row[1]
 
 
-def votes_by_notebook(conn: Connection, user_id: int) -> list[int]:
-    """The upvotes of each of a user's notebooks (for medals)."""
-    return [r[0] for r in conn.execute(select(notebooks.c.votes).where(notebooks.c.user_id == user_id))]
+def medal_votes(conn: Connection, user_id: int) -> list[int]:
+    """The upvotes of each notebook a user shared beyond their team (those earn medals)."""
+    return [r[0] for r in conn.execute(select(notebooks.c.votes).where(notebooks.c.user_id == user_id,
+                                                                        notebooks.c.visibility != "private"))]
 
 

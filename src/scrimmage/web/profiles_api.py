@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from ..errors import ForbiddenError
 from .deps import arena, optional_api_user, require_api_user
+from .notebooks_api import NotebookOut
 
 router = APIRouter(prefix="/api/users", tags=["profiles"])
 ERRORS = {401: {"description": "no or bad token"}, 403: {"description": "a private profile"},
@@ -51,6 +52,8 @@ class ProfileOut(BaseModel):
     writeups: list[tuple[str, int, str]]
     posts: int
     post_votes: int
+    notebooks: list[NotebookOut] = []
+    notebook_votes: int = 0
 
 
 class Visibility(BaseModel):
@@ -63,6 +66,7 @@ def profile(request: Request, name: str, user=Depends(optional_api_user)):
     data = {f.name: getattr(p, f.name) for f in dataclasses.fields(p) if f.name != "top_posts"}
     data["results"] = [dataclasses.asdict(r) for r in p.results]
     data["tracks"] = [dataclasses.asdict(tr) for tr in p.tracks]
+    data["notebooks"] = [dataclasses.asdict(n) for n in p.notebooks]
     return ProfileOut(tier=p.tier, **data)
 
 
