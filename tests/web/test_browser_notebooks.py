@@ -4,12 +4,11 @@ an SVG and HTML with iframes. A learner shares it from the Code tab; another rea
 comments and copies it; nothing in it runs, in the page or in the framed rendering."""
 
 
-import pytest
-
+from components import require_module
 from notebooks_hostile import hostile
-from test_browser_discussion import ARGS, CHROMIUM, server, sign_up  # noqa: F401 - the same live server
+from test_browser_discussion import ARGS, CHROMIUM, server, sign_up  # noqa: F401 - the same live server (and checks)
 
-sync_playwright = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package").sync_playwright
+sync_playwright = require_module("playwright.sync_api", "playwright", module_level=True).sync_playwright
 
 
 def test_hostile_notebook_in_the_browser(server, tmp_path):
