@@ -139,7 +139,7 @@ class Notebooks:
 
     # reading -----------------------------------------------------------------------------------
     def list(self, ref: str | None, viewer: str | None = None, sort: str = "votes", mine: bool = False,
-             owner: str | None = None, page: int = 1) -> list[Notebook]:
+             owner: str | None = None, page: int = 1, size: int = PAGE) -> list[Notebook]:
         if sort not in SORTS:
             raise ConfigError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
         comp = self._open(ref) if ref is not None else None
@@ -159,8 +159,8 @@ class Notebooks:
                 teams.setdefault(cid, [me.id])
             rows = q.listing(conn, self._competition_id(conn, comp.ref) if comp else None, me.id if me else None,
                              places, teams, bool(me and me.role == "admin"), sort,
-                             comp.greater_is_better if comp else True, owner_id, PAGE,
-                             (max(1, int(page)) - 1) * PAGE)
+                             comp.greater_is_better if comp else True, owner_id, size,
+                             (max(1, int(page)) - 1) * size)
         closed: dict[str, bool] = {}
         return [self._record(r, closed) for r in rows]
 

@@ -29,7 +29,8 @@ HERE = Path(__file__).parent
 CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 #: Modules (relative to this package) whose ``router`` the app includes, in order.
 ROUTERS = ["api", "discussion_api", "notebooks_api", "profiles_api", "pages.account", "pages.competitions", "pages.participate",
-           "pages.host", "pages.discussion", "pages.notebooks", "pages.profiles", "pages.lessons", "pages.welcome"]
+           "pages.host", "pages.discussion", "pages.notebooks", "pages.profiles", "pages.lessons", "pages.welcome",
+           "kaggle_kernels"]
 
 
 def routers() -> list:
