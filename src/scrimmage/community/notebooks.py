@@ -53,6 +53,11 @@ class Notebooks:
     def push(self, ref: str, user: str, file_name: str, data: bytes, *, slug: str | None = None,
              title: str | None = None, visibility: str | None = None, submission: int | None = None) -> Notebook:
         """Share ``data`` (the file ``file_name``) as a new version of ``user/slug`` for competition ``ref``."""
+        return self._push(ref, user, file_name, data, slug=slug, title=title, visibility=visibility,
+                          submission=submission)
+
+    def _push(self, ref: str, user: str, file_name: str, data: bytes, *, slug: str | None, title: str | None,
+              visibility: str | None, submission: int | None = None, copied_from: int | None = None) -> Notebook:
         comp = self._open(ref)
         if visibility is not None and visibility not in VISIBILITIES:
             raise ConfigError(f"unknown visibility {visibility!r}: use one of {', '.join(VISIBILITIES)}")
@@ -64,8 +69,8 @@ class Notebooks:
             row = q.notebook(conn, me.name, slug)
             cid = self._competition_id(conn, comp.ref)
             if row is None:
-                nb_id = q.add_notebook(conn, cid, me.id, slug, title or _check_title(Path(file_name).stem), rendered.kind,
-                                       visibility or "private", utcnow())
+                nb_id = q.add_notebook(conn, cid, me.id, slug, title or _check_title(Path(file_name).stem),
+                                       rendered.kind, visibility or "private", utcnow(), copied_from)
             else:
                 if row.competition_id != cid:
                     raise ConflictError(f"your notebook {me.name}/{slug} is shared for {row.competition!r}: "
@@ -93,26 +98,22 @@ class Notebooks:
         """"Copy and edit": the latest version of ``owner/slug`` as a new private notebook of ``user``."""
         with self.store.read() as conn:
             me = self._user(conn, user)
+            if me is None and (not user or user == "anonymous"):
+                raise AuthError(SIGN_IN)
             row = self._row(conn, owner, slug, me)
             latest = q.version(conn, row.id, row.version)
             data = (self.root / latest.path).read_bytes()
-            comp_ref = row.competition
-            wanted = new_slug
-            if wanted is None:
-                wanted, n = slug, 1
-                while me is not None and q.slug_taken(conn, me.id, wanted):
-                    n += 1
-                    wanted = f"{slug[:MAX_SLUG - 8]}-copy{'' if n == 2 else f'-{n - 1}'}"
-        with self.store.read() as conn:
-            if me is not None and q.slug_taken(conn, me.id, _check_slug(wanted)):
+            wanted = _check_slug(new_slug) if new_slug is not None else slug
+            taken = me is not None and q.slug_taken(conn, me.id, wanted)
+            if taken and new_slug is not None:
                 raise ConflictError(f"you have a notebook {user}/{wanted} already: choose another slug")
-        copied = self.push(comp_ref, user, latest.file_name, data, slug=wanted, title=row.title,
-                           visibility="private")
-        with self.store.write() as conn:
-            me = self._user(conn, user)
-            new = q.notebook(conn, user, copied.slug)
-            q.set_notebook(conn, new.id, copied_from=row.id)
-            return self._record(q.notebook_by_id(conn, new.id, me.id))
+            n = 1
+            while taken:
+                n += 1
+                wanted = f"{slug[:MAX_SLUG - 8]}-copy{'' if n == 2 else f'-{n - 1}'}"
+                taken = q.slug_taken(conn, me.id, wanted)
+        return self._push(row.competition, user, latest.file_name, data, slug=wanted, title=row.title,
+                          visibility="private", copied_from=row.id)
 
     def set_visibility(self, owner: str, slug: str, user: str, visibility: str) -> Notebook:
         if visibility not in VISIBILITIES:
