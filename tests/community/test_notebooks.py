@@ -224,3 +224,25 @@ def test_from_the_notebook_api(arena, tmp_path):
     assert list(frame["ref"]) == ["pat/my-work"] and frame["version"][0] == 2
     with pytest.raises(FileNotFoundError, match="^no file at"):
         comp.share_notebook(tmp_path / "missing.ipynb")
+
+
+def test_a_host_cannot_share_a_private_score_before_the_close(arena, tmp_path):
+    folder = arena.settings.competitions_dir / "tiny"
+    sub = arena.submit("tiny", write_predictions(tmp_path / "p.csv", folder, 0.9), "", user="pat")
+    private = f"{_private(arena, sub.id):.5f}"
+    arena.notebooks.push("tiny", "pat", "a.py", b"x = 1\n", slug="open", visibility="public")
+    with pytest.raises(ForbiddenError, match=rf"^this comment quotes a private score \({private}\) of 'tiny', which is open"):
+        arena.notebooks.comment("pat", "open", "hal", f"the best private score is {private}")
+    with pytest.raises(ForbiddenError, match=rf"^this notebook quotes a private score \({private}\) of 'tiny'"):
+        arena.notebooks.push("tiny", "hal", "leak.py", f"print('{private}')\n".encode())
+    arena.notebooks.comment("pat", "open", "quin", f"I guess {private}")  # others are not checked
+    arena.close("tiny", user="hal")
+    assert arena.notebooks.comment("pat", "open", "hal", f"it was {private}").body.endswith(private)
+
+
+def _private(arena, sub_id: int) -> float:
+    from sqlalchemy import select
+    from scrimmage.store.schema import submissions
+
+    with arena.store.read() as conn:
+        return conn.execute(select(submissions.c.private_score).where(submissions.c.id == sub_id)).scalar_one()

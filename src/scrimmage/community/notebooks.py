@@ -66,6 +66,8 @@ class Notebooks:
         rendered = files.render(file_name, data)
         with self.store.write() as conn:
             me = self._author(conn, user)
+            self._check_no_private_score(conn, me, (title or "") + "\n" + data.decode("utf-8", "replace"),
+                                         "this notebook")
             row = q.notebook(conn, me.name, slug)
             cid = self._competition_id(conn, comp.ref)
             if row is None:
@@ -226,6 +228,7 @@ class Notebooks:
                 raise LimitError(f"you are commenting too fast: at most {d.MAX_POSTS} comments in "
                                  f"{int(d.POST_WINDOW.total_seconds() // 60)} minutes; try again in {wait} "
                                  f"minute{'s' if wait != 1 else ''}")
+            self._check_no_private_score(conn, me, body, "this comment")
             cid = q.add_comment(conn, row.id, me.id, body, now)
             c = q.comment(conn, cid)
         return Comment(c.id, c.author, c.body, c.created_at, False)
@@ -301,6 +304,18 @@ class Notebooks:
         if me.suspended_at is not None:
             raise ForbiddenError("your account is suspended: you cannot share or comment; ask an admin")
         return me
+
+    def _check_no_private_score(self, conn, me, text: str, what: str) -> None:
+        """A host or admin sees private scores before the close: nothing they share or comment may quote one
+        (as in the discussion). Only they are checked, so nobody can use the check to guess a score."""
+        for cid, ref in cq.moderated_competitions(conn, me.id, everything=me.role == "admin"):
+            if self.arena.competition(ref, full=False).closed:
+                continue
+            for value in cq.private_scores(conn, cid):
+                shown = f"{value:.5f}"
+                if shown in text:
+                    raise ForbiddenError(f"{what} quotes a private score ({shown}) of {ref!r}, which is open: "
+                                         "private scores are revealed when the competition closes")
 
     def _hosts(self, conn, me, competition_id: int) -> bool:
         return me is not None and (me.role == "admin" or cq.competition_host(conn, competition_id) == me.id)
