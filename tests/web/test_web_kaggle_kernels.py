@@ -79,6 +79,11 @@ def test_the_kernels_service_shapes_and_errors(app, world):
     assert blob == {"source": "print(1)\n", "language": "python", "kernelType": "script", "slug": "solve"}
     r = c.post(f"{url}/ListKernels", json={})
     assert r.status_code == 400 and r.json()["message"].startswith("name a competition")
+    for bad in ({"competition": "tiny", "page": "x"}, {"competition": "tiny", "pageToken": "9" * 40}):
+        r = c.post(f"{url}/ListKernels", json=bad)
+        assert r.status_code == 400 and ("whole number" in r.json()["message"] or "pageToken" in r.json()["message"])
+    r = c.post(f"{url}/ListKernels", json={"competition": "tiny", "page": 10**30}, headers=pat)
+    assert r.status_code == 200 and r.json()["kernels"] == []
     for verb in ("GetKernelSessionStatus", "ListKernelSessionOutput", "CreateKernelSession"):
         r = c.post(f"{url}/{verb}", json={}, headers=pat)
         assert r.status_code == 400 and r.json()["message"].startswith("scrimmage does not run notebooks: "), verb

@@ -122,3 +122,24 @@ def test_rest_api(app, world, tmp_path):
     assert "/api/notebooks/{owner}/{slug}" in spec["paths"] and "NotebookOut" in spec["components"]["schemas"]
     assert "404" in spec["paths"]["/api/notebooks/{owner}/{slug}/file"]["get"]["responses"]
     assert re.match(r"^[0-9a-f]{64}$", page["versions"][0]["sha256"])
+
+
+def test_attacks_over_http(app, world, monkeypatch):
+    """Oversized uploads, huge ids and versions, path tricks: clear answers, never a 500."""
+    from scrimmage.community import notebook_files
+
+    pat = token_for(app, "pat")
+    c = client(app)
+    monkeypatch.setattr(notebook_files, "MAX_FILE_MB", 0.01)
+    r = c.post("/api/notebooks", data={"competition": "tiny"}, headers=pat,
+               files={"file": ("big.py", b"x = 1\n" * 5000, "text/x-python")})
+    assert r.status_code == 429 and r.json()["error"] == "the notebook is over the 0.01 MB limit; upload a smaller one"
+    r = c.post("/api/notebooks", data={"competition": "tiny", "visibility": "public"}, headers=pat,
+               files={"file": ("../../etc/evil.py", b"print(1)\n", "text/x-python")})
+    assert r.status_code == 201 and r.json()["ref"] == "pat/evil"
+    for path in ("/api/notebooks/pat/evil/file?version=99999999999999999999999",
+                 "/code/pat/evil/rendered?version=99999999999999999999999",
+                 "/api/notebooks/pat/..%2F..%2Fetc", "/code/pat/evil/download?version=0"):
+        assert c.get(path).status_code in (404, 422), path
+    assert c.delete("/api/notebooks/comments/99999999999999999999999", headers=pat).status_code in (404, 422)
+    assert c.get("/api/notebooks", params={"competition": "tiny", "page": 100_000}).json()["notebooks"] == []
