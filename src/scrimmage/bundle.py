@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BundleError, NotFoundError
+from .limits import SUBMISSION_LIMIT_MB
 
 TOML = "competition.toml"
 SOLUTION = "solution.csv"
@@ -42,7 +43,7 @@ KEYS: dict[str, tuple[tuple, Any]] = {
     "metric_files": ((list,), []),
     "metric_timeout": (_FLOAT, 60),
     "greater_is_better": (_BOOL, None),
-    "submission_limit_mb": (_FLOAT, 500),
+    "submission_limit_mb": (_FLOAT, SUBMISSION_LIMIT_MB),
     "max_team_size": (_INT, 5),
     "merger_deadline": (_DATE, None),
     "tags": ((list,), []),
@@ -84,7 +85,7 @@ class Bundle:
     metric_files: tuple[str, ...] = ()
     metric_timeout: float = 60
     greater_is_better: bool | None = None
-    submission_limit_mb: float = 500
+    submission_limit_mb: float = SUBMISSION_LIMIT_MB
     max_team_size: int = 5
     merger_deadline: dt.datetime | None = None
     tags: tuple[str, ...] = ()

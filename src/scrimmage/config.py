@@ -26,7 +26,11 @@ KEYS = {
     "token": "API token for the remote arena",
     "bwrap": "path of bubblewrap, the sandbox host metric files run in (default /usr/bin/bwrap)",
     "trust_host_code": "true lets a server run host metric files unisolated when bubblewrap does not work",
+    "team_storage_mb": "MB of kept submission files per team on this arena (default 5000)",
+    "server_storage_mb": "MB of kept submission files on this whole arena (default 100000)",
 }
+#: Settings that hold a number of MB.
+_MB_KEYS = ("team_storage_mb", "server_storage_mb")
 
 #: The environment variable that overrides each setting.
 ENV = {key: f"SCRIMMAGE_{key.upper()}" for key in KEYS}
@@ -77,6 +81,8 @@ def write_value(key: str, value: str | None, root: Path | None = None) -> Path:
         check_user_name(value)
     if key == "trust_host_code" and value is not None:
         _flag(key, value)
+    if key in _MB_KEYS and value is not None:
+        _megabytes(key, value)
     root = root or home()
     data = read_file(root)
     if value is None:
@@ -110,6 +116,8 @@ class Settings:
     bwrap: str = "/usr/bin/bwrap"
     trust_host_code: bool = False
     serving: bool = False  # True in the arena server: host code never runs there unisolated unless trusted
+    team_storage_mb: float | None = None
+    server_storage_mb: float | None = None
 
     @classmethod
     def load(cls, **overrides) -> "Settings":
@@ -131,6 +139,7 @@ class Settings:
             token=pick("token"),
             bwrap=pick("bwrap") or "/usr/bin/bwrap",
             trust_host_code=_flag("trust_host_code", pick("trust_host_code")),
+            **{key: _megabytes(key, pick(key)) for key in _MB_KEYS if pick(key) is not None},
         )
 
     @property
@@ -155,6 +164,16 @@ def _flag(key: str, raw) -> bool:
     if text in ("", "0", "false", "no", "off"):
         return False
     raise ConfigError(f"setting {key} must be true or false, got {raw!r}")
+
+
+def _megabytes(key: str, value) -> float:
+    try:
+        mb = float(value)
+    except (TypeError, ValueError):
+        mb = -1.0
+    if not mb > 0:
+        raise ConfigError(f"{key} must be a positive number of MB, got {value!r}")
+    return mb
 
 
 def _os_login() -> str:

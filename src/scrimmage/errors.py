@@ -66,6 +66,30 @@ class ConflictError(ScrimmageError):
     status = 409
 
 
+class TooLargeError(ScrimmageError):
+    """A request, an upload or a file (once decompressed) is over its size limit."""
+
+    status = 413
+
+
+class DiskFullError(ScrimmageError):
+    """The server ran out of disk space; nothing was kept."""
+
+    status = 507
+
+
+class QuotaError(ScrimmageError):
+    """A storage quota (per team or for the whole server) leaves no room for a file; nothing was kept."""
+
+    status = 507
+
+
+class MissingFileError(ScrimmageError):
+    """A file the store records is gone from the disk (an admin finds them with ``scrimmage admin check-files``)."""
+
+    status = 410
+
+
 class ScoringError(ScrimmageError):
     """The metric failed. ``message`` is safe for the participant; ``host_detail`` is not."""
 

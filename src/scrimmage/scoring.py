@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import ScoringError, is_participant_visible
+from .limits import SUBMISSION_LIMIT_MB
 from .solution import Solution
 from .submissions import Aligned, check_and_align
 
@@ -32,7 +33,7 @@ class Scores:
 
 
 def score_file(path: str | Path, solution: Solution, metric, metric_kwargs: dict | None = None,
-               limit_mb: float = 500) -> tuple[Scores, Aligned]:
+               limit_mb: float = SUBMISSION_LIMIT_MB) -> tuple[Scores, Aligned]:
     """Check ``path`` against ``solution`` and score it; raises SubmissionError or ScoringError."""
     aligned = check_and_align(path, solution, metric.input, limit_mb)
     return score_aligned(aligned, solution, metric, metric_kwargs or {}), aligned

@@ -24,14 +24,20 @@ from .bundle import SOLUTION, Bundle, load_bundle
 from .config import Settings
 from .errors import (
     ConflictError,
+    DiskFullError,
     ForbiddenError,
     LimitError,
+    MissingFileError,
     NotFoundError,
     ScoringError,
     ScrimmageError,
     SubmissionError,
 )
+from .limits import DISK_FULL, clip, submission_limit_mb
+from .quotas import Quotas
+from .scratch import file_chunks, is_disk_full, write_chunks
 from .store import Store, utcnow
+from .stored_files import require
 from .store.schema import competitions, submissions
 
 SOLUTION_CACHE = "solution.parquet"
@@ -229,7 +235,7 @@ class Arena:
         import zipfile
 
         comp = self.competition(ref)
-        files = self.files(comp.ref)
+        files = [require(p, f"the public file {p.name} of {comp.ref!r}") for p in self.files(comp.ref)]
         stats = [(p.name, p.stat()) for p in files]
         stamp = hashlib.sha256(repr([(n, s.st_size, s.st_mtime_ns) for n, s in stats]).encode()).hexdigest()[:16]
         folder = self.settings.home / "archives"
@@ -272,21 +278,33 @@ class Arena:
             raise NotFoundError(f"no file at {path}: give the path of your submission CSV")
         user = user or self.settings.user
         now = utcnow()
+        quotas = Quotas.of(self.settings)
+        with self.store.read() as conn:  # refuse early, before storing, when a limit is reached already
+            team = self._team_id(conn, comp.ref, user)
+            if team is not None:
+                quotas.check(conn, team, path.stat().st_size, comp.daily_limit, now)
         stored, digest, size = self._keep(comp.ref, path)
         late = comp.closed
-        with self.store.write() as conn:
-            row = self.store.competition(conn, comp.ref)
-            user_id = self.store.ensure_user(conn, user)
-            team_id = self.store.ensure_team(conn, row.id, user_id, user)
-            self.store.lock_team(conn, team_id, now)
-            used = self.store.used_today(conn, team_id, now)
-            over = used >= comp.daily_limit
-            sub_id = self.store.add_submission(
-                conn, competition_id=row.id, team_id=team_id, user_id=user_id, created_at=now,
-                file_name=path.name, stored_path=str(stored), size_bytes=size, sha256=digest,
-                description=message or "", status="error" if over else "pending", counts=not over, late=late,
-                error=_limit_message(comp.daily_limit) if over else None,
-            )
+        try:
+            with self.store.write() as conn:
+                row = self.store.competition(conn, comp.ref)
+                user_id = self.store.ensure_user(conn, user)
+                team_id = self.store.ensure_team(conn, row.id, user_id, user)
+                self.store.lock_team(conn, team_id, now)
+                quotas.check(conn, team_id, size, comp.daily_limit, now)  # exact, under the team's lock
+                used = self.store.used_today(conn, team_id, now)
+                over = used >= comp.daily_limit
+                sub_id = self.store.add_submission(
+                    conn, competition_id=row.id, team_id=team_id, user_id=user_id, created_at=now,
+                    file_name=path.name, stored_path=str(stored), size_bytes=size, sha256=digest,
+                    description=message or "", status="error" if over else "pending", counts=not over, late=late,
+                    error=_limit_message(comp.daily_limit) if over else None,
+                )
+        except BaseException as exc:  # not recorded: the copy is no submission of anyone's
+            stored.unlink(missing_ok=True)
+            if is_disk_full(exc):
+                raise DiskFullError(DISK_FULL) from None
+            raise
         if over:
             raise LimitError(_limit_message(comp.daily_limit))
         try:
@@ -294,13 +312,16 @@ class Arena:
             solution = self._solution(comp, storage)
             metric = self._metric(comp, storage)
             scores, aligned = score_file(stored, solution, metric, comp.settings.get("metric_kwargs") or {},
-                                         comp.settings.get("submission_limit_mb", 500))
+                                         submission_limit_mb(comp.settings))
             ladder = self._ladder(comp, team_id, sub_id, aligned, solution, metric) if comp.leaderboard == "ladder" else None
         except SubmissionError as exc:
             self._fail(sub_id, "\n".join(exc.problems) or exc.message)
             raise
         except ScoringError as exc:
             self._fail(sub_id, exc.message, exc.host_detail)
+            raise
+        except MissingFileError as exc:
+            self._fail(sub_id, exc.message)
             raise
         except BaseException as exc:
             self._fail(sub_id, "scoring error: the submission could not be scored", repr(exc))
@@ -455,7 +476,7 @@ class Arena:
         from .solution import Solution
 
         s = comp.settings
-        path = (storage or self._storage(comp.ref)) / SOLUTION_CACHE
+        path = require((storage or self._storage(comp.ref)) / SOLUTION_CACHE, f"the answer file of {comp.ref!r}")
         st = path.stat()
         key = (str(path), st.st_mtime_ns, st.st_size, s["id_column"], tuple(s["targets"]), tuple(s["prediction_columns"]))
         cached = self._solutions.get(comp.ref)
@@ -484,20 +505,27 @@ class Arena:
     def _keep(self, ref: str, path: Path) -> tuple[Path, str, int]:
         """Copy the file into the arena before anything else; it is never deleted."""
         folder = self.settings.submissions_dir / ref
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise (DiskFullError(DISK_FULL) if is_disk_full(exc) else exc) from None
         safe = re.sub(r"[^A-Za-z0-9._-]", "_", path.name)[-120:] or "submission.csv"
         dest = folder / f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}-{safe}"
         digest = hashlib.sha256()
-        with open(path, "rb") as src, open(dest, "wb") as out:
-            for chunk in iter(lambda: src.read(1 << 20), b""):
+
+        def hashed(chunks):
+            for chunk in chunks:
                 digest.update(chunk)
-                out.write(chunk)
-        return dest, digest.hexdigest(), dest.stat().st_size
+                yield chunk
+
+        with open(path, "rb") as src:
+            size = write_chunks(hashed(file_chunks(src)), dest)  # a full disk leaves no partial file
+        return dest, digest.hexdigest(), size
 
     def _fail(self, sub_id: int, error: str, host_error: str | None = None) -> None:
         with self.store.write() as conn:
-            self.store.update_submission(conn, sub_id, status="error", error=error, host_error=host_error,
-                                         counts=False, scored_at=utcnow())
+            self.store.update_submission(conn, sub_id, status="error", error=clip(error),
+                                         host_error=clip(host_error), counts=False, scored_at=utcnow())
 
     def _ladder(self, comp, team_id, sub_id, aligned, solution, metric) -> bool:
         from .scoring import per_row_losses
@@ -506,9 +534,10 @@ class Arena:
         with self.store.read() as conn:
             prior = [r for r in self.store.submissions_of(conn, self._comp_id(conn, comp.ref), team_id)
                      if r.id != sub_id and r.status == "complete" and r.ladder_accepted]
-        if not prior:
+        kept = [r for r in prior if Path(r.stored_path).is_file()]  # a file gone missing: the newest one kept counts
+        if not kept:
             return True
-        best = check_and_align(prior[0].stored_path, solution, metric.input)
+        best = check_and_align(kept[0].stored_path, solution, metric.input)
         kwargs = comp.settings.get("metric_kwargs") or {}
         new = per_row_losses(aligned, solution, metric, kwargs)
         if new is not None:

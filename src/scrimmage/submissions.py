@@ -8,18 +8,20 @@ found. Files may be UTF-8 with or without BOM, CRLF, quoted, ``.csv.gz`` or a
 from __future__ import annotations
 
 import csv
-import gzip
-import io
-import zipfile
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from . import scratch
 from .errors import SubmissionError
+from .inflate import inflate, kind_of
+from .limits import EXAMPLES, MAX_COLUMNS, MAX_LINE_BYTES, SUBMISSION_LIMIT_MB, clip, examples, short
 from .solution import Solution
 
-EXAMPLES = 5
+#: Memory a text or label column may take as a numpy array of fixed-width strings (rows x longest value x 4).
+MAX_TEXT_BYTES = 2_000_000_000
 SUM_TOLERANCE = 1e-3
 NUMERIC_INPUTS = ("score", "probability", "number")
 
@@ -46,22 +48,39 @@ class Aligned:
         return self._frame
 
 
-def check_and_align(source: str | Path, solution: Solution, metric_input: str, limit_mb: float = 500) -> Aligned:
+def check_and_align(source: str | Path, solution: Solution, metric_input: str,
+                    limit_mb: float = SUBMISSION_LIMIT_MB) -> Aligned:
     """Read ``source`` and return its predictions aligned to ``solution``, or raise
-    :class:`SubmissionError` listing every problem."""
+    :class:`SubmissionError` listing every problem.
+
+    A compressed file is decompressed into a scratch folder (removed on return), never in memory,
+    and the size limit applies to its decompressed bytes too.
+    """
     path = Path(source)
-    problems: list[str] = []
     size = path.stat().st_size
     if size > limit_mb * 1_000_000:
         raise _reject([f"the file is {size / 1e6:.1f} MB, over this competition's {limit_mb:g} MB limit; "
                        "write fewer decimals or compress it as .csv.gz or .zip"])
-    data = _open(path, problems)
+    with open(path, "rb") as fh:
+        kind = kind_of(fh.read(4))
+    if kind is None:
+        return _check_and_align(path, path, solution, metric_input, limit_mb)
+    with scratch.folder("inflate") as tmp:
+        return _check_and_align(path, tmp / "submission.csv", solution, metric_input, limit_mb, kind)
+
+
+def _check_and_align(path: Path, plain: Path, solution: Solution, metric_input: str, limit_mb: float,
+                     kind: str | None = None) -> Aligned:
+    problems: list[str] = []
+    if kind is not None and inflate(path, kind, plain, limit_mb, problems) is None:
+        raise _reject(problems)
+    data = _open(plain, problems)
     if problems:
         raise _reject(problems)
-    header = _header(data, problems)
+    expected = [solution.id_column, *solution.prediction_columns]
+    header = _header(data, expected, problems)
     if header is None:
         raise _reject(problems)
-    expected = [solution.id_column, *solution.prediction_columns]
     _check_header(header, expected, problems)
     if solution.id_column not in header:
         raise _reject(problems)
@@ -76,6 +95,7 @@ def check_and_align(source: str | Path, solution: Solution, metric_input: str, l
     if reordered and len(problems) > checked:  # examples are given in solution order
         del problems[checked:]
         _check_values(_reorder(frame, order, solution.ids), present, solution, metric_input, problems)
+    _check_widths(frame, present, solution, metric_input, problems)
     if problems:
         raise _reject(problems)
     y_pred = _predictions(frame, solution, metric_input)
@@ -85,82 +105,56 @@ def check_and_align(source: str | Path, solution: Solution, metric_input: str, l
 
 
 def _reject(problems: list[str]) -> SubmissionError:
-    return SubmissionError(f"submission rejected: {len(problems)} problem(s) found", problems)
+    return SubmissionError(f"submission rejected: {len(problems)} problem(s) found", [clip(p, 1_000) for p in problems])
 
 
-def _open(path: Path, problems: list[str]):
-    """The CSV payload: the path itself for plain files, bytes for compressed ones."""
+def _open(path: Path, problems: list[str]) -> Path | None:
+    """``path`` when it looks like a UTF-8 text file, else None (with the reason in ``problems``)."""
     with open(path, "rb") as fh:
         head = fh.read(8192)
-    if not head:
+    if not head.strip():
         problems.append("the file is empty: it needs a header line and one row per test id")
         return None
-    if head[:2] == b"\x1f\x8b":
-        try:
-            payload = gzip.decompress(path.read_bytes())
-        except (OSError, EOFError) as exc:
-            problems.append(f"the file looks gzip-compressed but cannot be decompressed ({exc})")
-            return None
-    elif head[:4] == b"PK\x03\x04":
-        payload = _unzip(path, problems)
-        if payload is None:
-            return None
-    else:
-        payload = None
-    sample = (payload[:8192] if payload is not None else head)
-    if not sample.strip():
-        problems.append("the file is empty: it needs a header line and one row per test id")
-        return None
-    if b"\x00" in sample:
+    if b"\x00" in head:
         problems.append("the file is not a CSV text file (it holds binary data); save your predictions as CSV")
         return None
-    whole = payload is not None and len(payload) <= 8192 or payload is None and len(head) < 8192
     try:
-        sample.decode("utf-8")
+        head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if whole or exc.start < len(sample) - 4:  # not just a character cut at the sample's end
+        if len(head) < 8192 or exc.start < len(head) - 4:  # not just a character cut at the sample's end
             problems.append(f"the file is not UTF-8 text (invalid byte at position {exc.start}); save it as UTF-8")
             return None
-    return io.BytesIO(payload) if payload is not None else path
+    return path
 
 
-def _unzip(path: Path, problems: list[str]):
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = [n for n in zf.namelist() if not n.endswith("/") and not n.startswith("__MACOSX")]
-            if len(names) != 1:
-                problems.append(f"the zip archive holds {len(names)} files; it must hold exactly one CSV file")
-                return None
-            return zf.read(names[0])
-    except zipfile.BadZipFile as exc:
-        problems.append(f"the file looks like a zip archive but cannot be read ({exc})")
+def _header(data: Path, expected: list[str], problems: list[str]) -> list[str] | None:
+    with open(data, "rb") as fh:
+        raw = fh.readline(MAX_LINE_BYTES + 1)
+    if len(raw) > MAX_LINE_BYTES:
+        problems.append(f"the first line is longer than {MAX_LINE_BYTES // 2**20} MB; it must be the header, "
+                        f"the one in sample_submission.csv: {', '.join(expected)}")
         return None
-
-
-def _header(data, problems: list[str]) -> list[str] | None:
-    first = _first_line(data)
+    first = raw.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
     try:
-        row = next(csv.reader([first]))
-    except (StopIteration, csv.Error):
-        row = []
+        row = next(csv.reader([first]), [])
+    except csv.Error as exc:
+        problems.append(f"the header cannot be read as CSV ({str(exc)[:200]}); "
+                        f"it must be the one in sample_submission.csv: {', '.join(expected)}")
+        return None
     header = [c.strip() for c in row]
     if not any(header):
         problems.append("the first line is empty; it must be the header, e.g. the one in sample_submission.csv")
         return None
-    dups = sorted({c for c in header if header.count(c) > 1})
+    if len(header) > max(MAX_COLUMNS, len(expected)):
+        problems.append(f"the header has {len(header):,} columns; this competition expects {len(expected)} "
+                        f"({examples(expected, len(expected), quote=False)})")
+        return None
+    counts = Counter(header)
+    dups = sorted(c for c, n in counts.items() if n > 1)
     if dups:
-        problems.append(f"the header repeats column(s) {', '.join(map(repr, dups))}; each column must appear once")
+        problems.append(f"the header repeats column(s) {examples(dups, len(dups))}; each column must appear once")
         return None
     return header
-
-
-def _first_line(data) -> str:
-    if isinstance(data, Path):
-        with open(data, "rb") as fh:
-            raw = fh.readline()
-    else:
-        raw = data.getvalue().split(b"\n", 1)[0]
-    return raw.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
 
 
 def _check_header(header: list[str], expected: list[str], problems: list[str]) -> None:
@@ -171,7 +165,7 @@ def _check_header(header: list[str], expected: list[str], problems: list[str]) -
         if missing:
             msg += f"; missing: {', '.join(missing)}"
         if extra:
-            msg += f"; unexpected: {', '.join(extra)}"
+            msg += f"; unexpected: {examples(extra, len(extra), quote=False)}"
         problems.append(msg + _separator_hint(header, expected))
 
 
@@ -225,26 +219,28 @@ def _read_frame(data, header, solution: Solution, metric_input: str, problems):
         if len(bad):
             problems.append(
                 f"column {c!r} must hold numbers; {len(bad)} row(s) do not, e.g. "
-                + ", ".join(f"id {i}: {v!r}" for i, v in bad.select(solution.id_column, c).head(EXAMPLES).iter_rows())
+                + ", ".join(f"id {short(i, quote=False)}: {short(v)}"
+                            for i, v in bad.select(solution.id_column, c).head(EXAMPLES).iter_rows())
             )
         frame = frame.with_columns(cast.alias(c))
     return frame
 
 
-def _read(data, cols, schema):
-    if isinstance(data, io.BytesIO):
-        data.seek(0)
+def _read(data: Path, cols, schema):
     return pl.read_csv(data, columns=cols, schema_overrides=schema, infer_schema=False)
 
 
-def _parse_problem(data, n_fields: int, exc: Exception) -> str:
-    text = data.getvalue().decode("utf-8", "replace") if isinstance(data, io.BytesIO) else None
-    handle = io.StringIO(text) if text is not None else open(data, encoding="utf-8-sig", errors="replace", newline="")
-    with handle:
-        for lineno, row in enumerate(csv.reader(handle), start=1):
-            if row and len(row) != n_fields:
-                return f"line {lineno} has {len(row)} fields, but the header has {n_fields}"
-    return f"the file cannot be read as CSV ({str(exc).strip().splitlines()[0]})"
+def _parse_problem(data: Path, n_fields: int, exc: Exception) -> str:
+    with open(data, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        reader = csv.reader(handle)
+        try:
+            for row in reader:
+                if row and len(row) != n_fields:
+                    return f"line {reader.line_num} has {len(row):,} fields, but the header has {n_fields}"
+        except csv.Error as err:
+            return f"line {reader.line_num + 1} cannot be read as CSV ({str(err)[:200]})"
+    lines = str(exc).strip().splitlines()
+    return f"the file cannot be read as CSV ({(lines[0] if lines else type(exc).__name__)[:200]})"
 
 
 def _align_ids(ids: pl.Series, solution: Solution, problems: list[str]):
@@ -352,7 +348,7 @@ def _reorder(frame: pl.DataFrame, order: np.ndarray, ids: pl.Series) -> pl.DataF
 
 
 def _ex(values: pl.Series) -> str:
-    return ", ".join(repr(v) for v in values.head(EXAMPLES).to_list())
+    return examples(values.head(EXAMPLES).to_list())
 
 
 def _check_values(frame: pl.DataFrame, cols: list[str], solution: Solution, metric_input: str, problems):
@@ -373,6 +369,20 @@ def _check_values(frame: pl.DataFrame, cols: list[str], solution: Solution, metr
         total = frame.select(pl.sum_horizontal(cols)).to_series()
         _report(problems, ids, (total - 1).abs() > SUM_TOLERANCE,
                 f"{{n}} row(s) have probabilities that do not sum to 1 across {', '.join(cols)}")
+
+
+def _check_widths(frame: pl.DataFrame, cols: list[str], solution: Solution, metric_input: str, problems) -> None:
+    """Text values become fixed-width numpy strings: one very long value would cost its length in every row."""
+    if not (metric_input == "text" or (metric_input == "label" and not solution.numeric_labels)):
+        return
+    longest_allowed = max(1_000, MAX_TEXT_BYTES // (4 * max(len(frame), 1)))
+    for c in cols:
+        if frame[c].dtype != pl.String:
+            continue
+        lengths = frame[c].str.len_chars()
+        _report(problems, frame[solution.id_column], lengths > longest_allowed,
+                f"column {c!r} has {{n}} value(s) longer than {longest_allowed:,} characters, the most a value "
+                "may have in this competition")
 
 
 def _report(problems, ids: pl.Series, mask: pl.Series, template: str) -> None:

@@ -131,5 +131,7 @@ def test_upload_over_the_limit_is_refused(app, tmp_path):
     big.write_bytes(b"0" * 1_100_000)
     with open(big, "rb") as fh:
         r = post(c, "/c/tiny/submissions", files={"file": ("big.csv", fh)})
-    assert r.status_code == 429 and "the submission is over the 0.001 MB limit; upload a smaller one" in text_of(r.text)
+    assert r.status_code == 413
+    assert ("the upload is 1.1 MB: a submission may be at most 0.001 MB here; nothing was stored "
+            "(compress a submission as .csv.gz or .zip)") in text_of(r.text)
     assert app.state.arena.submissions("tiny", user="ada") == []

@@ -130,3 +130,8 @@ def live_server(app):
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+#: What an API client without a token is told (deps.API_SIGN_IN).
+API_SIGN_IN_TEXT = ("this needs an API token: send the header 'Authorization: Bearer TOKEN' "
+                    "(create one on your account page)")

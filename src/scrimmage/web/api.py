@@ -12,6 +12,8 @@ from pydantic import BaseModel
 from .. import hosting, wire
 from ..bundle_zip import MAX_UPLOAD_MB
 from ..errors import NotFoundError
+from ..limits import submission_limit_mb
+from ..stored_files import require
 from .deps import arena, optional_api_user, require_api_user, saved_upload
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -86,7 +88,7 @@ def submit(request: Request, ref: str, file: UploadFile = File(...), message: st
            user=Depends(require_api_user)):
     a = arena(request)
     comp = a.competition(ref, full=False)
-    with saved_upload(file, comp.settings.get("submission_limit_mb", 500), "submission") as path:
+    with saved_upload(file, submission_limit_mb(comp.settings), "submission") as path:
         sub = a.submit(comp.ref, path, message, user=user.name)
     return wire.submission_to_dict(sub)
 
@@ -108,5 +110,5 @@ def public_file(a, ref: str, name: str):
     paths = a.files(ref)
     for p in paths:
         if p.name == name:
-            return p
+            return require(p, f"the public file {name} of {ref!r}")
     raise NotFoundError(f"no public file {name!r}; the files are: {', '.join(p.name for p in paths)}")

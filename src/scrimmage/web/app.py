@@ -21,7 +21,7 @@ from ..accounts import ANONYMOUS
 from ..config import Settings
 from ..errors import AuthError, NotFoundError, ScrimmageError
 from ..services import Arena
-from . import render
+from . import render, upload_guard
 from .deps import CSRF_COOKIE, cookie_flags, wants_json
 
 HERE = Path(__file__).parent
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None, *, arena: Arena | None = None, 
             response.headers.setdefault("Content-Security-Policy", CSP)
         return response
 
+    upload_guard.install(app)
     app.add_exception_handler(ScrimmageError, _scrimmage_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

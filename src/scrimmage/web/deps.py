@@ -5,14 +5,14 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
-import shutil
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 from fastapi import Request
 
-from ..errors import AuthError, ForbiddenError, LimitError
+from .. import scratch
+from ..errors import AuthError, ForbiddenError, TooLargeError
+from ..scratch import file_chunks, write_chunks
 
 SESSION_COOKIE = "scrimmage_session"
 CSRF_COOKIE = "scrimmage_csrf"
@@ -107,17 +107,9 @@ def page(request: Request, template: str, status: int = 200, **context):
 @contextmanager
 def saved_upload(upload, limit_mb: float, what: str = "file"):
     """The uploaded file on disk under its own (cleaned) name; refused past ``limit_mb``."""
-    folder = Path(tempfile.mkdtemp(prefix="scrimmage-upload-"))
     name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(upload.filename or what).name)[-120:] or what
-    path = folder / name
-    try:
-        total = 0
-        with open(path, "wb") as out:
-            for chunk in iter(lambda: upload.file.read(1 << 20), b""):
-                total += len(chunk)
-                if total > limit_mb * 1e6:
-                    raise LimitError(f"the {what} is over the {limit_mb:g} MB limit; upload a smaller one")
-                out.write(chunk)
+    with scratch.folder("upload") as folder:  # removed on every path; after a kill -9, at the next start
+        path = folder / name
+        write_chunks(file_chunks(upload.file), path, int(limit_mb * 1e6),
+                     lambda: TooLargeError(f"the {what} is over the {limit_mb:g} MB limit; upload a smaller one"))
         yield path
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)

@@ -37,7 +37,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 
+from .. import scratch
 from ..errors import ForbiddenError, LimitError, NotFoundError, ScrimmageError
+from ..limits import submission_limit_mb
 from .api import public_file
 from .deps import arena
 
@@ -390,7 +392,7 @@ def _start_submission_upload(request: Request, body: dict):
     a = arena(request)
     comp = a.competition(_required(body, "competitionName"), full=False)
     size = _int(body, "contentLength", 0)
-    limit_mb = comp.settings.get("submission_limit_mb", 500)
+    limit_mb = submission_limit_mb(comp.settings)
     if size > limit_mb * 1e6:
         raise LimitError(f"the submission is over the {limit_mb:g} MB limit of {comp.ref!r}; submit a smaller file")
     name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(str(body.get("fileName") or "submission.csv")).name)[-120:]
@@ -410,15 +412,26 @@ async def upload(request: Request, token: str):
     """The raw bytes of a file announced by StartSubmissionUpload (the token in the URL is the credential)."""
     folder, meta = _staged(arena(request), token)
     expected = int(meta["content_length"])
-    part = folder / "upload.part"
+    too_long = f"the upload is longer than the {expected} bytes announced; run the submit command again"
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > expected:  # refused before a byte of it is read
+        raise LimitError(too_long)
+    part = folder / scratch.part_name()  # named for this process: a later start removes it if the process is killed
     total = 0
-    with open(part, "wb") as out:
-        async for chunk in request.stream():
-            total += len(chunk)
-            if total > expected:
-                raise LimitError(f"the upload is longer than the {expected} bytes announced; run the submit command again")
-            out.write(chunk)
+    try:
+        with open(part, "wb") as out:
+            async for chunk in request.stream():
+                total += len(chunk)
+                if total > expected:
+                    raise LimitError(too_long)
+                out.write(chunk)
+    except BaseException as exc:
+        part.unlink(missing_ok=True)
+        if scratch.is_disk_full(exc):
+            raise scratch.disk_full() from None
+        raise
     if total != expected:
+        part.unlink(missing_ok=True)
         raise ScrimmageError(f"the upload stopped after {total} of {expected} bytes; run the submit command again")
     part.replace(folder / meta["file_name"])
     return {"token": token, "totalBytes": total}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse
 
 from ...errors import ScrimmageError, SubmissionError
+from ...limits import submission_limit_mb
+from ...stored_files import missing_submission
 from ..deps import arena, csrf_guard, require_viewer, saved_upload, viewer
 from .competitions import comp_page
 
@@ -40,7 +43,7 @@ def submit(request: Request, ref: str, file: UploadFile = File(...), message: st
     a = arena(request)
     comp = a.competition(ref)
     try:
-        with saved_upload(file, comp.settings.get("submission_limit_mb", 500), "submission") as path:
+        with saved_upload(file, submission_limit_mb(comp.settings), "submission") as path:
             sub = a.submit(comp.ref, path, message, user=user.name)
     except SubmissionError as exc:
         return _submissions_page(request, ref, exc.status, error=exc, rejected=True)
@@ -64,6 +67,8 @@ def select(request: Request, ref: str, sub_id: int, action: str = Form("select")
 def submission_file(request: Request, ref: str, sub_id: int):
     user = require_viewer(request)
     sub = arena(request).submission(ref, sub_id, user=user.name)  # only your team's (or the host's)
+    if not Path(sub.stored_path).is_file():
+        raise missing_submission(sub.id, sub.file_name)
     return FileResponse(sub.stored_path, filename=sub.file_name)
 
 

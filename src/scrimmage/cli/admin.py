@@ -1,0 +1,33 @@
+"""``scrimmage admin``: upkeep of the arena on the machine that holds it."""
+
+from __future__ import annotations
+
+import click
+
+from . import cli
+from ._output import echo, table
+
+
+@cli.group()
+def admin():
+    """Upkeep of the local arena (its store and its files)."""
+
+
+@admin.command("check-files")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
+def check_files(as_csv):
+    """List recorded files that are missing from the disk or have changed size."""
+    from ..config import Settings
+    from ..errors import ScrimmageError
+    from ..services import Arena
+    from ..stored_files import check
+
+    a = Arena(Settings.load(server=""))
+    problems = check(a)
+    if not problems:
+        echo("every recorded file is in place")
+        return
+    table(["competition", "file", "problem", "path"], [[p.competition, p.what, p.problem, p.path] for p in problems],
+          as_csv)
+    raise ScrimmageError(f"{len(problems)} recorded file(s) missing or changed; restore them from a backup "
+                         "(nothing is removed from the store)")

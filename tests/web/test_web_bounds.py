@@ -1,0 +1,164 @@
+"""Request bodies are bounded at the server: anonymous uploads are refused before their body is read,
+bodies past the limit are cut off (declared or chunked), scratch files never outlive their request."""
+
+from __future__ import annotations
+
+import json
+import select
+import socket
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from webutil import (  # noqa: F401 - fixtures
+    API_SIGN_IN_TEXT,
+    cheap_hashing,
+    live_server,
+    local_app,
+    signed_up,
+    token_for,
+    write_bundle,
+    write_predictions,
+)
+
+MB = 1_000_000
+
+
+def exchange(url: str, method: str, path: str, headers: dict, chunks=(), chunked: bool = False):
+    """Send a request by hand: its headers, then ``chunks`` of body until the server answers; read the answer.
+
+    Returns (status, headers, body, bytes of body sent).
+    """
+    parts = urlsplit(url)
+    sock = socket.create_connection((parts.hostname, parts.port), timeout=60)
+    head = f"{method} {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+    if chunked:
+        headers = {**headers, "Transfer-Encoding": "chunked"}
+    head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+    sock.sendall(head.encode())
+    sent = 0
+    for chunk in chunks:
+        if select.select([sock], [], [], 0.005)[0]:  # the server has answered: stop sending
+            break
+        try:
+            sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            break
+        sent += len(chunk)
+    data = b""
+    while True:
+        try:
+            got = sock.recv(1 << 16)
+        except (ConnectionResetError, TimeoutError):
+            break
+        if not got:
+            break
+        data += got
+        head_end = data.find(b"\r\n\r\n")
+        if head_end >= 0:
+            length = [int(line.split(b":")[1]) for line in data[:head_end].lower().split(b"\r\n")
+                      if line.startswith(b"content-length:")]
+            if length and len(data) >= head_end + 4 + length[0]:
+                break
+    sock.close()
+    head_bytes, _, body = data.partition(b"\r\n\r\n")
+    lines = head_bytes.decode().split("\r\n")
+    status = int(lines[0].split()[1]) if lines and lines[0] else 0
+    return status, lines[1:], body, sent
+
+
+def multipart_of(total: int, size: int = 64 * 1024):
+    """A multipart form whose one file is ``total`` bytes, in chunks (its closing boundary never comes)."""
+    yield (b'--x\r\nContent-Disposition: form-data; name="file"; filename="s.csv"\r\n'
+           b"Content-Type: text/csv\r\n\r\n")
+    for _ in range(total // size):
+        yield b"0" * size
+
+
+@pytest.fixture
+def arena_up(local_app, tmp_path):
+    """A served arena with 'tiny' (1 MB submission limit), joined by pat (who has a session and a token)."""
+    a = local_app.state.arena
+    folder = write_bundle(tmp_path / "tiny", extra_toml="submission_limit_mb = 1\n")
+    a.create_competition(folder)
+    pat = signed_up(local_app, "pat")
+    a.teams.join("tiny", "pat")
+    with live_server(local_app) as url:
+        yield url, a, folder, pat, token_for(local_app, "pat")
+
+
+UPLOAD_ROUTES = ["/api/competitions/tiny/submissions", "/c/tiny/submissions", "/api/competitions", "/host/new"]
+
+
+@pytest.mark.parametrize("path", UPLOAD_ROUTES)
+def test_anonymous_uploads_are_refused_before_the_body_is_read(arena_up, path):
+    url = arena_up[0]
+    # 300 MB announced, not one byte of it sent: the answer comes anyway
+    status, _, body, sent = exchange(url, "POST", path, {"Content-Length": str(300 * MB),
+                                                         "Content-Type": "multipart/form-data; boundary=x",
+                                                         "Accept": "application/json"})
+    assert sent == 0 and status == 401
+    message = json.loads(body)["error"]
+    assert message == (API_SIGN_IN_TEXT if path.startswith("/api/") else "sign in first: this needs an account")
+
+
+def test_a_bad_token_is_refused_before_the_body_is_read(arena_up):
+    url = arena_up[0]
+    status, _, body, sent = exchange(url, "POST", "/api/competitions/tiny/submissions",
+                                     {"Content-Length": str(300 * MB), "Authorization": "Bearer scr_forged"})
+    assert (status, sent) == (401, 0)
+    assert json.loads(body)["error"] == "the API token is not valid (revoked or mistyped); create a new one on your account page"
+
+
+def test_kaggle_upload_put_with_a_forged_token_is_refused_before_the_body(arena_up):
+    url = arena_up[0]
+    status, _, body, sent = exchange(url, "PUT", "/api/v1/kaggle/uploads/" + "A" * 32, {"Content-Length": str(300 * MB)})
+    assert (status, sent) == (404, 0)
+    assert "no upload under this token" in json.loads(body)["message"]
+
+
+def test_a_declared_body_past_the_limit_is_refused_at_once(arena_up):
+    url, _, _, _, auth = arena_up
+    status, _, body, sent = exchange(url, "POST", "/api/competitions/tiny/submissions",
+                                     {"Content-Length": str(300 * MB), **auth,
+                                      "Content-Type": "multipart/form-data; boundary=x"})
+    assert (status, sent) == (413, 0)
+    assert json.loads(body)["error"] == ("the upload is 300.0 MB: a submission may be at most 1 MB here; nothing was "
+                                         "stored (compress a submission as .csv.gz or .zip)")
+
+
+def test_a_chunked_body_is_cut_off_past_the_limit(arena_up):
+    url, a, _, _, auth = arena_up
+    status, _, body, sent = exchange(url, "POST", "/api/competitions/tiny/submissions",
+                                     {**auth, "Content-Type": "multipart/form-data; boundary=x"},
+                                     multipart_of(300 * MB), chunked=True)
+    assert status == 413
+    assert json.loads(body)["error"] == ("the upload passed that size: a submission may be at most 1 MB here; "
+                                         "nothing was stored (compress a submission as .csv.gz or .zip)")
+    assert sent < 40 * MB  # cut off near the limit, not after the 300 MB were read
+    assert a.submissions("tiny", user="pat") == []
+
+
+def test_other_routes_take_small_bodies_only(arena_up):
+    url = arena_up[0]
+    status, _, body, sent = exchange(url, "POST", "/login", {"Content-Length": str(50 * MB), "Accept": "application/json"})
+    assert (status, sent) == (413, 0)
+    assert json.loads(body)["error"] == "the request body is 50.0 MB; this address takes at most 2 MB"
+
+
+def test_kaggle_put_longer_than_announced_is_refused_and_leaves_no_part_file(arena_up, tmp_path):
+    url, a, _, _, auth = arena_up
+    data = b"id,target\n" + b"x" * 100
+    with httpx.Client(base_url=url, headers=auth, timeout=60) as c:
+        start = c.post("/api/v1/competitions.CompetitionApiService/StartSubmissionUpload",
+                       json={"competitionName": "tiny", "fileName": "s.csv", "contentLength": len(data)}).json()
+        token = start["token"]
+        path = "/api/v1/kaggle/uploads/" + token
+    status, _, body, sent = exchange(url, "PUT", path, {"Content-Length": str(300 * MB)})
+    assert (status, sent) == (429, 0)
+    assert json.loads(body)["message"] == f"the upload is longer than the {len(data)} bytes announced; run the submit command again"
+    status, _, body, _ = exchange(url, "PUT", path, {}, [data, b"y" * 1000], chunked=True)
+    assert status == 429
+    folder = a.settings.home / "kaggle-uploads" / token
+    assert sorted(p.name for p in folder.iterdir()) == ["upload.json"]  # no partial upload left behind
