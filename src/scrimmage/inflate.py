@@ -17,6 +17,9 @@ from .errors import TooLargeError
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
+#: Past WATCH_AFTER decompressed bytes, data compressed more than BOMB_RATIO:1 is counted before it is written.
+BOMB_RATIO = 100
+WATCH_AFTER = 16_000_000
 #: Errors a damaged or unusual archive raises while it is read.
 _READ_ERRORS = (OSError, EOFError, zlib.error, zipfile.BadZipFile, RuntimeError, NotImplementedError, ValueError)
 
@@ -33,12 +36,10 @@ def kind_of(head: bytes) -> str | None:
 def inflate(path: Path, kind: str, dest: Path, limit_mb: float, problems: list[str]) -> Path | None:
     """Decompress ``path`` into ``dest``; None (with the reason in ``problems``) when it cannot be."""
     limit = int(limit_mb * 1_000_000)
-    too_large = lambda: _PastLimit(limit_mb)  # noqa: E731
     what = "gzip-compressed" if kind == "gzip" else "like a zip archive"
     try:
         if kind == "gzip":
-            with gzip.open(path, "rb") as src:
-                write_chunks(file_chunks(src), dest, limit, too_large)
+            _inflate(lambda: gzip.open(path, "rb"), path.stat().st_size, dest, limit, limit_mb)
             return dest
         with zipfile.ZipFile(path) as zf:
             infos = [i for i in zf.infolist() if not i.is_dir() and not i.filename.startswith("__MACOSX")]
@@ -46,9 +47,8 @@ def inflate(path: Path, kind: str, dest: Path, limit_mb: float, problems: list[s
                 problems.append(f"the zip archive holds {len(infos)} files; it must hold exactly one CSV file")
                 return None
             if infos[0].file_size > limit:  # the archive says so itself: no need to inflate
-                raise too_large()
-            with zf.open(infos[0]) as src:
-                write_chunks(file_chunks(src), dest, limit, too_large)
+                raise _PastLimit(limit_mb)
+            _inflate(lambda: zf.open(infos[0]), infos[0].compress_size, dest, limit, limit_mb)
             return dest
     except _PastLimit as exc:
         problems.append(exc.message)
@@ -57,9 +57,45 @@ def inflate(path: Path, kind: str, dest: Path, limit_mb: float, problems: list[s
     return None
 
 
+def _inflate(open_source, compressed: int, dest: Path, limit: int, limit_mb: float) -> None:
+    """Write the decompressed bytes to ``dest``, stopping past ``limit``.
+
+    Once the data proves compressed more than :data:`BOMB_RATIO` to 1 (no real submission is: every row
+    has an id of its own), the rest is only counted, not written; should it stay within the limit after
+    all, it is decompressed again and written.
+    """
+    total = 0
+
+    def counted(chunks, watch: bool):
+        nonlocal total
+        for chunk in chunks:
+            total += len(chunk)
+            if total > limit:
+                raise _PastLimit(limit_mb)
+            if watch and total > WATCH_AFTER and total > BOMB_RATIO * compressed:
+                raise _Suspicious
+            yield chunk
+
+    with open_source() as src:
+        chunks = file_chunks(src)
+        try:
+            write_chunks(counted(chunks, True), dest)
+            return
+        except _Suspicious:
+            for _ in counted(chunks, False):  # counting only
+                pass
+    total = 0
+    with open_source() as src:
+        write_chunks(counted(file_chunks(src), False), dest)
+
+
 def _first_line(exc: BaseException) -> str:
     lines = str(exc).strip().splitlines()
     return (lines[0] if lines else type(exc).__name__)[:200]
+
+
+class _Suspicious(Exception):
+    pass
 
 
 class _PastLimit(TooLargeError):
