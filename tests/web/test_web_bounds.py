@@ -3,6 +3,7 @@ bodies past the limit are cut off (declared or chunked), scratch files never out
 
 from __future__ import annotations
 
+import gzip
 import json
 import select
 import socket
@@ -162,3 +163,79 @@ def test_kaggle_put_longer_than_announced_is_refused_and_leaves_no_part_file(are
     assert status == 429
     folder = a.settings.home / "kaggle-uploads" / token
     assert sorted(p.name for p in folder.iterdir()) == ["upload.json"]  # no partial upload left behind
+
+
+# what the server stores and shows about a bad upload ------------------------------------------
+def test_a_million_column_header_is_rejected_with_its_count(arena_up, tmp_path):
+    url, a, _, _, auth = arena_up
+    a.create_competition(write_bundle(tmp_path / "wide", extra_toml='ref = "wide"\n'))  # the 500 MB limit
+    a.teams.join("wide", "pat")
+    header = ",".join(f"c{i}" for i in range(1_000_000)).encode()
+    wide = gzip.compress(header + b"\n000,1\n")  # 6.9 MB of header in 1.6 MB of gzip
+    r = httpx.post(url + "/api/competitions/wide/submissions", headers=auth, timeout=120,
+                   files={"file": ("wide.csv.gz", wide)}, data={"message": "wide"})
+    assert r.status_code == 400
+    assert r.json()["errors"] == ["the header has 1,000,000 columns; this competition expects 2 (id, target)"]
+
+
+def test_a_pathological_upload_stores_a_short_error_and_the_page_stays_small(local_app, tmp_path):
+    a = local_app.state.arena
+    a.create_competition(write_bundle(tmp_path / "tiny"))
+    pat = signed_up(local_app, "pat")
+    a.teams.join("tiny", "pat")
+    # 261 KB of gzip: one row whose id has 268 million characters and no prediction; the id was once quoted
+    # whole in two messages (unknown id, empty value): a 536-million-character stored error
+    stream = gzip.compress(b"A" * 2**24, 9)
+    body = gzip.compress(b"id,target\n") + stream * 16 + gzip.compress(b",\n")
+    assert 250_000 < len(body) < 270_000
+    with live_server(local_app) as url:
+        r = httpx.post(url + "/api/competitions/tiny/submissions", headers=token_for(local_app, "pat"), timeout=300,
+                       files={"file": ("p.csv.gz", body)}, data={"message": "pathological"})
+        assert r.status_code == 400
+        (sub,) = a.submissions("tiny", user="pat")
+        assert sub.status == "error" and len(sub.error) < 4_000
+        assert "e.g. 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'... (268,435,456 characters)" in sub.error
+        page = httpx.get(url + "/c/tiny/submissions", cookies=dict(pat.cookies), timeout=60)
+        assert page.status_code == 200 and "268,435,456 characters" in page.text
+        assert len(page.content) < 64_000
+
+
+def test_a_missing_stored_file_gives_a_clear_message_and_the_admin_finds_it(local_app, tmp_path, capsys):
+    from scrimmage.cli import main
+
+    a = local_app.state.arena
+    a.create_competition(write_bundle(tmp_path / "ladder", extra_toml='leaderboard = "ladder"\nref = "ladder"\n'))
+    pat = signed_up(local_app, "pat")
+    a.teams.join("ladder", "pat")
+    preds = a.files("ladder")[0].parent / "sample_submission.csv"
+    first = a.submit("ladder", preds, "first", user="pat")
+    gone = __import__("pathlib").Path(first.stored_path)
+    gone.unlink()
+    with live_server(local_app) as url:
+        r = httpx.get(f"{url}/c/ladder/submissions/{first.id}/file", cookies=dict(pat.cookies),
+                      headers={"Accept": "application/json"}, timeout=60)
+        assert r.status_code == 410
+        assert r.json()["error"] == (f"the stored file of submission {first.id} (sample_submission.csv) is missing "
+                                     "from the server's storage; its scores are kept; the arena's admin can list such "
+                                     "files with `scrimmage admin check-files`")
+        with open(preds, "rb") as fh:  # the ladder compares with the newest accepted file still kept: none here
+            r = httpx.post(url + "/api/competitions/ladder/submissions", headers=token_for(local_app, "pat"),
+                           files={"file": ("again.csv", fh)}, timeout=60)
+        assert r.status_code == 201, r.text
+    with pytest.raises(SystemExit) as info:
+        main(["admin", "check-files", "--csv"])
+    out, err = capsys.readouterr()
+    assert info.value.code == 1
+    assert out.splitlines() == ["competition,file,problem,path",
+                                f"ladder,submission {first.id} (sample_submission.csv),missing,{gone}"]
+    assert err.strip() == ("error: 1 recorded file(s) missing or changed; restore them from a backup "
+                           "(nothing is removed from the store)")
+
+
+def test_check_files_says_when_all_is_in_place(local_app, tmp_path, capsys):
+    from scrimmage.cli import main
+
+    local_app.state.arena.create_competition(write_bundle(tmp_path / "tiny"))
+    with pytest.raises(SystemExit) as info:
+        main(["admin", "check-files"])
+    assert info.value.code == 0 and capsys.readouterr().out.strip() == "every recorded file is in place"
