@@ -555,8 +555,8 @@ class Arena:
             id=row.id, competition=comp.ref, team=row.team_name, user=row.user_name, date=row.created_at,
             file_name=row.file_name, description=row.description, status=row.status,
             public_score=row.public_score, private_score=None if hide_private else row.private_score,
-            error=row.error, selected=bool(row.selected), late=bool(row.late), size_bytes=row.size_bytes,
-            stored_path=row.stored_path, problems=(row.error or "").splitlines() if row.status == "error" else [],
+            error=clip(row.error), selected=bool(row.selected), late=bool(row.late), size_bytes=row.size_bytes,
+            stored_path=row.stored_path, problems=(clip(row.error) or "").splitlines() if row.status == "error" else [],
         )
 
 

@@ -239,3 +239,24 @@ def test_check_files_says_when_all_is_in_place(local_app, tmp_path, capsys):
     with pytest.raises(SystemExit) as info:
         main(["admin", "check-files"])
     assert info.value.code == 0 and capsys.readouterr().out.strip() == "every recorded file is in place"
+
+
+def test_an_oversized_error_stored_before_these_bounds_is_shown_cut(local_app, tmp_path):
+    a = local_app.state.arena
+    a.create_competition(write_bundle(tmp_path / "tiny"))
+    pat = signed_up(local_app, "pat")
+    a.teams.join("tiny", "pat")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("nope\n")
+    from scrimmage.errors import SubmissionError
+
+    with pytest.raises(SubmissionError):
+        a.submit("tiny", bad, "bad", user="pat")
+    (sub,) = a.submissions("tiny", user="pat")
+    with a.store.write() as conn:  # as an older version stored it
+        a.store.update_submission(conn, sub.id, error="1 id(s) are not in the test set, e.g. '" + "A" * 5_000_000 + "'")
+    with live_server(local_app) as url:
+        page = httpx.get(url + "/c/tiny/submissions", cookies=dict(pat.cookies), timeout=60)
+        assert page.status_code == 200 and "characters cut" in page.text and len(page.content) < 64_000
+        r = httpx.get(url + "/api/competitions/tiny/submissions", headers=token_for(local_app, "pat"), timeout=60)
+        assert len(r.content) < 12_000
