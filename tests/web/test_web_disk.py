@@ -123,3 +123,23 @@ def test_partial_uploads_of_a_killed_server_are_removed_at_the_next_start(arena_
     with serving():
         assert not part.exists() and not scratch.exists()
         assert (part.parent / "upload.json").exists()  # the announced upload stays until it expires
+
+
+def test_a_full_temporary_folder_gives_507_too(arena_home, home, tmp_path):
+    if shutil.which("unshare") is None:
+        pytest.fail("this test needs unshare (util-linux) to give the server a small disk of its own")
+    a, auth = arena_home
+    small = tmp_path / "small-tmp"
+    small.mkdir()
+    # uploads are spooled to the temporary folder before anything else: make it a 1 MB file system
+    prefix = ["unshare", "-rm", "sh", "-c", 'mount -t tmpfs -o size=1m tmpfs "$0" && TMPDIR="$0" exec "$@"', str(small)]
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"id,target\n" + b"0" * 3_000_000)
+    with serving(prefix) as (url, proc):
+        with open(big, "rb") as fh:
+            r = httpx.post(url + "/api/competitions/tiny/submissions", headers=auth, files={"file": ("big.csv", fh)},
+                           timeout=120)
+        assert r.status_code == 507 and r.json()["error"] == DISK_FULL
+        seen = Path(f"/proc/{proc.pid}/root") / str(small).lstrip("/")
+        assert list(seen.iterdir()) == []
+    assert a.submissions("tiny", user="pat") == []

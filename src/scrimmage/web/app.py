@@ -106,6 +106,8 @@ async def _scrimmage_error(request: Request, exc: ScrimmageError):
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException):
+    if exc.__cause__ is not None and upload_guard.is_disk_full(exc.__cause__):  # spooling the body failed
+        return error_response(request, upload_guard.disk_full())
     if exc.status_code == 404:
         err = NotFoundError(f"no page at {request.url.path}")
     else:

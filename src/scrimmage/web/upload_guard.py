@@ -158,4 +158,6 @@ async def _respond(request: Request, exc: ScrimmageError, scope, receive, send) 
     await response(scope, receive, send)
 
 
-__all__ = ["UploadGuard", "UPLOADS", "install"]
+is_disk_full, disk_full = scratch.is_disk_full, scratch.disk_full
+
+__all__ = ["UploadGuard", "UPLOADS", "install", "is_disk_full", "disk_full"]
