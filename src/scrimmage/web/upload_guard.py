@@ -93,7 +93,11 @@ class UploadGuard:
             return await self.app(scope, receive, send)
         request = Request(scope)
         try:
-            limit, what = await run_in_threadpool(_limit_for, request)
+            route, match = _route_of(request)
+            if route is None:
+                limit, what = FORM_BODY_BYTES, "this request"
+            else:  # who is asking, and the competition's limit, are read from the store
+                limit, what = await run_in_threadpool(_limit_for, request, route, match)
             declared = request.headers.get("content-length", "")
             if limit is not None and declared.isdigit() and int(declared) > limit:
                 raise _too_large(int(declared), limit, what)
@@ -126,19 +130,23 @@ class UploadGuard:
                 raise
 
 
-def _limit_for(request: Request) -> tuple[int | None, str]:
-    """The byte limit of this request's body (None: the route holds it to its own), after checking who asks."""
+def _route_of(request: Request) -> tuple[Upload | None, re.Match | None]:
     path, method = request.url.path, request.method
     for route in UPLOADS:
         match = route.pattern.match(path)
         if match and route.method == method:
-            if route.who is not None:
-                route.who(request)  # AuthError: refused before the body is read
-            if route.limit_mb is None:
-                return None, route.what
-            mb = route.limit_mb(arena(request), match)
-            return int(mb * 1_000_000) + MULTIPART_OVERHEAD_BYTES, route.what
-    return FORM_BODY_BYTES, "this request"
+            return route, match
+    return None, None
+
+
+def _limit_for(request: Request, route: Upload, match: re.Match) -> tuple[int | None, str]:
+    """The byte limit of an upload's body (None: the route holds it to its own), after checking who asks."""
+    if route.who is not None:
+        route.who(request)  # AuthError: refused before the body is read
+    if route.limit_mb is None:
+        return None, route.what
+    mb = route.limit_mb(arena(request), match)
+    return int(mb * 1_000_000) + MULTIPART_OVERHEAD_BYTES, route.what
 
 
 def _too_large(size: int | None, limit: int, what: str) -> TooLargeError:
