@@ -89,7 +89,8 @@ def arena_up(local_app, tmp_path):
         yield url, a, folder, pat, token_for(local_app, "pat")
 
 
-UPLOAD_ROUTES = ["/api/competitions/tiny/submissions", "/c/tiny/submissions", "/api/competitions", "/host/new"]
+UPLOAD_ROUTES = ["/api/competitions/tiny/submissions", "/c/tiny/submissions", "/api/competitions", "/host/new",
+                 "/c/tiny/code", "/api/notebooks"]
 
 
 @pytest.mark.parametrize("path", UPLOAD_ROUTES)
@@ -146,6 +147,21 @@ def test_other_routes_take_small_bodies_only(arena_up):
     status, _, body, sent = exchange(url, "POST", "/login", {"Content-Length": str(50 * MB), "Accept": "application/json"})
     assert (status, sent) == (413, 0)
     assert json.loads(body)["error"] == "the request body is 50.0 MB; this address takes at most 2 MB"
+
+
+def test_notebooks_take_bodies_up_to_their_own_limit(arena_up):
+    """A 5 MB notebook passes the guard (the notebook limit is 20 MB), a 45 MB one does not, on every route."""
+    from scrimmage.community.notebook_files import MAX_FILE_MB
+
+    url, _, _, _, auth = arena_up
+    script = b"x = 1\n" + b"# " + b"n" * (5 * MB) + b"\n"
+    with httpx.Client(base_url=url, headers=auth, timeout=120) as c:
+        r = c.post("/api/notebooks", data={"competition": "tiny", "title": "A big script"},
+                   files={"file": ("big.py", script, "text/x-python")})
+    assert r.status_code != 413, r.text
+    for path in ("/api/notebooks", "/api/v1/kernels.KernelsApiService/SaveKernel"):
+        status, _, body, sent = exchange(url, "POST", path, {**auth, "Content-Length": str((2 * MAX_FILE_MB + 5) * MB)})
+        assert (status, sent) == (413, 0), (path, body)
 
 
 def test_kaggle_put_longer_than_announced_is_refused_and_leaves_no_part_file(arena_up, tmp_path):

@@ -50,6 +50,17 @@ def _bundle_mb(a, match) -> float:
     return MAX_UPLOAD_MB
 
 
+def _notebook_mb(a, match) -> float:
+    from ..community.notebook_files import MAX_FILE_MB
+
+    return MAX_FILE_MB
+
+
+def _kernel_text_mb(a, match) -> float:
+    """The Kaggle client sends a notebook as JSON text: escaping can double its size."""
+    return 2 * _notebook_mb(a, match)
+
+
 _REF = r"(?P<ref>[^/]+)"
 #: Every route that takes a file. Any other request body is held to FORM_BODY_BYTES.
 UPLOADS = [
@@ -57,6 +68,11 @@ UPLOADS = [
     Upload("POST", re.compile(rf"^/api/competitions/{_REF}/submissions/?$"), api_user, _submission_mb, "a submission"),
     Upload("POST", re.compile(r"^/host/new/?$"), require_viewer, _bundle_mb, "a bundle"),
     Upload("POST", re.compile(r"^/api/competitions/?$"), api_user, _bundle_mb, "a bundle"),
+    Upload("POST", re.compile(rf"^/c/{_REF}/code/?$"), require_viewer, _notebook_mb, "a notebook"),
+    Upload("POST", re.compile(r"^/api/notebooks/?$"), api_user, _notebook_mb, "a notebook"),
+    # the Kaggle client's kernels push: its credentials are checked by the route, as for every Kaggle call
+    Upload("POST", re.compile(r"^/api/v1/kernels\.KernelsApiService/SaveKernel$"), None, _kernel_text_mb,
+           "a notebook"),
     # the Kaggle client's PUT: the token in the URL is the credential, checked (with the announced length,
     # which the body may not pass) by the route before it reads anything
     Upload("PUT", re.compile(r"^/api/v1/kaggle/uploads/[^/]+$"), None, None, "a submission"),
