@@ -8,6 +8,7 @@ performs the attack and pins what the attacker gets now.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import xml.etree.ElementTree as ET
@@ -479,3 +480,32 @@ def test_a_private_profile_is_reachable_by_no_route(app, world, served):
     assert api(url).get("/api/users/pat/profile").status_code == 404
     # the owner and the admins read it
     assert people["pat"].get("/u/pat").status_code == 200 and people["admin"].get("/u/pat").status_code == 200
+
+
+def test_a_huge_body_is_refused_while_it_arrives(app, world, served):
+    url, people = served
+    too_large = re.compile(r"the request body is [\d.]+ MB; this address takes at most 2 MB")
+    pat = people["pat"]
+    big = "b" * (3 * 1024 * 1024)
+    r = pat.post("/c/tiny/discussion", {"title": "big", "body": big})
+    assert r.status_code == 413 and too_large.search(text_of(r.text)), text_of(r.text)[:300]
+    r = Browser(url).http.post("/discussion", data={"body": big})  # anonymous, no CSRF field: refused first
+    assert r.status_code == 413 and too_large.search(text_of(r.text))
+    quin = api(url, token_for(app, "quin"))
+    r = quin.post("/api/discussion/topics", json={"competition": "tiny", "title": "big", "body": big})
+    assert r.status_code == 413 and too_large.fullmatch(r.json()["error"]), r.text[:300]
+
+    def chunks():
+        for _ in range(48):
+            yield b"x" * 65536
+
+    r = quin.post("/api/discussion/topics", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413, r.text[:300]
+    # the longest post still goes through, even in the widest encoding
+    wide = "€" * 50_000
+    r = pat.post("/c/tiny/discussion", {"title": "€" * 200, "body": wide})
+    assert r.status_code == 303, text_of(r.text)[:300]
+    escaped = json.dumps({"competition": "tiny", "title": "t", "body": wide})  # six bytes a character
+    r = quin.post("/api/discussion/topics", content=escaped, headers={"content-type": "application/json"})
+    assert r.status_code == 201, r.text[:300]
+    assert api(url).get("/api/discussion/topics", params={"competition": "tiny"}).json()["total"] == 2
