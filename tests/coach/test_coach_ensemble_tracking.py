@@ -132,14 +132,43 @@ def test_judge_warns_when_cv_does_not_track():
         greater = True
 
     msgs, ok = _judge(T, [point(0.90, 0.80, i=1), point(0.88, 0.79, i=2)], None)
-    assert ok is False and msgs[-1] == f"Warning: {WARNING}."
+    assert ok is False and msgs[-1] == (f"Warning: {WARNING}. (Reason: the public scores sit beyond the noise band "
+                                        "on one side of the CV.)")
     assert msgs[0].startswith("The public scores are worse than the CV by 0.")
     msgs, ok = _judge(T, [point(0.90, 0.895, i=1), point(0.85, 0.853, i=2), point(0.80, 0.79, i=3),
                           point(0.75, 0.748, i=4)], 1.0)
-    assert ok is True and msgs[-1] == "Your validation tracks the leaderboard."
-    msgs, ok = _judge(T, [point(0.90, 0.80, 0.2, 1), point(0.85, 0.85, 0.2, 2), point(0.80, 0.9, 0.2, 3),
-                          point(0.75, 0.95, 0.2, 4)], -1.0)
+    assert ok is True and msgs[-1] == ("Your validation tracks the leaderboard. (Reason: the public scores agree "
+                                       "with the CV within the noise band, in order.)")
+    msgs, ok = _judge(T, [point(0.90, 0.80, 0.05, 1), point(0.85, 0.85, 0.05, 2), point(0.80, 0.9, 0.05, 3),
+                          point(0.75, 0.95, 0.05, 4)], -1.0)
     assert ok is False and "Better CV does not mean better public score: rank correlation -1.00 over 4" in msgs[1]
+    assert msgs[-1].endswith("(Reason: better CV does not go with better public scores.)")
+
+
+def test_judge_gives_one_verdict_when_the_public_board_cannot_tell_runs_apart():
+    """Public scores closer than their noise band: their order is noise, so it never also says 'revisit'."""
+    class T:
+        greater = True
+
+    pts = [point(0.77, 0.781, 0.03, 1), point(0.79, 0.780, 0.03, 2), point(0.78, 0.779, 0.03, 3),
+           point(0.80, 0.778, 0.03, 4)]
+    msgs, ok = _judge(T, pts, -1.0)
+    assert ok is None
+    assert msgs[-1] == ("Verdict: the public leaderboard cannot tell these runs apart; go by the CV. (Reason: the "
+                        "public scores agree with the CV within the noise band.)")
+    assert not any(WARNING in m for m in msgs) and not any("Better CV" in m for m in msgs)
+
+
+def test_judge_never_says_go_by_the_cv_when_the_cv_is_far_off():
+    """A leak: CV far above every public score, public scores close together. The verdict is the warning."""
+    class T:
+        greater = True
+
+    pts = [point(0.99, 0.63, 0.02, 1), point(0.985, 0.632, 0.02, 2), point(0.98, 0.631, 0.02, 3)]
+    msgs, ok = _judge(T, pts, None)
+    assert ok is False
+    assert sum(("Verdict" in m) or ("Warning" in m) or ("tracks the leaderboard." in m) for m in msgs) == 1
+    assert msgs[-1].startswith(f"Warning: {WARNING}.") and "go by the CV" not in " ".join(msgs)
 
 
 def test_tracking_and_post_mortem_on_a_drifting_lesson(tmp_path, arena):
@@ -152,7 +181,7 @@ def test_tracking_and_post_mortem_on_a_drifting_lesson(tmp_path, arena):
     tracking = coach.track()
     assert len(tracking.points) == 3 and tracking.n_public > 100
     assert all(p.band > 0 for p in tracking.points)
-    assert tracking.tracks is False and f"Warning: {WARNING}." in tracking.messages
+    assert tracking.tracks is False and tracking.messages[-1].startswith(f"Warning: {WARNING}.")
     assert tracking.postmortem == []
     arena.close("td", user="alice")
     after = coach.track()

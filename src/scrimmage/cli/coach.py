@@ -86,12 +86,16 @@ def runs(ref, as_csv):
     if not rows and not as_csv:
         echo("No runs yet: `scrimmage coach ladder` records the baselines; coach.run(model) records yours.")
         return
-    table(["id", "name", "kind", "frac", "cvScore", "cvStd", "publicScore", "privateScore", "fitSeconds",
+    table(["id", "name", "kind", "split", "frac", "cvScore", "cvStd", "publicScore", "privateScore", "fitSeconds",
            "memoryMB", "submission"],
-          [[r.id, r.name, r.kind, f"{r.frac:g}", r.cv_mean, r.cv_std, r.public_score, r.private_score,
+          [[r.id, r.name, r.kind, r.split_id, f"{r.frac:g}", r.cv_mean, r.cv_std, r.public_score, r.private_score,
             None if r.fit_seconds is None else round(r.fit_seconds, 2),
             None if r.peak_memory_mb is None else round(r.peak_memory_mb, 1), r.submission_id or ""] for r in rows],
           as_csv)
+    splits = sorted({r.split_id for r in rows})
+    if len(splits) > 1 and not as_csv:
+        echo(f"\nThese runs used {len(splits)} different fold assignments (splits {', '.join(map(str, splits))}): "
+             "a CV is comparable only with CVs of the same split.")
 
 
 def _ref_and(args, names: str, count: int):

@@ -29,6 +29,9 @@ class Comparison:
     wins: int  # folds where b is better
     n: int
     verdict: str
+    #: how the fold scores were paired: each run's own fits, or (when the runs were fitted differently, e.g. a
+    #: blend beside a repeated-CV run) both runs rescored on one basis
+    basis: str = "the runs' own fold scores"
 
     @property
     def b_better(self) -> bool:
@@ -37,7 +40,7 @@ class Comparison:
     def __str__(self) -> str:
         return (f"{self.verdict}\n  improvement of {self.b.name!r} over {self.a.name!r}: {self.gain:+.5f} "
                 f"{self.a.metric} (positive = better); fold noise ±{self.noise:.5f}; p = {self.p_value:.3f}; "
-                f"better in {self.wins} of {self.n} folds")
+                f"better in {self.wins} of {self.n} folds; compared on {self.basis}")
 
 
 def same_folds(a: Run, b: Run) -> None:
@@ -70,16 +73,30 @@ def corrected_ttest(diff: np.ndarray, ratio: float) -> tuple[float, float]:
 
 
 def compare(ws, a, b) -> Comparison:
+    from ._like_for_like import BASIS, fold_scores
+
     a, b = resolve(ws, a), resolve(ws, b)
+    if a.id == b.id:
+        raise ScrimmageError(f"run {a.id} {a.name!r} is compared with itself; name two different runs")
     same_folds(a, b)
-    sa, sb = np.array(a.fold_scores, dtype=float), np.array(b.fold_scores, dtype=float)
+    basis = "the runs' own fold scores"
+    if len(a.fold_scores) != len(b.fold_scores):
+        # e.g. a blend (one score per fold of the first repeat) beside a repeated-CV run (one per fit):
+        # score both the same way
+        y, folds = ws.task.y(ws.train), ws.folds(a.split_id)
+        a_scores, b_scores = fold_scores(ws.task, y, a.oof, folds), fold_scores(ws.task, y, b.oof, folds)
+        sa = np.array([np.nan if v is None else v for v in a_scores], dtype=float)
+        sb = np.array([np.nan if v is None else v for v in b_scores], dtype=float)
+        basis = BASIS
+    else:
+        sa, sb = np.array(a.fold_scores, dtype=float), np.array(b.fold_scores, dtype=float)
     ok = np.isfinite(sa) & np.isfinite(sb)
     if ok.sum() < 2:
         raise ScrimmageError(f"runs {a.id} and {b.id} share fewer than two scored folds; nothing to compare")
     greater = ws.task.greater
     diff = (sb - sa)[ok] if greater else (sa - sb)[ok]
     folds = ws.folds(a.split_id)
-    sizes = [(len(tr), len(va)) for _, _, tr, va in folds.splits() if len(va)]
+    sizes = [(len(tr), len(va)) for r, _, tr, va in folds.splits() if len(va) and (r == 0 or basis != BASIS)]
     ratio = float(np.mean([v / max(t, 1) for t, v in sizes]))
     se, p = corrected_ttest(diff, ratio)
     gain = float(np.mean(diff))
@@ -90,4 +107,4 @@ def compare(ws, a, b) -> Comparison:
     else:
         verdict = (f"No difference beyond fold noise: the gap ({gain:+.5f}) is within what reshuffled folds "
                    f"would give. Keep the simpler of the two, or get more signal (more folds, repeated CV).")
-    return Comparison(a, b, gain, se, p, int((diff > 0).sum()), int(ok.sum()), verdict)
+    return Comparison(a, b, gain, se, p, int((diff > 0).sum()), int(ok.sum()), verdict, basis)

@@ -53,14 +53,22 @@ class EnsembleResult:
     chosen: str
     best_single: Run
     run: Run
+    #: each member scored like the blend (same rows, same folds, same averaging over repeats), by run id
+    member_scores: dict = field(default_factory=dict)
+
+    @property
+    def best_single_score(self) -> float | None:
+        """The best member's score on the blend's own basis (not its recorded CV)."""
+        return self.member_scores.get(self.best_single.id, self.best_single.cv_mean)
 
     @property
     def gain(self) -> float | None:
-        """Honest score of the chosen blend minus the best member's CV (positive = better)."""
+        """Honest score of the chosen blend minus the best member's, like for like (positive = better)."""
         chosen = self.by_method(self.chosen)
-        if chosen.honest is None or self.best_single.cv_mean is None:
+        base = self.best_single_score
+        if chosen.honest is None or base is None:
             return None
-        d = chosen.honest - self.best_single.cv_mean
+        d = chosen.honest - base
         return float(d if self.greater else -d)
 
     def by_method(self, method: str) -> MethodScore:
@@ -69,7 +77,9 @@ class EnsembleResult:
     def __str__(self) -> str:
         lines = [f"Ensemble of {len(self.members)} runs on {self.ref} ({self.metric}, "
                  f"{'higher' if self.greater else 'lower'} is better)",
-                 f"  best single run: {self.best_single.name!r} CV {self.best_single.cv_mean:.5f}", "",
+                 f"  best single run: {self.best_single.name!r} {self.best_single_score:.5f} on the blend's folds"
+                 + (f" (recorded CV {self.best_single.cv_mean:.5f} over {self.best_single.n_fits} fits)"
+                    if self.best_single.n_fits != len(self.by_method(self.chosen).fold_scores) else ""), "",
                  f"  {'method':<10} {'in-sample':>10} {'honest (nested CV)':>22}"]
         for m in self.methods:
             if m.honest is None:
@@ -81,7 +91,7 @@ class EnsembleResult:
         if w:
             lines += ["", "  weights: " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(w.items(), key=lambda t: -t[1]))]
         gain = self.gain
-        lines += ["", f"  gain over the best single run (honest): {gain:+.5f}" if gain is not None else "",
+        lines += ["", f"  gain over the best single run (honest, like for like): {gain:+.5f}" if gain is not None else "",
                   f"  recorded as run {self.run.id}; submission file: {self.run.submission_path}"]
         return "\n".join(lines)
 
@@ -177,6 +187,12 @@ def blend(ws, run_ids=None, *, method: str = "best", rounds: int = _blend.ROUNDS
         method = pick.method
     elif results[method].honest is None:
         raise ScrimmageError(f"method {method!r} does not apply here: {results[method].note.strip('()')}")
+    # every member scored like the blend: same rows, same folds, same (repeat-averaged) predictions
+    alike = {r.id: _fold_mean(task, y_rows, P[i], f_rows) for i, r in enumerate(chosen)}
+    best_single = chosen[0]
+    for r in chosen[1:]:
+        if alike[r.id] is not None and (alike[best_single.id] is None or task.better(alike[r.id], alike[best_single.id])):
+            best_single = r
     full_oof = np.full(folds.fold.shape[:1] + P.shape[2:], np.nan)
     full_oof[rows] = oofs[method]
     ms = results[method]
@@ -185,13 +201,10 @@ def blend(ws, run_ids=None, *, method: str = "best", rounds: int = _blend.ROUNDS
                    params={"method": method, "members": [r.id for r in chosen], "rounds": rounds, "init": init},
                    frac=chosen[0].frac, seed=chosen[0].seed,
                    extra={"weights": ms.weights, "methods": [vars(r) for r in results.values()],
-                          "members": [r.id for r in chosen]})
-    best_single = chosen[0]
-    for r in chosen[1:]:
-        if r.cv_mean is not None and task.better(r.cv_mean, best_single.cv_mean):
-            best_single = r
+                          "members": [r.id for r in chosen],
+                          "member_scores": {str(k): v for k, v in alike.items()}, "best_single": best_single.id})
     return EnsembleResult(ws.ref, task.metric.name, task.greater, chosen, list(results.values()), method,
-                          best_single, run)
+                          best_single, run, alike)
 
 
 def _fold_mean(task, y, pred, folds) -> float | None:

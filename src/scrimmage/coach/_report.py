@@ -78,7 +78,7 @@ def write_report(ws, path=None) -> Path:
     split = ws.split_row()
     advice = dict(split.advice) if split is not None else None
     runs = all_runs(ws)
-    tracking = track(ws, n_boot=300) if any(r.submission_id for r in runs) else None
+    tracking = track(ws) if any(r.submission_id for r in runs) else None
     try:
         from ._checks import run_checks
 
@@ -122,10 +122,9 @@ def _summary(task, advice, runs, tracking) -> str:
              ("best public", _f(max(pubs) if task.greater else min(pubs)) if pubs else "–")]
     html_cards = "".join(f"<div class=card><b>{_e(v)}</b><span>{_e(k)}</span></div>" for k, v in cards)
     verdict = ""
-    if tracking is not None and tracking.tracks is not None:
-        cls = "good" if tracking.tracks else "bad"
-        text = ("Your validation tracks the leaderboard." if tracking.tracks else
-                "Your validation does not track the leaderboard: revisit the split.")
+    if tracking is not None and tracking.points:
+        cls = "good" if tracking.tracks else ("bad" if tracking.tracks is False else "")
+        text = tracking.messages[-1]
         verdict = f'<div class="note {cls}">{_e(text)}</div>'
     return f"<div class=cards>{html_cards}</div>{verdict}"
 
@@ -190,9 +189,9 @@ def _ladder_section(task, runs) -> str:
     means = [r.cv_mean for r in rungs]
     ax.bar(range(len(rungs)), means, yerr=[r.cv_std or 0 for r in rungs], color=BLUE, capsize=4, width=0.6)
     ax.set_xticks(range(len(rungs)), [_wrap(s) for s in labels], fontsize=8.5)
-    lo, hi = min(means), max(means)
-    pad = (hi - lo) * 0.25 or abs(hi) * 0.05 or 1
-    ax.set_ylim(min(lo - pad, 0) if lo >= 0 and lo - pad < 0 else lo - pad, hi + pad)
+    lo, hi = min(means + [0.0]), max(means + [0.0])
+    pad = (hi - lo) * 0.08 or 1
+    ax.set_ylim(lo - pad if lo < 0 else 0, hi + pad if hi > 0 else 0)  # bars grow from zero: heights compare
     ax.set_ylabel(f"CV {task.metric.name}")
     ax.set_title(f"Each rung on the same folds ({'higher' if task.greater else 'lower'} is better)", loc="left",
                  fontsize=11)
@@ -235,6 +234,10 @@ def _timeline_section(task, runs) -> str:
     ax.set_ylabel(task.metric.name)
     ax.legend(fontsize=8, frameon=False, loc="best")
     out.append(_png(fig))
+    splits = sorted({r.split_id for r in scored})
+    if len(splits) > 1:
+        out.append(f"<p class=\"note warn\">These runs used {len(splits)} different fold assignments (splits "
+                   f"{', '.join(map(str, splits))}): a CV is comparable only with CVs of the same split.</p>")
     small = [r for r in scored if r.frac < 1]
     if small:
         out.append(f"<p>{len(small)} run(s) were exploratory, on a seeded subset of the rows "
@@ -283,32 +286,39 @@ def _ensemble_section(task, runs) -> str:
         return out[0] + "<p>No blend yet: <code>coach.ensemble()</code> blends your recorded runs.</p>"
     e = blends[-1]
     members = [r for r in runs if r.id in set(e.extra.get("members", []))]
-    best = None
-    for r in members:
-        if r.cv_mean is not None and (best is None or task.better(r.cv_mean, best.cv_mean)):
-            best = r
+    alike = {int(k): v for k, v in (e.extra.get("member_scores") or {}).items()}
+    best = next((r for r in members if r.id == e.extra.get("best_single")), None)
+    base = alike.get(best.id) if best is not None else None
+    if best is None or base is None:  # a blend recorded before like-for-like scores were kept
+        for r in members:
+            if r.cv_mean is not None and (best is None or task.better(r.cv_mean, best.cv_mean)):
+                best = r
+        base = best.cv_mean if best is not None else None
     methods = [m for m in e.extra.get("methods", []) if m.get("honest") is not None]
-    if best is not None and methods:
+    if best is not None and base is not None and methods:
+        def gain(v):
+            return (v - base) if task.greater else (base - v)
+
         fig, ax = _fig(8.5, 3.0)
-        names = [f"best single\n({_wrap(best.name.replace('ladder: ', ''), 14)})"] + [m["method"] for m in methods]
-        vals = [best.cv_mean] + [m["honest"] for m in methods]
-        errs = [best.cv_std or 0] + [m["honest_std"] or 0 for m in methods]
-        cols = [GREY] + [GREEN if m["method"] == e.params.get("method") else BLUE for m in methods]
+        names = [m["method"] for m in methods]
+        vals = [gain(m["honest"]) for m in methods]
+        errs = [m["honest_std"] or 0 for m in methods]
+        cols = [GREEN if m["method"] == e.params.get("method") else BLUE for m in methods]
         ax.bar(range(len(vals)), vals, yerr=errs, color=cols, capsize=4, width=0.6)
+        ax.axhline(0, color="#57606a", lw=1)
         ax.set_xticks(range(len(vals)), names, fontsize=8.5)
-        lo, hi = min(vals), max(vals)
-        pad = (hi - lo) * 0.6 or abs(hi) * 0.02 or 1
-        ax.set_ylim(lo - pad, hi + pad)
-        ax.set_ylabel(f"{task.metric.name} (nested CV)")
-        ax.set_title("Blends scored honestly: fitted on the other folds' out-of-fold predictions", loc="left",
-                     fontsize=11)
+        top = max(max(abs(v) + s for v, s in zip(vals, errs)), 1e-12)
+        ax.set_ylim(-top * 1.15, top * 1.15)  # symmetric around zero: a bar's height is its gain
+        ax.set_ylabel(f"gain in {task.metric.name}")
+        ax.set_title(f"Gain of each blend over the best single run ({_wrap(best.name.replace('ladder: ', ''), 30)}), "
+                     f"like for like", loc="left", fontsize=10)
         out.append(_png(fig))
         chosen = next(m for m in methods if m["method"] == e.params.get("method"))
-        gain = (chosen["honest"] - best.cv_mean) if task.greater else (best.cv_mean - chosen["honest"])
+        g = gain(chosen["honest"])
         w = e.extra.get("weights") or {}
-        out.append(f'<div class="note {"good" if gain > 0 else "warn"}">Run {e.id}: <b>{_e(e.params.get("method"))}</b> '
+        out.append(f'<div class="note {"good" if g > 0 else "warn"}">Run {e.id}: <b>{_e(e.params.get("method"))}</b> '
                    f"blend of {len(members)} runs, honest {task.metric.name} {_f(chosen['honest'])} vs the best single "
-                   f"run's {_f(best.cv_mean)}: gain {gain:+.5f}."
+                   f"run's {_f(base)} on the same folds and the same predictions: gain {g:+.5f}."
                    + (" Weights: " + ", ".join(f"{_e(k)} {v:.2f}" for k, v in sorted(w.items(), key=lambda t: -t[1]))
                       if w else "") + "</div>")
     return "".join(out)

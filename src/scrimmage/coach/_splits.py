@@ -78,7 +78,7 @@ class SplitAdvice:
 def advise(ws, *, n_folds: int = 5, seed: int = 0, split: str | None = None, group: str | None = None,
            date: str | None = None, save: bool = True) -> SplitAdvice:
     from ._adversarial import adversarial
-    from ._features import kinds, to_days
+    from ._features import kinds
 
     if split is not None and split not in KINDS:
         raise ScrimmageError(f"unknown split {split!r}; choose one of: {', '.join(KINDS)}")
@@ -93,31 +93,47 @@ def advise(ws, *, n_folds: int = 5, seed: int = 0, split: str | None = None, gro
     n, m = len(train), len(test)
     facts = [f"{n:,} training rows, {m:,} test rows, {len(features)} feature columns."]
 
-    # dates ----------------------------------------------------------------------
-    dates = []
-    date_cols = list(cols.dates) if date is None else [date]
-    for c in date_cols:
-        a = to_days(train[[c]])[c].to_numpy() if c in cols.dates else train[c].to_numpy(dtype=float)
-        b = to_days(test[[c]])[c].to_numpy() if c in cols.dates else test[c].to_numpy(dtype=float)
+    # time, in any form (ISO dates, years, year + month or quarter, epoch seconds, periods) -----------
+    from ._time import panel_entity, time_columns
+
+    dates, times = [], {}
+    for t in time_columns(train, test, features, cols.dates, only=date):
+        a, b = t.train, t.test
         if np.isnan(a).all() or np.isnan(b).all():
             continue
-        after = float(np.nanmean(b >= np.nanmax(a)))
+        after = float(np.nanmean(b > np.nanmax(a))) if t.form != "date" else float(np.nanmean(b >= np.nanmax(a)))
         inside = float(np.nanmean((b >= np.nanmin(a)) & (b <= np.nanmax(a))))
-        d = {"column": c, "train_from": _day(np.nanmin(a)), "train_to": _day(np.nanmax(a)),
-             "test_from": _day(np.nanmin(b)), "test_to": _day(np.nanmax(b)), "test_after_share": round(after, 4),
-             "test_inside_share": round(inside, 4),
+        if t.columns[0] not in cols.dates and date is None and after < 0.5:
+            continue  # a number that merely looks like a time: not worth a word
+        d = {"column": t.columns[0], "columns": list(t.columns), "form": t.form,
+             "train_from": t.show(np.nanmin(a)), "train_to": t.show(np.nanmax(a)),
+             "test_from": t.show(np.nanmin(b)), "test_to": t.show(np.nanmax(b)), "test_after_share": round(after, 4),
+             "test_inside_share": round(inside, 4), "unit": t.unit,
              "train_span_days": float(np.nanmax(a) - np.nanmin(a)), "test_span_days": float(np.nanmax(b) - np.nanmin(b))}
+        times[t.columns[0]] = t
         dates.append(d)
         where = ("after the training period" if after >= 0.95 else
                  "inside the training period" if inside >= 0.95 else "partly inside, partly after the training period")
-        facts.append(f"Date column {c}: train {d['train_from']} to {d['train_to']}, test {d['test_from']} to "
+        label = {"date": "Date column", "datetime": "Date-time column", "year": "Year column",
+                 "epoch": "Time stamp (seconds since 1970)"}.get(t.form, f"Time ({t.form})")
+        facts.append(f"{label} {t.name}: train {d['train_from']} to {d['train_to']}, test {d['test_from']} to "
                      f"{d['test_to']}: the test rows lie {where}.")
     time_col = next((d for d in dates if d["test_after_share"] >= 0.95), None)
+    entity = None
+    if time_col is not None:
+        t = times[time_col["column"]]
+        candidates = [c for c in features if c not in t.columns and c not in cols.dates
+                      and (train[c].dtype.kind in "iuO" or str(train[c].dtype) in ("str", "string", "category"))]
+        entity = panel_entity(train, test, t, candidates)
+        if entity is not None:
+            time_col["entity"] = entity
+            facts.append(f"A panel: each {entity} appears in several {t.unit} of train and again, later, in test.")
 
     # groups -----------------------------------------------------------------------
     groups, shared = [], []
     for c in features:
-        if c in cols.dates or (group is not None and c != group):
+        if c in cols.dates or c in {x for d in dates for x in d["columns"]} or c == entity \
+                or (group is not None and c != group):
             continue
         values = train[c]
         if not (values.dtype.kind in "iuO" or str(values.dtype) in ("str", "string", "category")):
@@ -147,7 +163,7 @@ def advise(ws, *, n_folds: int = 5, seed: int = 0, split: str | None = None, gro
                      + (" ..." if len(classes) > 6 else "") + ".")
 
     # adversarial validation --------------------------------------------------------
-    skip = {d["column"] for d in dates} | {g["column"] for g in groups}
+    skip = {x for d in dates for x in d["columns"]} | {g["column"] for g in groups} | ({entity} - {None})
     adv_cols = type(cols)(*(tuple(c for c in part if c not in skip) for part in
                             (cols.numeric, cols.categories, cols.many, cols.dates)))
     adv = adversarial(train, test, adv_cols, seed=seed)
@@ -194,6 +210,9 @@ def advise(ws, *, n_folds: int = 5, seed: int = 0, split: str | None = None, gro
         raise ScrimmageError(f"a {kind} split needs a class target; {ws.ref!r} is a regression task")
     if kind == "time" and not dates:
         raise ScrimmageError("a time split needs a date column: none was found; name one with date=COLUMN")
+    if date is not None and not dates:
+        raise ScrimmageError(f"date={date!r} holds neither dates nor whole numbers; name a column of ISO dates, "
+                             f"years, epoch seconds or periods")
     if kind == "repeated":
         repeats = int(np.clip(np.ceil(5_000 / max(n, 1)), 3, 10))
     k = n_folds
@@ -209,8 +228,7 @@ def advise(ws, *, n_folds: int = 5, seed: int = 0, split: str | None = None, gro
     gcol = groups[0]["column"] if groups else None
     order = None
     if kind == "time":
-        c = (time_col or dates[0])["column"]
-        order = to_days(train[[c]])[c].to_numpy() if c in cols.dates else train[c].to_numpy(dtype=float)
+        order = times[(time_col or dates[0])["column"]].train
         order = np.where(np.isnan(order), np.nanmin(order), order)
     fold = assign("stratified" if kind in ("stratified", "adversarial", "repeated") and use_strata is not None
                   else ("random" if kind in ("adversarial", "repeated") else kind),
@@ -234,22 +252,21 @@ def advise(ws, *, n_folds: int = 5, seed: int = 0, split: str | None = None, gro
     return advice
 
 
-def _day(days: float) -> str:
-    import datetime as dt
-
-    if abs(days) > 200_000:  # not a date in days
-        return f"{days:g}"
-    return (dt.date(1970, 1, 1) + dt.timedelta(days=float(days))).isoformat()
-
-
 def _reason(kind, k, repeats, n, date, groups, rare, adv, leak=None) -> str:
     if kind == "time":
-        return (f"The test rows come after the training rows in time ({date['column']}: train ends {date['train_to']}, "
+        name = " + ".join(date.get("columns", [date["column"]]))
+        unit = date.get("unit", "days")
+        text = (f"The test rows come after the training rows in time ({name}: train ends {date['train_to']}, "
                 f"test runs {date['test_from']} to {date['test_to']}). A shuffled K-fold lets the model peek at the "
-                f"days around each validation row and only asks it to interpolate; the leaderboard asks it to "
+                f"{unit} around each validation row and only asks it to interpolate; the leaderboard asks it to "
                 f"predict the future. So validate the same way: train on the past and validate on the next "
                 f"stretch ({k} forward folds, each about as long as the test period; the earliest stretch is only "
                 f"ever trained on).")
+        if date.get("entity"):
+            text += (f" This is a panel: every {date['entity']} appears in many {unit}. Each fold validates every "
+                     f"{date['entity']} on whole {unit} later than all it was trained on, as the leaderboard does; "
+                     f"compute any per-{date['entity']} feature (lags, running means) from earlier {unit} only.")
+        return text
     if kind in ("group", "stratified-group"):
         g = groups[0]
         text = (f"{g['column']} repeats within train (about {g['rows_per_value']:.1f} rows each) and "

@@ -79,7 +79,11 @@ def _spearman(a, b) -> float | None:
     return float(spearmanr(a, b).statistic)
 
 
-def noise_band(task, y, oof, scored, n_public: int, n_boot: int = 1000, seed: int = 0) -> float:
+#: bootstrap samples behind every noise band (the CLI, the notebook and the report use the same)
+BAND_BOOTSTRAPS = 1000
+
+
+def noise_band(task, y, oof, scored, n_public: int, n_boot: int = BAND_BOOTSTRAPS, seed: int = 0) -> float:
     """1.96 x the bootstrap standard deviation of the metric on ``n_public`` rows of the OOF predictions."""
     ok = scored & ~np.isnan(oof if oof.ndim == 1 else oof[:, 0])
     idx = np.flatnonzero(ok)
@@ -97,7 +101,7 @@ def noise_band(task, y, oof, scored, n_public: int, n_boot: int = 1000, seed: in
     return float(1.96 * np.std(values, ddof=1)) if len(values) > 1 else float("nan")
 
 
-def track(ws, n_boot: int = 1000, seed: int = 0) -> Tracking:
+def track(ws, n_boot: int = BAND_BOOTSTRAPS, seed: int = 0) -> Tracking:
     from ._journal import runs
 
     task = ws.task
@@ -128,39 +132,62 @@ def _better(task, a, b) -> float:
     return (a - b) if task.greater else (b - a)
 
 
+#: the verdicts of :func:`_judge`, each with the sentence that closes the tracking report
+VERDICTS = {
+    "tracks": "Your validation tracks the leaderboard.",
+    "off": "Warning: " + WARNING + ".",
+    "too-close": "Verdict: the public leaderboard cannot tell these runs apart; go by the CV.",
+    "too-few": "Verdict: too early to tell; submit more runs.",
+}
+
+
 def _judge(task, pts, rho):
+    """Facts, then exactly one verdict (the last message) with its reason; ``ok`` is True, False or None.
+
+    In order: public scores beyond the noise band on one side of the CV mean the split is off (whatever
+    else holds); else, when the public scores differ by less than the band, the order is noise and only
+    the CV can rank the runs; else the order decides from four submissions on; else it is too early.
+    """
     if not pts:
         return ["No public scores yet."], None
-    msgs, ok = [], True
+    msgs = []
     offsets = np.array([_better(task, p.public, p.cv) for p in pts])
     allow = np.array([np.sqrt(p.band ** 2 + (1.96 * p.cv_std / np.sqrt(5)) ** 2) if np.isfinite(p.band) else np.inf
                       for p in pts])
     outside = np.abs(offsets) > allow
-    if outside.sum() * 2 > len(pts) and (np.all(offsets[outside] < 0) or np.all(offsets[outside] > 0)):
-        ok = False
+    band = float(np.nanmedian([p.band for p in pts]))
+    level_off = bool(outside.sum() * 2 > len(pts) and (np.all(offsets[outside] < 0) or np.all(offsets[outside] > 0)))
+    if level_off:
         side = "worse" if np.median(offsets) < 0 else "better"
         msgs.append(f"The public scores are {side} than the CV by {abs(float(np.median(offsets))):.5f} (median), "
-                    f"beyond the public noise band (±{float(np.nanmedian([p.band for p in pts])):.5f}).")
+                    f"beyond the public noise band (±{band:.5f}).")
     else:
         msgs.append(f"The public scores sit within the noise band of the CV "
                     f"({int((~outside).sum())} of {len(pts)} inside ±band).")
-    if len(pts) >= MIN_ORDER and rho is not None:
-        if rho < MIN_RHO:
-            ok = False
-            msgs.append(f"Better CV does not mean better public score: rank correlation {rho:.2f} over {len(pts)} "
-                        f"submissions.")
-        else:
-            msgs.append(f"Better CV goes with better public score: rank correlation {rho:.2f} over {len(pts)} submissions.")
+    pubs = [p.public for p in pts]
+    spread = max(pubs) - min(pubs)
+    too_close = len(pts) >= 2 and spread < band
+    if too_close:
+        msgs.append(f"All public scores lie within {spread:.5f} of each other, less than the noise band "
+                    f"(±{band:.5f}): their order on the public leaderboard is noise.")
+    order_off = None
+    if len(pts) >= MIN_ORDER and rho is not None and not too_close:
+        order_off = rho < MIN_RHO
+        msgs.append(f"Better CV {'does not mean' if order_off else 'goes with'} better public score: rank "
+                    f"correlation {rho:.2f} over {len(pts)} submissions.")
     elif len(pts) < MIN_ORDER:
         msgs.append(f"With {len(pts)} submitted run(s), the order cannot be judged yet ({MIN_ORDER} needed).")
-    pubs = [p.public for p in pts]
-    if len(pts) >= 2:
-        spread = max(pubs) - min(pubs)
-        band = float(np.nanmedian([p.band for p in pts]))
-        if spread < band:
-            msgs.append(f"All public scores lie within {spread:.5f} of each other, less than the noise band "
-                        f"(±{band:.5f}): the public leaderboard cannot tell these runs apart; trust the CV.")
-    msgs.append(("Warning: " + WARNING + ".") if not ok else "Your validation tracks the leaderboard.")
+    if level_off:
+        verdict, ok, why = "off", False, "the public scores sit beyond the noise band on one side of the CV"
+    elif order_off:
+        verdict, ok, why = "off", False, "better CV does not go with better public scores"
+    elif too_close:
+        verdict, ok, why = "too-close", None, "the public scores agree with the CV within the noise band"
+    elif order_off is False:
+        verdict, ok, why = "tracks", True, "the public scores agree with the CV within the noise band, in order"
+    else:
+        verdict, ok, why = "tracks", True, "the public scores agree with the CV within the noise band"
+    msgs.append(f"{VERDICTS[verdict]} (Reason: {why}.)")
     return msgs, ok
 
 

@@ -33,7 +33,7 @@ from ._writer import CHUNK_ROWS, Block, LessonSpec, check_args, write_lesson
 
 NAME = "public-overfit"
 TEST_SHARE = 0.5
-PUBLIC_FRACTION = 0.1
+PUBLIC_FRACTION = 0.03
 
 CHANNELS = np.array(["store", "web", "app", "catalogue"])
 REGIONS = np.array(["north", "south", "east", "west", "capital"])
