@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from . import leaderboard as lb
 from .records import CompetitionInfo, Leaderboard, SubmissionInfo
+from .shown_scores import ladder_hides_raw, shown_public_scores
 from .lessons import _arena as lessons
 from .bundle import SOLUTION, Bundle, load_bundle
 from .config import Settings
@@ -330,7 +331,8 @@ class Arena:
             self.store.update_submission(conn, sub_id, status="complete", public_score=scores.public,
                                          private_score=scores.private, ladder_accepted=ladder, scored_at=utcnow())
             row = self.store.submission(conn, sub_id)
-        return self._sub_info(comp, row)
+            shown = self._shown(conn, comp, row.competition_id, row.team_id)
+        return self._sub_info(comp, row, shown)
 
     def submission(self, ref: str | None, sub_id: int, user: str | None = None) -> SubmissionInfo:
         comp = self.competition(ref, full=False)
@@ -341,7 +343,8 @@ class Arena:
             team = self._team_id(conn, comp.ref, user or self.settings.user)
             if row.team_id != team and not self._is_host(comp, user):
                 raise NotFoundError(f"no submission {sub_id} of yours in {comp.ref!r}")
-        return self._sub_info(comp, row)
+            shown = self._shown(conn, comp, row.competition_id, row.team_id)
+        return self._sub_info(comp, row, shown)
 
     def submissions(self, ref: str | None, user: str | None = None) -> list[SubmissionInfo]:
         """The user's team's submissions, newest first."""
@@ -351,7 +354,8 @@ class Arena:
             if team is None:
                 return []
             rows = self.store.submissions_of(conn, self._comp_id(conn, comp.ref), team)
-        return [self._sub_info(comp, r) for r in rows]
+        shown = shown_public_scores(rows) if ladder_hides_raw(comp.leaderboard, comp.closed) else None
+        return [self._sub_info(comp, r, shown) for r in rows]
 
     def used_today(self, ref: str | None, user: str | None = None) -> tuple[int, int]:
         """(submissions of the user's team that count against today's (UTC) limit, the daily limit)."""
@@ -384,10 +388,12 @@ class Arena:
 
     def leaderboard(self, ref: str | None, private: bool = False, user: str | None = None) -> Leaderboard:
         comp = self.competition(ref)
-        if private and not comp.closed and not self._is_host(comp, user):
+        host_learner = lessons.is_lesson(comp)  # a lesson's host is its learner: no early answers
+        if private and not comp.closed and (host_learner or not self._is_host(comp, user)):
             raise ForbiddenError(
                 f"the private leaderboard of {comp.ref!r} is hidden until the competition closes"
                 + (f" ({comp.deadline:%Y-%m-%d %H:%M} UTC)" if comp.deadline else "")
+                + (lessons.CLOSE_HINT.format(ref=comp.ref) if host_learner and self._is_host(comp, user) else "")
             )
         greater = comp.greater_is_better
         with self.store.read() as conn:
@@ -549,12 +555,19 @@ class Arena:
         return lb.ladder_accepts_bootstrap(lambda t, p: metric.compute(t, p, **kw), solution.y_true(metric.input)[mask],
                                            aligned.y_pred[mask], best.y_pred[mask], comp.greater_is_better)
 
-    def _sub_info(self, comp: CompetitionInfo, row) -> SubmissionInfo:
+    def _shown(self, conn, comp: CompetitionInfo, competition_id: int, team_id: int) -> dict | None:
+        """The team's shown public scores on a Ladder board before close (None: raw scores are shown)."""
+        if not ladder_hides_raw(comp.leaderboard, comp.closed):
+            return None
+        return shown_public_scores(self.store.submissions_of(conn, competition_id, team_id))
+
+    def _sub_info(self, comp: CompetitionInfo, row, shown: dict | None = None) -> SubmissionInfo:
         hide_private = not comp.closed and not row.late
         return SubmissionInfo(
             id=row.id, competition=comp.ref, team=row.team_name, user=row.user_name, date=row.created_at,
             file_name=row.file_name, description=row.description, status=row.status,
-            public_score=row.public_score, private_score=None if hide_private else row.private_score,
+            public_score=row.public_score if shown is None else shown.get(row.id),
+            private_score=None if hide_private else row.private_score,
             error=clip(row.error), selected=bool(row.selected), late=bool(row.late), size_bytes=row.size_bytes,
             stored_path=row.stored_path, problems=(clip(row.error) or "").splitlines() if row.status == "error" else [],
         )

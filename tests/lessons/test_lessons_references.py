@@ -12,6 +12,7 @@ import pytest
 
 from scrimmage import lessons, metrics
 from scrimmage.bundle import load_bundle
+from scrimmage.errors import ForbiddenError
 from scrimmage.references import pipelines
 from scrimmage.references.pipelines import compute, read_train
 from scrimmage.services import Arena
@@ -55,7 +56,10 @@ def test_a_reference_score_is_what_its_file_scores_when_submitted(tmp_path):
     pipelines._write_predictions(predictor, folder, task, path)
     sub = arena.submit("clinic", path, "the strong reference, by hand")
     assert math.isclose(sub.public_score, stored["strong"]["public"], rel_tol=1e-7)
-    board = arena.leaderboard("clinic", private=True, user="alice")  # the host sees it before the close
+    with pytest.raises(ForbiddenError):  # a lesson's host is its learner: no private scores before the close
+        arena.leaderboard("clinic", private=True, user="alice")
+    arena.close("clinic", user="alice")
+    board = arena.leaderboard("clinic", private=True, user="alice")
     assert math.isclose(board.rows[0].score, stored["strong"]["private"], rel_tol=1e-7)
 
 

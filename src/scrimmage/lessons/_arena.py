@@ -21,6 +21,17 @@ from . import DEFAULT_ROWS, default_ref
 PREFIX = default_ref("")
 
 
+#: what a lesson's host reads when asking for private scores before the close
+CLOSE_HINT = ("; you host this lesson and learn from it, so its private scores stay hidden from you too: close it "
+              "with `scrimmage competitions close {ref}` when you are done, to see them and the post-mortem")
+
+
+def is_lesson(comp) -> bool:
+    """True for a competition made by ``lessons create`` (tagged ``lesson``, with a post-mortem)."""
+    settings = getattr(comp, "settings", None) or {}
+    return "lesson" in (settings.get("tags") or ()) and bool(settings.get("reveal") or settings.get("lesson"))
+
+
 def create_command(trap: str) -> str:
     return f"scrimmage lessons create {trap}"
 
