@@ -171,7 +171,8 @@ def _status(sub, as_csv: bool) -> str:
 @csv_option
 def leaderboard(ref, private, show, dl, as_csv):
     """The public (or private) leaderboard of REF."""
-    board = arena().leaderboard(ref, private=private)
+    a = arena()
+    board = a.leaderboard(ref, private=private)
     if dl:
         out = Path(f"{board.competition.ref}-{'private' if private else 'public'}-leaderboard.csv")
         with open(out, "w", newline="") as fh:
@@ -180,6 +181,22 @@ def leaderboard(ref, private, show, dl, as_csv):
         echo(f"Wrote {out}")
         return
     print_leaderboard(board, as_csv)
+    if private and not as_csv:
+        _personal_postmortem(a, board)
+
+
+def _personal_postmortem(a, board) -> None:
+    """Below a closed lesson's post-mortem: what this learner did (local arena only)."""
+    from ..lessons._arena import is_lesson
+    from ..services import Arena
+
+    if not (isinstance(a, Arena) and board.competition.closed and is_lesson(board.competition)):
+        return
+    from ..lessons import postmortem
+
+    echo("")
+    echo(click.style("Your post-mortem", bold=True))
+    echo(str(postmortem(a, board.competition.ref)))
 
 
 def print_leaderboard(board, as_csv: bool) -> None:

@@ -28,7 +28,8 @@ from typing import Callable
 
 from ..errors import ConfigError, ConflictError, NotFoundError
 
-__all__ = ["DEFAULT_ROWS", "SPLITS", "Trap", "create", "default_ref", "generate", "get", "names", "spec", "traps"]
+__all__ = ["DEFAULT_ROWS", "SPLITS", "Trap", "create", "default_ref", "generate", "get", "names", "postmortem", "spec",
+           "traps"]
 
 #: The validation schemes a lesson can prove right or punish.
 SPLITS = ("random", "stratified", "group", "time", "adversarial", "repeated")
@@ -156,3 +157,11 @@ def create(arena, name: str, n_rows: int = DEFAULT_ROWS, seed: int = 0, ref: str
     from ._arena import create as create_in_arena
 
     return create_in_arena(arena, name, n_rows, seed, ref, **kwargs)
+
+
+def postmortem(arena, ref: str, user: str | None = None):
+    """What ``user`` did in the closed lesson ``ref``: their submissions (public, Ladder, private, coach CV),
+    their recorded validation against the right one, and the trap's own measurement. See ``_postmortem``."""
+    from ._postmortem import personal
+
+    return personal(arena, ref, user)

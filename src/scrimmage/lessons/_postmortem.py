@@ -1,0 +1,230 @@
+"""The learner's own post-mortem of a closed lesson, from their submissions and their coach journal.
+
+The bundle's ``reveal`` explains the trap to everyone. :func:`personal` adds what
+this learner did, read from their own records:
+
+* every submission in order: its public score, what the Ladder showed (on a
+  Ladder lesson), its private score, and the coach's CV when the submission was a
+  coach run;
+* the validation they used, as recorded by the coach (the split of their last
+  advice and of their runs), against the one the lesson proves right;
+* what each way of choosing would have given on private, from their own
+  submissions: by public score (what the leaderboard rewarded), by their CV, and
+  the best they had;
+* per trap, a measured extra: ``public-overfit`` shows the climb (public against
+  private, submission by submission, next to the Ladder); ``small-noisy`` shows
+  how far single 80/20 splits of their own training data scatter, against
+  repeated CV.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int
+    submission_id: int
+    description: str
+    public: float | None
+    shown: float | None  # what the Ladder showed after it (Ladder lessons only)
+    private: float | None
+    cv: float | None
+    split: str | None
+
+
+@dataclass(frozen=True)
+class PostMortem:
+    ref: str
+    trap: str
+    user: str
+    metric: str
+    greater: bool
+    ladder: bool
+    lines: list[Line]
+    validation: str | None  # the coach split the learner used, if any
+    right_split: str
+    naive_split: str
+    notes: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        out = [f"Your lesson ({self.user}, {self.metric}, {'higher' if self.greater else 'lower'} is better)"]
+        if not self.lines:
+            return out[0] + "\n  You made no scored submission."
+        head = f"  {'#':>3} {'public':>9}" + (f" {'Ladder':>9}" if self.ladder else "") + f" {'private':>9} {'CV':>9}  description"
+        out.append(head)
+        for ln in self.lines:
+            cells = [f"  {ln.number:>3}", _f(ln.public)] + ([_f(ln.shown)] if self.ladder else []) + [_f(ln.private), _f(ln.cv)]
+            out.append(" ".join(cells) + f"  {ln.description[:40]}")
+        out += [""] + [f"- {n}" for n in self.notes]
+        return "\n".join(out)
+
+
+def _f(v) -> str:
+    return f"{'':>9}" if v is None else f"{v:>9.5f}"
+
+
+def personal(arena, ref: str, user: str | None = None) -> PostMortem:
+    """The post-mortem of lesson ``ref`` for ``user`` (default: the arena's user); the lesson must be closed."""
+    from ..errors import ForbiddenError
+    from ..shown_scores import shown_public_scores
+    from . import get
+
+    comp = arena.competition(ref)
+    user = user or arena.settings.user
+    trap_name = comp.settings.get("lesson") or next((t for t in comp.settings.get("tags", []) if _is_trap(t)), None)
+    if not comp.closed:
+        raise ForbiddenError(f"the post-mortem of {comp.ref!r} is revealed when it closes: "
+                             f"`scrimmage competitions close {comp.ref}` (its host)")
+    trap = get(trap_name)
+    subs = sorted(arena.submissions(ref, user=user), key=lambda s: (s.date, s.id))
+    scored = [s for s in subs if s.status == "complete" and s.public_score is not None]
+    ladder = comp.leaderboard == "ladder"
+    shown = shown_public_scores(_ladder_rows(arena, ref, {s.id for s in scored})) if ladder else {}
+    runs = _coach_runs(arena, ref)
+    by_sub = {r.submission_id: r for r in runs if r.submission_id is not None}
+    lines = [Line(i + 1, s.id, s.description, s.public_score, shown.get(s.id), s.private_score,
+                  by_sub[s.id].cv_mean if s.id in by_sub else None, by_sub[s.id].split_kind if s.id in by_sub else None)
+             for i, s in enumerate(scored)]
+    validation = runs[-1].split_kind if runs else None
+    pm = PostMortem(comp.ref, trap.name, user, comp.metric, comp.greater_is_better, ladder, lines, validation,
+                    trap.right_split, trap.naive_split)
+    notes = _choices(pm) + _validation_notes(pm)
+    extra = EXTRAS.get(trap.name)
+    if extra is not None:
+        notes += extra(arena, comp, pm)
+    return PostMortem(**{**pm.__dict__, "notes": notes})
+
+
+def _is_trap(tag: str) -> bool:
+    from . import names
+
+    return tag in names()
+
+
+def _ladder_rows(arena, ref: str, ids: set[int]):
+    with arena.store.read() as conn:
+        comp_id = arena.store.competition(conn, ref).id
+        return [r for r in arena.store.submissions_of(conn, comp_id) if r.id in ids]
+
+
+@dataclass(frozen=True)
+class _Run:
+    submission_id: int | None
+    cv_mean: float | None
+    split_kind: str
+
+
+def _coach_runs(arena, ref: str) -> list[_Run]:
+    """The learner's coach runs with the kind of split each used (empty when they never used the coach)."""
+    from ..coach._journal import runs
+    from ..coach._workspace import Workspace
+
+    ws = Workspace(ref, arena=arena)
+    out = []
+    kinds: dict[int, str] = {}
+    for r in runs(ws):
+        if r.split_id not in kinds:
+            row = ws.split_row(r.split_id)
+            kinds[r.split_id] = row.kind if row is not None else "unknown"
+        out.append(_Run(r.submission_id, r.cv_mean, kinds[r.split_id]))
+    return out
+
+
+def _pick(pm: PostMortem, key: Callable[[Line], float | None]) -> Line | None:
+    lines = [ln for ln in pm.lines if key(ln) is not None]
+    if not lines:
+        return None
+    best = lines[0]
+    for ln in lines[1:]:
+        if (key(ln) > key(best)) if pm.greater else (key(ln) < key(best)):
+            best = ln
+    return best
+
+
+def _choices(pm: PostMortem) -> list[str]:
+    notes = []
+    by_public, by_private, by_cv = _pick(pm, lambda ln: ln.public), _pick(pm, lambda ln: ln.private), \
+        _pick(pm, lambda ln: ln.cv)
+    if by_public is None or by_private is None:
+        return notes
+    notes.append(f"Chosen by public score, your submission #{by_public.number} scored {by_public.private:.5f} on "
+                 f"private; your best on private was #{by_private.number} ({by_private.private:.5f}).")
+    if by_cv is not None:
+        notes.append(f"Chosen by your CV ({by_cv.split} split), #{by_cv.number} scored {by_cv.private:.5f} on private.")
+    return notes
+
+
+def _validation_notes(pm: PostMortem) -> list[str]:
+    right = pm.right_split
+    with_cv = [ln for ln in pm.lines if ln.cv is not None and ln.private is not None]
+    if pm.validation is None:
+        text = (f"The coach recorded no validation of yours here. This lesson's right validation is `{right}` "
+                f"(`scrimmage coach advise {pm.ref}` sets it up); the habit it punishes is `{pm.naive_split}`.")
+    else:
+        verdict = ("the one this lesson proves right" if pm.validation == right else
+                   f"not the one this lesson proves right (`{right}`)")
+        text = f"Your validation, as the coach recorded it: a `{pm.validation}` split, {verdict}."
+    notes = [text]
+    if with_cv:
+        misses = sorted(abs(ln.cv - ln.private) for ln in with_cv)
+        notes.append(f"Your CV missed the private score by {misses[len(misses) // 2]:.5f} (median over "
+                     f"{len(with_cv)} submitted run(s)).")
+    return notes
+
+
+# --- per-trap measurements ---------------------------------------------------------
+
+
+def _climb(arena, comp, pm: PostMortem) -> list[str]:
+    """public-overfit: the learner's climb, public against private, next to what the Ladder showed."""
+    if len(pm.lines) < 2:
+        return ["Your climb: one submission, no climb to look at."]
+    first, last = pm.lines[0], pm.lines[-1]
+    best_pub = _pick(pm, lambda ln: ln.public)
+    gain_public = (first.public - best_pub.public) * (1 if not pm.greater else -1)
+    change_private = (best_pub.private - first.private) * (1 if not pm.greater else -1)
+    notes = [f"Your climb over {len(pm.lines)} submissions: your best public score improved on your first by "
+             f"{gain_public:.5f}, while that submission's private score moved by {change_private:+.5f} "
+             f"({'worse' if change_private > 0 else 'better or the same'})."]
+    if pm.ladder:
+        notes.append(f"The Ladder showed {first.shown:.5f} after your first submission and {last.shown:.5f} after "
+                     f"your last: it moved {sum(1 for a, b in zip(pm.lines, pm.lines[1:]) if b.shown != a.shown)} "
+                     f"time(s) in {len(pm.lines) - 1} later submission(s).")
+    return notes
+
+
+def _scatter(arena, comp, pm: PostMortem) -> list[str]:
+    """small-noisy: single 80/20 splits of the learner's own training data against 5 x 5 repeated CV."""
+    import numpy as np
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import RepeatedStratifiedKFold, train_test_split
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    folder = Path(arena.settings.competitions_dir) / comp.ref
+    train = pd.read_csv(folder / "train.csv")
+    target = comp.settings["targets"][0]
+    y = train[target].to_numpy()
+    X = pd.get_dummies(train.drop(columns=[comp.settings["id_column"], target]), dtype=float)
+
+    def auc(tr, va):
+        model = make_pipeline(StandardScaler(), LogisticRegression()).fit(X.iloc[tr], y[tr])
+        return roc_auc_score(y[va], model.predict_proba(X.iloc[va])[:, 1])
+
+    idx = np.arange(len(y))
+    single = [auc(*train_test_split(idx, test_size=0.2, random_state=s, stratify=y)) for s in range(20)]
+    cv = RepeatedStratifiedKFold(n_splits=5, n_repeats=5, random_state=0)
+    repeated = [np.mean([auc(tr, va) for tr, va in list(cv.split(X, y))[r * 5:(r + 1) * 5]]) for r in range(5)]
+    return [f"On your own training data, a logistic regression scored between {min(single):.3f} and "
+            f"{max(single):.3f} AUC on 20 single 80/20 splits (s.d. {np.std(single):.3f}); five 5-fold CVs of it "
+            f"agreed within {max(repeated) - min(repeated):.3f} (s.d. {np.std(repeated):.3f}). One split cannot "
+            f"tell apart models closer than that spread; repeated CV can."]
+
+
+EXTRAS: dict[str, Callable] = {"public-overfit": _climb, "small-noisy": _scatter}

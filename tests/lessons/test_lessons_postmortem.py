@@ -1,0 +1,81 @@
+"""The learner's own post-mortem of a closed lesson: their submissions, their validation, the trap's measure."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scrimmage import coach, lessons
+from scrimmage.errors import ForbiddenError
+from scrimmage.services import Arena
+
+
+def _submit(arena, ref, tmp_path, values, name, message):
+    sample = pd.read_csv(arena.settings.competitions_dir / ref / "sample_submission.csv")
+    sample.iloc[:, 1] = values
+    path = tmp_path / f"{name}.csv"
+    sample.to_csv(path, index=False)
+    return arena.submit(ref, path, message)
+
+
+def test_public_overfit_shows_the_learners_climb_next_to_the_ladder(tmp_path, home):
+    arena = Arena()
+    lessons.create(arena, "public-overfit", n_rows=4_000, seed=0, references=False)
+    ref = "lesson-public-overfit"
+    with pytest.raises(ForbiddenError, match="is revealed when it closes"):
+        lessons.postmortem(arena, ref)
+    rng = np.random.default_rng(0)
+    solution = pd.read_csv(arena.settings.competitions_dir / ref / "solution.csv")
+    base = np.clip(0.3 + 0.2 * (solution["responded"].to_numpy() - 0.3) + rng.normal(0, 0.05, len(solution)), 0.02, 0.98)
+    subs = [_submit(arena, ref, tmp_path, np.clip(base + rng.normal(0, 0.1, len(base)), 0.02, 0.98), f"s{i}", f"nudge {i}")
+            for i in range(5)]
+    arena.close(ref)
+    pm = lessons.postmortem(arena, ref)
+    assert pm.ladder and [ln.submission_id for ln in pm.lines] == [s.id for s in subs]
+    assert all(ln.shown is not None and ln.private is not None for ln in pm.lines)
+    text = str(pm)
+    assert "Ladder" in text.splitlines()[1]
+    assert any(n.startswith("Your climb over 5 submissions: your best public score improved on your first by ")
+               for n in pm.notes), pm.notes
+    assert any(n.startswith("The Ladder showed ") for n in pm.notes)
+    assert any(n.startswith("Chosen by public score, your submission #") for n in pm.notes)
+    assert any("The coach recorded no validation of yours here. This lesson's right validation is `random`" in n
+               for n in pm.notes)
+
+
+def test_the_learners_coach_validation_is_named_against_the_right_one(tmp_path, home):
+    arena = Arena()
+    lessons.create(arena, "imbalance", n_rows=3_000, seed=0, references=False)
+    ref = "lesson-imbalance"
+    coach.advise_split(ref, split="random")
+    ladder = coach.ladder(ref)
+    submitted = [coach.submit(r.run) for r in ladder.rungs[1:3]]
+    arena.close(ref)
+    pm = lessons.postmortem(arena, ref)
+    assert pm.validation == "random"
+    assert {ln.submission_id for ln in pm.lines if ln.cv is not None} == {r.submission_id for r in submitted}
+    assert ("Your validation, as the coach recorded it: a `random` split, not the one this lesson proves right "
+            "(`stratified`).") in pm.notes
+    assert any(n.startswith("Chosen by your CV (random split), #") for n in pm.notes)
+    assert any(n.startswith("Your CV missed the private score by ") for n in pm.notes)
+
+
+def test_small_noisy_shows_how_far_single_splits_of_the_learners_data_scatter(tmp_path, home):
+    from click.testing import CliRunner
+
+    from scrimmage.cli import _register, cli
+
+    arena = Arena()
+    lessons.create(arena, "small-noisy", n_rows=2_000, seed=0, references=False)
+    ref = "lesson-small-noisy"
+    _submit(arena, ref, tmp_path, 0.5, "flat", "constant")
+    arena.close(ref)
+    pm = lessons.postmortem(arena, ref)
+    scatter = next(n for n in pm.notes if n.startswith("On your own training data, a logistic regression scored "))
+    low, high = (float(v) for v in scatter.split("between ")[1].split(" AUC")[0].split(" and "))
+    spread = float(scatter.split("agreed within ")[1].split(" ")[0])
+    assert high - low > 2 * spread  # single splits scatter far more than repeated CVs
+    _register()
+    out = CliRunner().invoke(cli, ["competitions", "leaderboard", ref, "--private"], catch_exceptions=False)
+    assert out.exit_code == 0 and "Your post-mortem" in out.output and "On your own training data" in out.output
