@@ -46,7 +46,7 @@ def test_learner_goes_from_advice_to_report_with_the_cli(tmp_path, arena, monkey
     assert out.exit_code == 0 and "your model (LogisticRegression)" in out.output
     out = cli("coach", "runs", ref, "--csv")
     lines = out.output.strip().splitlines()
-    assert lines[0] == "id,name,kind,frac,cvScore,cvStd,publicScore,privateScore,fitSeconds,memoryMB,submission"
+    assert lines[0] == "id,name,kind,split,frac,cvScore,cvStd,publicScore,privateScore,fitSeconds,memoryMB,submission"
     assert len(lines) == 6
     out = cli("coach", "compare", ref, "3", "5")
     assert out.exit_code == 0 and "improvement of 'ladder: your model (LogisticRegression)'" in out.output

@@ -481,15 +481,15 @@ def measure_public_overfit(root, seed=SEED, n_submissions=150):
 
 
 def test_public_overfit_climbing_the_public_lb_drops_on_private_and_cv_tracks(tmp_path):
-    # Margins (log loss, lower is better): 150 nudges kept when the public score improves
-    # lower the public loss by > 0.015 (seen 0.021-0.041 on seeds 0-9) while the private
-    # loss rises by > 0.02 (seen 0.034-0.049); 5-fold CV within 0.01 of the model's private
-    # loss (seen 0.001-0.007); a learner guided by the Ladder loses < 1/3 as much on
-    # private (seen 0.04-0.27 as much).
+    # Margins (log loss, lower is better; 3 % public rows): 150 nudges kept when the public score
+    # improves lower the public loss by > 0.06 (seen 0.074-0.13 on seeds 0-9) while the private
+    # loss rises by > 0.035 (seen 0.043-0.068); 5-fold CV within 0.01 of the model's private
+    # loss (seen 0.001-0.005); a learner guided by the Ladder loses < 0.6 as much on private
+    # (seen 0.07-0.46 as much).
     m = measure_public_overfit(tmp_path)
-    assert 0.07 < m["public_share"] < 0.13, m
-    assert m["start_public"] - m["climbed_public"] > 0.015, m
-    assert m["climbed_private"] - m["start_private"] > 0.02, m
+    assert 0.02 < m["public_share"] < 0.04, m
+    assert m["start_public"] - m["climbed_public"] > 0.06, m
+    assert m["climbed_private"] - m["start_private"] > 0.035, m
     assert abs(m["cv"] - m["start_private"]) < 0.01, m
     ladder_loss = m["ladder_private"] - m["start_private"]
-    assert ladder_loss < (m["climbed_private"] - m["start_private"]) / 3, m
+    assert ladder_loss < 0.6 * (m["climbed_private"] - m["start_private"]), m
