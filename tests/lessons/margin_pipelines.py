@@ -80,7 +80,7 @@ class Margin:
     def margin(self) -> float:
         """careful minus naive on private, positive when careful is better."""
         d = self.careful_private - self.naive_private
-        return d if self.greater_is_better else -d
+        return float(d if self.greater_is_better else -d) + 0.0  # never -0.0
 
     def as_dict(self) -> dict:
         return {**asdict(self), "naive_gap": self.naive_gap, "careful_gap": self.careful_gap, "margin": self.margin}
