@@ -84,7 +84,7 @@ def personal(arena, ref: str, user: str | None = None) -> PostMortem:
     scored = [s for s in subs if s.status == "complete" and s.public_score is not None]
     ladder = comp.leaderboard == "ladder"
     shown = shown_public_scores(_ladder_rows(arena, ref, {s.id for s in scored})) if ladder else {}
-    runs = _coach_runs(arena, ref)
+    runs = _coach_runs(arena, ref) if user == arena.settings.user else []  # the coach journal is the arena user's
     by_sub = {r.submission_id: r for r in runs if r.submission_id is not None}
     lines = [Line(i + 1, s.id, s.description, s.public_score, shown.get(s.id), s.private_score,
                   by_sub[s.id].cv_mean if s.id in by_sub else None, by_sub[s.id].split_kind if s.id in by_sub else None)
