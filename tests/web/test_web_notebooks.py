@@ -143,3 +143,19 @@ def test_attacks_over_http(app, world, monkeypatch):
         assert c.get(path).status_code in (404, 422), path
     assert c.delete("/api/notebooks/comments/99999999999999999999999", headers=pat).status_code in (404, 422)
     assert c.get("/api/notebooks", params={"competition": "tiny", "page": 100_000}).json()["notebooks"] == []
+
+
+def test_a_linked_submission_shows_its_public_score_only_before_the_close(app, world, tmp_path):
+    from webutil import write_predictions
+
+    a = app.state.arena
+    sub = a.submit("tiny", write_predictions(tmp_path / "p.csv", world["folder"], 0.8), "", user="pat")
+    pat = world["pat"]
+    tab = pat.get("/c/tiny/code").text
+    assert f'<option value="{sub.id}">#{sub.id} · {sub.public_score:.5f}' in tab
+    where = _share(pat, b"print(1)\n", name="linked.py", title="Linked", submission=str(sub.id))
+    page = text_of(world["quin"].get(where).text)
+    assert f"public score {sub.public_score:.5f}" in page and "private score" not in page
+    a.close("tiny", user="hal")
+    private = a.notebooks.get("pat", "linked", "quin").private_score
+    assert f"private score {private:.5f}" in text_of(world["quin"].get(where).text)
