@@ -26,7 +26,8 @@ ERRORS = {s: {"description": text} for s, text in (
     (403, "not allowed (not yours, not the host, suspended)"),
     (404, "no such competition, notebook, version or submission (or not shared with you)"),
     (409, "already done (voted), slug used for another competition, highlight before the close"),
-    (429, "over a limit (file size, cells, versions) or commenting too fast"))}
+    (413, "the file is over the notebook size limit"),
+    (429, "over a limit (cells, versions) or commenting too fast"))}
 Visibility = Literal["private", "competition", "public"]
 
 
