@@ -15,6 +15,7 @@ from typing import Any
 
 from .errors import BundleError, NotFoundError
 from .limits import SUBMISSION_LIMIT_MB
+from .visibility import public_names
 
 TOML = "competition.toml"
 SOLUTION = "solution.csv"
@@ -33,7 +34,7 @@ KEYS: dict[str, tuple[tuple, Any]] = {
     "ref": (_STR, None),
     "targets": ((list,), None),
     "public_fraction": (_FLOAT, 0.25),
-    "split_seed": (_INT, 0),
+    "split_seed": (_INT, None),  # None: a secret random seed drawn when the competition is created
     "daily_limit": (_INT, 5),
     "final_selections": (_INT, 2),
     "deadline": (_DATE, None),
@@ -75,7 +76,7 @@ class Bundle:
     public_files: tuple[str, ...]
     has_usage: bool
     public_fraction: float = 0.25
-    split_seed: int = 0
+    split_seed: int | None = None
     daily_limit: int = 5
     final_selections: int = 2
     deadline: dt.datetime | None = None
@@ -148,8 +149,8 @@ def load_bundle(path: str | Path, host_code=None) -> Bundle:
 
     from .hostcode.files import is_hidden
 
-    public = tuple(sorted(p.name for p in root.iterdir() if p.is_file() and p.name not in HIDDEN_FILES
-                          and not is_hidden(p.name, values) and not p.name.startswith(".")))
+    named = [values.get("metric_file"), *(values.get("metric_files") or ())]
+    public = tuple(n for n in public_names(root, named) if not is_hidden(n, values))
     targets = tuple(values.get("targets") or [c for c in solution_cols if c not in (id_col, USAGE)])
     fields = {k: v for k, v in values.items() if k not in ("targets", "ref")}
     for key in ("tags", "provenance", "reference_scores", "metric_files"):

@@ -80,7 +80,8 @@ def submissions(arena: Arena, ref: str, user: str) -> list[HostSubmission]:
     arena._require_host(comp, user)
     with arena.store.read() as conn:
         rows = arena.store.submissions_of(conn, arena._comp_id(conn, comp.ref))
-    return [HostSubmission(arena._sub_info(_revealed(comp), r), r.host_error) for r in rows]
+    shown = _revealed(comp) if arena.sees_private(comp, user) else comp
+    return [HostSubmission(arena._sub_info(shown, r), r.host_error) for r in rows]
 
 
 def metric_log(arena: Arena, ref: str, user: str) -> str:
@@ -93,7 +94,7 @@ def metric_log(arena: Arena, ref: str, user: str) -> str:
 
 
 def _revealed(comp: CompetitionInfo) -> CompetitionInfo:
-    """The host sees private scores before the reveal."""
+    """The host sees private scores before the reveal (unless they compete in it: see Arena.sees_private)."""
     import dataclasses
 
     return comp if comp.closed else dataclasses.replace(comp, closed_at=utcnow())

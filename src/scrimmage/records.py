@@ -43,6 +43,7 @@ class CompetitionInfo:
         if "public_files" in out:  # never a metric file
             out["public_files"] = public_names(out["public_files"], self.settings)
         out.pop("metric_files", None)
+        out.pop("split_seed", None)  # never shown: with it anyone could tell the Public rows from the Private
         if not self.closed:
             out.pop("reveal", None)
             out["reference_scores"] = [{k: v for k, v in r.items() if k != "private"}

@@ -37,11 +37,11 @@ from .errors import (
 from .limits import DISK_FULL, clip, submission_limit_mb
 from .quotas import Quotas
 from .scratch import file_chunks, is_disk_full, write_chunks
+from .solution_store import SOLUTION_CACHE, prepare_solution, solution_cache
 from .store import Store, utcnow
 from .stored_files import require
 from .store.schema import competitions, submissions
-
-SOLUTION_CACHE = "solution.parquet"
+from .visibility import internal_dir, is_public
 #: Seconds a cached leaderboard is trusted at most, even when no change was noted (a bound on staleness
 #: should something write to the store without noting it).
 BOARD_TTL = 30.0
@@ -120,18 +120,24 @@ class Arena:
                     f"a competition {bundle.ref!r} exists already; set another ref in competition.toml"
                 )
         dest = self.settings.competitions_dir / bundle.ref
+        internal = internal_dir(dest)  # the prepared solution and the split seed: never in the served folder
         tmp = dest.with_name(f".{bundle.ref}-{uuid.uuid4().hex[:8]}")
+        tmp_internal = internal.with_name(tmp.name)
         shutil.copytree(bundle.path, tmp)
         try:
-            solution = _solution_of(bundle, tmp)
-            solution.save(tmp / SOLUTION_CACHE)
-            if dest.exists():  # left from a deleted database: keep it aside, never delete
-                dest.rename(dest.with_name(f".{bundle.ref}-old-{uuid.uuid4().hex[:8]}"))
+            tmp_internal.mkdir(parents=True)
+            solution = prepare_solution(bundle, tmp / SOLUTION, tmp_internal)
+            for old in (dest, internal):
+                if old.exists():  # left from a deleted database: keep it aside, never delete
+                    old.rename(old.with_name(f".{bundle.ref}-old-{uuid.uuid4().hex[:8]}"))
+            tmp_internal.rename(internal)
             tmp.rename(dest)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(tmp_internal, ignore_errors=True)
             raise
         settings = bundle.settings()
+        settings.pop("split_seed", None)  # kept with the hidden files only
         settings.update(
             targets=list(bundle.targets),
             prediction_columns=list(bundle.prediction_columns),
@@ -204,7 +210,9 @@ class Arena:
         root = self._storage(comp.ref)
         from .hostcode.files import public_names
 
-        return [root / name for name in public_names(comp.settings["public_files"], comp.settings)]
+        named = [comp.settings.get("metric_file")]  # and, below, every spelling of any hidden file
+        return [root / name for name in public_names(comp.settings["public_files"], comp.settings)
+                if is_public(root, name, named)]
 
     def download(self, ref: str | None, dest: str | Path, file: str | None = None, on_progress=None) -> list[Path]:
         """Copy the public files (or one of them) into ``dest``; ``on_progress(done, total)`` sees the bytes."""
@@ -388,12 +396,15 @@ class Arena:
 
     def leaderboard(self, ref: str | None, private: bool = False, user: str | None = None) -> Leaderboard:
         comp = self.competition(ref)
-        host_learner = lessons.is_lesson(comp)  # a lesson's host is its learner: no early answers
-        if private and not comp.closed and (host_learner or not self._is_host(comp, user)):
+        if private and not self.sees_private(comp, user):
+            hint = ""
+            if self._is_host(comp, user):
+                hint = (lessons.CLOSE_HINT.format(ref=comp.ref) if lessons.is_lesson(comp)
+                        else "; you have a team in it, so you see it as every participant does")
             raise ForbiddenError(
                 f"the private leaderboard of {comp.ref!r} is hidden until the competition closes"
                 + (f" ({comp.deadline:%Y-%m-%d %H:%M} UTC)" if comp.deadline else "")
-                + (lessons.CLOSE_HINT.format(ref=comp.ref) if host_learner and self._is_host(comp, user) else "")
+                + hint
             )
         greater = comp.greater_is_better
         with self.store.read() as conn:
@@ -470,6 +481,24 @@ class Arena:
             me = conn.execute(select(users.c.id, users.c.role).where(users.c.name == (user or self.settings.user))).first()
             return me is not None and (me.role == "admin" or row.host_user_id == me.id)
 
+    def sees_private(self, comp: CompetitionInfo, user: str | None) -> bool:
+        """Whether ``user`` may see private scores of ``comp`` now: anyone once it has closed; before that its
+        host or an admin, unless they have a team in it (then they see it as every participant does) or it is
+        a lesson (its host is its learner: no early answers)."""
+        if comp.closed:
+            return True
+        if not self._is_host(comp, user) or lessons.is_lesson(comp):
+            return False
+        with self.store.read() as conn:
+            return self._team_id(conn, comp.ref, user or self.settings.user) is None
+
+    def staff_teams(self, ref: str | None) -> dict[int, str]:
+        """Teams of ``ref`` in which its host or an admin competes ({team id: "host" | "admin"}): the leaderboards
+        label them, since those members could read the private scores before they joined."""
+        with self.store.read() as conn:
+            row = self.store.competition(conn, self._ref(ref))
+            return self.store.staff_teams(conn, row.id, row.host_user_id) if row is not None else {}
+
     def _require_host(self, comp: CompetitionInfo, user: str | None) -> None:
         if not self._is_host(comp, user):
             raise ForbiddenError(f"only the host of {comp.ref!r} can do this")
@@ -482,7 +511,7 @@ class Arena:
         from .solution import Solution
 
         s = comp.settings
-        path = require((storage or self._storage(comp.ref)) / SOLUTION_CACHE, f"the answer file of {comp.ref!r}")
+        path = require(solution_cache(storage or self._storage(comp.ref)), f"the answer file of {comp.ref!r}")
         st = path.stat()
         key = (str(path), st.st_mtime_ns, st.st_size, s["id_column"], tuple(s["targets"]), tuple(s["prediction_columns"]))
         cached = self._solutions.get(comp.ref)
@@ -571,13 +600,6 @@ class Arena:
             error=clip(row.error), selected=bool(row.selected), late=bool(row.late), size_bytes=row.size_bytes,
             stored_path=row.stored_path, problems=(clip(row.error) or "").splitlines() if row.status == "error" else [],
         )
-
-
-def _solution_of(bundle: Bundle, folder: Path):
-    from .solution import Solution
-
-    return Solution.from_csv(folder / SOLUTION, bundle.id_column, bundle.targets, bundle.prediction_columns,
-                             bundle.public_fraction, bundle.split_seed)
 
 
 def _greater(bundle: Bundle) -> bool:

@@ -96,7 +96,7 @@ def test_smallest_bundle_is_valid_and_complete(tmp_path, name):
     assert set(conf) <= set(KEYS)
     assert conf["split"] and conf["description"].strip() and conf["reveal"].strip()
     assert {"lesson", name} <= set(conf["tags"])
-    assert "seed 3, 1,000 rows" in conf["source"]
+    assert "(1,000 rows" in conf["source"] and "seed" not in conf["source"]
 
     train = pd.read_csv(folder / "train.csv")
     test = pd.read_csv(folder / "test.csv")

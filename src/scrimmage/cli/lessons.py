@@ -11,6 +11,10 @@ from ._output import echo, error, fmt, table
 from .competitions import arena, csv_option
 
 
+SEED_WARNING = ("Note: with --seed {seed} anyone who knows the seed can rebuild this lesson's answers "
+                "(solution.csv); keep it to yourself, or leave --seed out for a secret random one.")
+
+
 @cli.group(cls=type(cli))
 def lessons():
     """Lesson competitions: meet each classic validation trap on purpose."""
@@ -41,7 +45,9 @@ def list_(as_csv):
 @click.argument("trap")
 @click.option("--rows", "n_rows", type=int, default=DEFAULT_ROWS, show_default=True,
               help="Rows of train.csv and test.csv together (1,000 and up).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Another seed gives another dataset with the same trap.")
+@click.option("--seed", type=int, default=None,
+              help="Rebuild the same data (for reproducible material); anyone who knows the seed can rebuild the "
+                   "answers too. Default: a secret random seed.")
 @click.option("--ref", help="The competition's short name (default: lesson-TRAP).")
 @click.option("--no-references", is_flag=True, help="Skip fitting the reference pipelines (quicker for huge lessons).")
 def create(trap, n_rows, seed, ref, no_references):
@@ -51,11 +57,14 @@ def create(trap, n_rows, seed, ref, no_references):
 
     def step(name: str) -> None:
         if name == "generate":
-            error(f"Generating {n_rows:,} rows of the {trap} lesson (seed {seed})...")
+            error(f"Generating {n_rows:,} rows of the {trap} lesson "
+                  + (f"(seed {seed})..." if seed is not None else "(secret random seed)..."))
         elif name.startswith("reference "):
             error(f"Fitting and scoring the reference pipeline: {name.split(' ', 1)[1]}")
 
     comp = lesson_traps.create(arena(), trap, n_rows, seed, ref, references=not no_references, on_step=step)
+    if seed is not None:
+        error(SEED_WARNING.format(seed=seed))
     direction = "higher is better" if comp.greater_is_better else "lower is better"
     echo(f"Created lesson {comp.ref}: {comp.title} (metric {comp.metric}, {direction})")
     refs = from_settings(comp.settings)

@@ -78,7 +78,7 @@ class LessonNotCreated(NotFoundError):
         return f"{self.message}: {self.operator_detail}"
 
 
-def create(arena, trap: str, n_rows: int = DEFAULT_ROWS, seed: int = 0, ref: str | None = None, *,
+def create(arena, trap: str, n_rows: int = DEFAULT_ROWS, seed: int | None = None, ref: str | None = None, *,
            references: bool = True, host: str | None = None, home: Path | None = None,
            on_step: Callable[[str], None] | None = None):
     """Generate lesson ``trap``, score its reference pipelines and register it; returns its CompetitionInfo."""
@@ -88,6 +88,10 @@ def create(arena, trap: str, n_rows: int = DEFAULT_ROWS, seed: int = 0, ref: str
     from ._writer import check_args
 
     get(trap)
+    if seed is None:  # a secret one: nobody can rebuild the answers
+        from ..solution_store import draw_seed
+
+        seed = draw_seed()
     check_args(n_rows, seed)
     ref = ref or default_ref(trap)
     if not _REF.match(ref) or len(ref) > 80:

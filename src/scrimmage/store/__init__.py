@@ -130,6 +130,19 @@ class Store:
             .where(teams.c.competition_id == competition_id, team_members.c.user_id == user_id)
         ).first()
 
+    def staff_teams(self, conn: Connection, competition_id: int, host_user_id: int | None) -> dict[int, str]:
+        """The teams of ``competition_id`` with its host or an admin among their members: {team id: "host" | "admin"}."""
+        rows = conn.execute(
+            select(team_members.c.team_id, users.c.id, users.c.role)
+            .join(teams, teams.c.id == team_members.c.team_id)
+            .join(users, users.c.id == team_members.c.user_id)
+            .where(teams.c.competition_id == competition_id, or_(users.c.role == "admin", users.c.id == host_user_id))
+        ).all()
+        out: dict[int, str] = {}
+        for team_id, user_id, _role in rows:
+            out[team_id] = "host" if user_id == host_user_id or out.get(team_id) == "host" else "admin"
+        return out
+
     def ensure_team(self, conn: Connection, competition_id: int, user_id: int, name: str) -> int:
         """The user's team in this competition; a team of one is created on first use."""
         row = self.user_team(conn, competition_id, user_id)

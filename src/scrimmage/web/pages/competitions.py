@@ -20,7 +20,10 @@ def comp_page(request: Request, ref: str, tab: str, template: str, **context):
     user = viewer(request)
     name = user.name if user else None
     context.setdefault("team", a.teams.team(comp.ref, name) if name else None)
-    return page(request, template, comp=comp, tab=tab, is_host=bool(name) and a._is_host(comp, name), **context)
+    from ...practice import honour_notice
+
+    return page(request, template, comp=comp, tab=tab, is_host=bool(name) and a._is_host(comp, name),
+                practice_notice=honour_notice(comp.ref), **context)
 
 
 @router.get("/")
@@ -37,8 +40,10 @@ def index(request: Request, tag: str | None = None, q: str | None = None, track:
         comps = sorted((c for c in comps if c.ref in order), key=lambda c: order[c.ref])
     groups = tag_groups.grouped(c.tags for c in shown_to(a.list_competitions(), can_host))
     entered = a.teams.entered(user.name if user else None)
+    from ... import catalog
+
     return page(request, "index.html", comps=comps, groups=groups, tag=tag, q=q or "", entered=entered,
-                tracks=tracks.tracks(), track=chosen, can_host=can_host)
+                tracks=tracks.tracks(), track=chosen, can_host=can_host, practice=set(catalog.refs()))
 
 
 def shown_to(comps: list, can_host: bool) -> list:
@@ -87,7 +92,7 @@ def leaderboard(request: Request, ref: str, private: int | None = None):
     comp = a.competition(ref)
     user = viewer(request)
     name = user.name if user else None
-    can_private = comp.closed or (bool(name) and a._is_host(comp, name))
+    can_private = comp.closed or (bool(name) and a.sees_private(comp, name))
     show_private = can_private if private is None else bool(private)
     board = a.leaderboard(comp.ref, private=show_private, user=name)
     team = a.teams.team(comp.ref, name) if name else None
@@ -95,5 +100,5 @@ def leaderboard(request: Request, ref: str, private: int | None = None):
 
     rows = board_rows(board)  # the reference pipelines' scores sit among the teams
     return comp_page(request, ref, "leaderboard", "leaderboard.html", board=board, can_private=can_private,
-                     my_team_id=team.id if team else None, team=team, rows=rows,
+                     my_team_id=team.id if team else None, team=team, rows=rows, staff=a.staff_teams(comp.ref),
                      show_medals=board.private or any(r.medal for r in rows))

@@ -1,0 +1,52 @@
+"""A competition's hidden answer as the arena keeps it: the prepared solution and the split seed.
+
+Both live in the competition's internal folder (:func:`scrimmage.visibility.internal_dir`),
+beside the folder whose public files are served, never in it. When ``solution.csv`` has no
+``Usage`` column the Public/Private split is drawn from a seed: the bundle's ``split_seed``
+when the host set one (for reproducible material), else a secret random one drawn here.
+Either way the seed is written to ``split.json`` in the internal folder and shown nowhere.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+from .visibility import internal_dir
+
+SOLUTION_CACHE = "solution.parquet"
+SPLIT_FILE = "split.json"
+#: Bits of a drawn split seed: far beyond what anyone can try one by one.
+SEED_BITS = 128
+
+
+def draw_seed() -> int:
+    """A secret random seed for a Public/Private split."""
+    return secrets.randbits(SEED_BITS)
+
+
+def prepare_solution(bundle, solution_csv: Path, folder: Path):
+    """Write the prepared solution of ``bundle`` (and its split seed, when one is used) into ``folder``;
+    returns the :class:`~scrimmage.solution.Solution`."""
+    from .solution import Solution
+
+    seed = None if bundle.has_usage else (bundle.split_seed if bundle.split_seed is not None else draw_seed())
+    solution = Solution.from_csv(solution_csv, bundle.id_column, bundle.targets, bundle.prediction_columns,
+                                 bundle.public_fraction, seed if seed is not None else 0)
+    solution.save(folder / SOLUTION_CACHE)
+    record = {"usage": "from solution.csv"} if seed is None else {
+        "usage": "drawn", "seed": str(seed), "public_fraction": bundle.public_fraction,
+        "seed_from": "competition.toml" if bundle.split_seed is not None else "drawn at creation"}
+    (folder / SPLIT_FILE).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    return solution
+
+
+def solution_cache(storage: Path) -> Path:
+    """The prepared solution of the competition stored at ``storage`` (inside it for arenas made before
+    the internal folder existed)."""
+    path = internal_dir(storage) / SOLUTION_CACHE
+    return path if path.is_file() else Path(storage) / SOLUTION_CACHE
+
+
+__all__ = ["SOLUTION_CACHE", "prepare_solution", "solution_cache", "draw_seed"]

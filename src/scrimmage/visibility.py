@@ -1,0 +1,63 @@
+"""What of a competition's folder a participant may download: the one rule, in one place.
+
+A file is public when it is a regular file directly in the competition's folder, its name
+does not start with ``.``, it is not one of the names the arena keeps hidden (the settings,
+the solution in any spelling, the arena's own caches) and it is not a file the bundle names
+as host code (``metric_file`` and friends, however the path to it is written). Everything
+else stays hidden. The arena's internal files (the prepared solution, the split seed) live
+outside the competition's folder altogether, in :func:`internal_dir`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+#: Names (compared without case) that are never public, whatever the bundle holds.
+HIDDEN_NAMES = frozenset({"competition.toml"})
+#: Stems (compared without case) of files that are never public in any format: ``solution.csv``,
+#: ``solution.parquet``, ``Solution.CSV.gz``, ...
+HIDDEN_STEMS = frozenset({"solution"})
+#: Folders beside a competition's folder where the arena keeps what belongs to it and is never served.
+INTERNAL = ".internal"
+
+
+def _stem(name: str) -> str:
+    return name.split(".", 1)[0].lower()
+
+
+def hidden_paths(root: Path, named: Iterable[str | None]) -> set[Path]:
+    """The real paths of the files a bundle names as host code (``./metric.py``, ``sub/../metric.py``, ...)."""
+    out = set()
+    for raw in named:
+        if raw:
+            out.add(Path(os.path.realpath(root / raw)))
+    return out
+
+
+def is_public(root: Path, name: str, named_hidden: Iterable[str | None] = ()) -> bool:
+    """Whether ``root/name`` may be handed to a participant (see the module's text for the rule)."""
+    if not name or name != Path(name).name or name.startswith(".") or name in (".", ".."):
+        return False
+    if name.lower() in HIDDEN_NAMES or _stem(name) in HIDDEN_STEMS:
+        return False
+    path = root / name
+    if path.is_symlink() or not path.is_file():
+        return False
+    return Path(os.path.realpath(path)) not in hidden_paths(root, named_hidden)
+
+
+def public_names(root: Path, named_hidden: Iterable[str | None] = ()) -> tuple[str, ...]:
+    """The public files of the folder ``root``, sorted by name."""
+    named = list(named_hidden)
+    return tuple(sorted(p.name for p in root.iterdir() if is_public(root, p.name, named)))
+
+
+def internal_dir(storage: Path) -> Path:
+    """Where the arena keeps a competition's prepared solution and split seed: beside its folder, never in it."""
+    storage = Path(storage)
+    return storage.parent / INTERNAL / storage.name
+
+
+__all__ = ["is_public", "public_names", "internal_dir", "hidden_paths", "HIDDEN_NAMES", "HIDDEN_STEMS"]
