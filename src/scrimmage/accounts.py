@@ -19,6 +19,7 @@ from .config import check_user_name
 from .errors import AuthError, ConfigError, ConflictError, ForbiddenError, LimitError, NotFoundError
 from .store import Store, utcnow
 from .store.schema import login_attempts, tokens, users
+from .team_names import check_team_name
 
 ROLES = ("admin", "host", "participant")
 #: Who the arena server acts as for visitors who are not signed in (never a real account).
@@ -91,6 +92,7 @@ class Accounts:
             raise ConfigError(exc.message.replace("user name", "name", 1)) from None
         if name.lower() in RESERVED:
             raise ConflictError(f"the name {name!r} is reserved; choose another")
+        check_team_name(name)  # a user's name is their team's name at first
         if len(password) < MIN_PASSWORD:
             raise ConfigError(f"password too short: use at least {MIN_PASSWORD} characters")
         digest = _hasher().hash(password)

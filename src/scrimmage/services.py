@@ -114,6 +114,12 @@ class Arena:
     def create_competition(self, folder: str | Path, host: str | None = None) -> CompetitionInfo:
         """Check the bundle at ``folder``, copy it into the arena and register it."""
         bundle = load_bundle(folder, self.host_code)
+        if host != SYSTEM_USER:
+            from .practice import is_catalogue
+
+            if is_catalogue(bundle.ref):
+                raise ConflictError(f"the ref {bundle.ref!r} belongs to a built-in catalogue competition; "
+                                    "set another ref in competition.toml")
         with self.store.read() as conn:
             if self.store.competition(conn, bundle.ref):
                 raise ConflictError(

@@ -19,6 +19,7 @@ from sqlalchemy import func, insert, or_, select, update
 from .errors import ConflictError, ForbiddenError, LimitError, NotFoundError
 from .store import utcnow
 from .store.schema import competitions, submissions, team_invites, team_members, teams, users
+from .team_names import check_team_name
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class Teams:
         name = name.strip()
         if not 1 <= len(name) <= 64:
             raise ConflictError("a team name needs 1 to 64 characters")
+        check_team_name(name)
         with self.store.write() as conn:
             comp_id = self.arena._comp_id(conn, team.competition)
             taken = conn.execute(select(teams.c.id).where(teams.c.competition_id == comp_id, teams.c.name == name,

@@ -9,6 +9,8 @@ from typing import Any, Sequence
 
 import click
 
+from ..csv_cells import safe_cell
+
 
 def fmt(value: Any) -> str:
     if value is None:
@@ -22,21 +24,12 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
-#: What makes a spreadsheet read a CSV cell as a formula (=HYPERLINK(...), +cmd|..., -2+3, @SUM(...)).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def spreadsheet_cell(value: Any) -> str:
     """``value`` as a CSV cell that a spreadsheet shows as text: a cell from people (a name, an
     e-mail) that would start a formula gets a leading apostrophe; numbers stay numbers."""
     text = fmt(value)
-    if isinstance(value, (int, float)) or not text.startswith(_FORMULA_START):
-        return text
-    try:
-        float(text)
-    except ValueError:
-        return "'" + text
-    return text
+    return text if isinstance(value, (int, float)) else safe_cell(text)
 
 
 def table(columns: Sequence[str], rows: Sequence[Sequence[Any]], as_csv: bool = False, title: str | None = None) -> None:

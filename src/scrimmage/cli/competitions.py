@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import cli
-from ._output import echo, fmt, size, table
+from ._output import echo, error, fmt, size, table
 
 
 def arena():
@@ -97,6 +97,16 @@ def download(ref, file_name, path, quiet):
     if not quiet:
         for p in paths:
             echo(f"{p} ({size(p.stat().st_size)})")
+        _honour(a.competition(ref).ref)
+
+
+def _honour(ref: str) -> None:
+    """Say plainly, on stderr, when ``ref`` is built from public data (see scrimmage.practice)."""
+    from ..practice import honour_notice
+
+    notice = honour_notice(ref)
+    if notice:
+        error(notice)
 
 
 @competitions.command()
@@ -181,6 +191,8 @@ def leaderboard(ref, private, show, dl, as_csv):
         echo(f"Wrote {out}")
         return
     print_leaderboard(board, as_csv)
+    if not as_csv:
+        _honour(board.competition.ref)
     if private and not as_csv:
         _personal_postmortem(a, board)
 

@@ -14,7 +14,7 @@ from ..bundle_zip import MAX_UPLOAD_MB
 from ..errors import NotFoundError
 from ..limits import submission_limit_mb
 from ..stored_files import require
-from .deps import arena, optional_api_user, require_api_user, saved_upload
+from .deps import RowId, arena, optional_api_user, require_api_user, saved_upload
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -94,7 +94,7 @@ def submit(request: Request, ref: str, file: UploadFile = File(...), message: st
 
 
 @router.post("/competitions/{ref}/submissions/{sub_id}/select", summary="Select (or unselect) a final submission")
-def select(request: Request, ref: str, sub_id: int, body: SelectBody | None = None, user=Depends(require_api_user)):
+def select(request: Request, ref: str, sub_id: RowId, body: SelectBody | None = None, user=Depends(require_api_user)):
     sub = arena(request).select(ref, sub_id, user=user.name, unselect=bool(body and body.unselect))
     return wire.submission_to_dict(sub)
 

@@ -117,6 +117,9 @@ async def _http_error(request: Request, exc: StarletteHTTPException):
 
 
 async def _validation_error(request: Request, exc: RequestValidationError):
+    if any(e.get("loc", ())[:1] == ("path",) for e in exc.errors()):
+        # an id too big for any row, a negative one, or words where an id goes: no such page
+        return error_response(request, NotFoundError(f"no page at {request.url.path}"))
     problems = []
     for e in exc.errors():
         where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path", "form"))

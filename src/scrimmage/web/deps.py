@@ -8,6 +8,9 @@ import secrets
 from contextlib import contextmanager
 from pathlib import Path
 
+from typing import Annotated
+
+from fastapi import Path as PathParam
 from fastapi import Request
 
 from .. import scratch
@@ -21,6 +24,12 @@ CSRF_MESSAGE = "the form expired or came from another site: reload the page and 
 SIGN_IN = "sign in first: this needs an account"
 API_SIGN_IN = "this needs an API token: send the header 'Authorization: Bearer TOKEN' (create one on your account page)"
 BAD_TOKEN = "the API token is not valid (revoked or mistyped); create a new one on your account page"
+
+
+#: The largest id a row can have (a signed 64-bit integer in either database).
+MAX_ID = 2**63 - 1
+#: A row id in a path: a bigger (or negative) number names no row, so it is answered 404 (see app._validation_error).
+RowId = Annotated[int, PathParam(ge=0, le=MAX_ID)]
 
 
 def arena(request: Request):

@@ -38,6 +38,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.routing import APIRoute
 
 from .. import scratch
+from ..csv_cells import safe_cell
 from ..errors import ForbiddenError, LimitError, NotFoundError, ScrimmageError
 from ..limits import submission_limit_mb
 from .api import public_file
@@ -546,7 +547,7 @@ def _download_leaderboard(request: Request, body: dict):
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(["Rank", "TeamId", "TeamName", "LastSubmissionDate", "Score", "SubmissionCount"])
     for r in board.rows:
-        writer.writerow([r.rank, r.team_id, r.team_name, when(r.submission_date), score(r.score), r.entries])
+        writer.writerow([r.rank, r.team_id, safe_cell(r.team_name), when(r.submission_date), score(r.score), r.entries])
     kind = "private" if board.private else "public"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:

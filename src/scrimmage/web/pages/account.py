@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 
 from ...accounts import ROLES
 from ...errors import ScrimmageError
-from ..deps import SESSION_COOKIE, arena, cookie_flags, csrf_guard, page, require_viewer
+from ..deps import SESSION_COOKIE, RowId, arena, cookie_flags, csrf_guard, page, require_viewer
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_guard)])
 
@@ -81,7 +81,7 @@ def new_token(request: Request, label: str = Form("")):
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(request: Request, token_id: int):
+def revoke_token(request: Request, token_id: RowId):
     user = require_viewer(request)
     arena(request).accounts.revoke_token(user.name, token_id)
     return RedirectResponse("/account?notice=" + quote("Token revoked."), status_code=303)

@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 from ...errors import ScrimmageError, SubmissionError
 from ...limits import submission_limit_mb
 from ...stored_files import missing_submission
-from ..deps import arena, csrf_guard, require_viewer, saved_upload, viewer
+from ..deps import RowId, arena, csrf_guard, require_viewer, saved_upload, viewer
 from .competitions import comp_page
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_guard)])
@@ -53,7 +53,7 @@ def submit(request: Request, ref: str, file: UploadFile = File(...), message: st
 
 
 @router.post("/c/{ref}/submissions/{sub_id}/select")
-def select(request: Request, ref: str, sub_id: int, action: str = Form("select")):
+def select(request: Request, ref: str, sub_id: RowId, action: str = Form("select")):
     user = require_viewer(request)
     try:
         arena(request).select(ref, sub_id, user=user.name, unselect=action == "unselect")
@@ -64,7 +64,7 @@ def select(request: Request, ref: str, sub_id: int, action: str = Form("select")
 
 
 @router.get("/c/{ref}/submissions/{sub_id}/file")
-def submission_file(request: Request, ref: str, sub_id: int):
+def submission_file(request: Request, ref: str, sub_id: RowId):
     user = require_viewer(request)
     sub = arena(request).submission(ref, sub_id, user=user.name)  # only your team's (or the host's)
     if not Path(sub.stored_path).is_file():
@@ -99,12 +99,12 @@ def invite(request: Request, ref: str, name: str = Form(...)):
 
 
 @router.post("/c/{ref}/team/invites/{invite_id}/accept")
-def accept(request: Request, ref: str, invite_id: int):
+def accept(request: Request, ref: str, invite_id: RowId):
     return _team_action(request, ref, lambda t, me: t.accept(ref, me, invite_id), "Teams merged. Welcome aboard!")
 
 
 @router.post("/c/{ref}/team/invites/{invite_id}/decline")
-def decline(request: Request, ref: str, invite_id: int):
+def decline(request: Request, ref: str, invite_id: RowId):
     return _team_action(request, ref, lambda t, me: t.decline(ref, me, invite_id), "Invitation withdrawn.")
 
 
@@ -140,21 +140,21 @@ def post_writeup(request: Request, ref: str, title: str = Form(""), body: str = 
 
 
 @router.get("/c/{ref}/writeups/{writeup_id}")
-def show_writeup(request: Request, ref: str, writeup_id: int):
+def show_writeup(request: Request, ref: str, writeup_id: RowId):
     user = viewer(request)
     post = arena(request).writeups.get(ref, writeup_id, user.name if user else None)
     return comp_page(request, ref, "writeups", "writeup.html", post=post)
 
 
 @router.get("/c/{ref}/writeups/{writeup_id}/edit")
-def edit_writeup_form(request: Request, ref: str, writeup_id: int):
+def edit_writeup_form(request: Request, ref: str, writeup_id: RowId):
     user = require_viewer(request)
     post = arena(request).writeups.get(ref, writeup_id, user.name)
     return comp_page(request, ref, "writeups", "writeup_form.html", post=post, title=post.title, body=post.body)
 
 
 @router.post("/c/{ref}/writeups/{writeup_id}/edit")
-def edit_writeup(request: Request, ref: str, writeup_id: int, title: str = Form(""), body: str = Form(""),
+def edit_writeup(request: Request, ref: str, writeup_id: RowId, title: str = Form(""), body: str = Form(""),
                  shared: str = Form("")):
     user = require_viewer(request)
     a = arena(request)
