@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from scrimmage import accounts as acc
 from scrimmage.errors import AuthError, ConfigError, ConflictError, ForbiddenError, LimitError, NotFoundError
 from scrimmage.services import Arena
-from scrimmage.store.schema import login_attempts, tokens, users
+from scrimmage.store.schema import login_attempts, login_limits, tokens, users
 
 PW = "correct horse battery"
 
@@ -68,6 +68,7 @@ def test_login_rate_limit_per_name_and_per_address(accounts):
     # the window passes: the right password works again, and a success resets the count
     with accounts.store.write() as conn:
         conn.execute(update(login_attempts).values(at=login_attempts.c.at - dt.timedelta(minutes=16)))
+        conn.execute(update(login_limits).values(window_start=login_limits.c.window_start - dt.timedelta(minutes=16)))
     assert accounts.login("ada", PW).name == "ada"
     # one address trying many names is limited too
     for i in range(acc.MAX_FAILURES_PER_ADDRESS):

@@ -14,10 +14,11 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from .config import check_user_name
 from .errors import AuthError, ConfigError, ConflictError, ForbiddenError, LimitError, NotFoundError
-from .store import Store, utcnow
+from .store import Store, login_limits, utcnow
 from .store.schema import login_attempts, tokens, users
 from .team_names import check_team_name
 
@@ -34,6 +35,7 @@ MAX_FAILURES_PER_ADDRESS = 20
 LOGIN_WINDOW = dt.timedelta(minutes=15)
 WRONG_LOGIN = "wrong user name or password"
 SUSPENDED = "this account is suspended; ask the arena's admin"
+WRONG_PASSWORD = "the current password is wrong; nothing was changed"
 #: argon2id cost (argon2-cffi's defaults: RFC 9106's low-memory choice).
 PASSWORD_HASH = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
 
@@ -96,21 +98,31 @@ class Accounts:
         if len(password) < MIN_PASSWORD:
             raise ConfigError(f"password too short: use at least {MIN_PASSWORD} characters")
         digest = _hasher().hash(password)
-        with self.store.write() as conn:
-            row = conn.execute(select(users.c.id).where(func.lower(users.c.name) == name.lower())).first()
-            if row:
-                raise ConflictError(f"the name {name!r} is taken; choose another")
-            first = conn.execute(select(func.count()).where(users.c.password_hash.is_not(None))).scalar_one() == 0
-            conn.execute(insert(users).values(
-                name=name, display_name=(display_name or name)[:128], password_hash=digest,
-                role="admin" if first else "participant", created_at=utcnow(),
-            ))
+        taken = ConflictError(f"the name {name!r} is taken; choose another")
+        for attempt_first in (True, False):
+            try:
+                with self.store.write() as conn:
+                    row = conn.execute(select(users.c.id).where(func.lower(users.c.name) == name.lower())).first()
+                    if row:
+                        raise taken
+                    first = attempt_first and conn.execute(
+                        select(func.count()).where(users.c.password_hash.is_not(None))).scalar_one() == 0
+                    # first_admin is unique: when two first sign-ups race, the database lets one win
+                    conn.execute(insert(users).values(
+                        name=name, display_name=(display_name or name)[:128], password_hash=digest,
+                        role="admin" if first else "participant", first_admin=True if first else None,
+                        created_at=utcnow(),
+                    ))
+                break
+            except IntegrityError:
+                if not attempt_first:
+                    raise taken from None
         return self.user(name)
 
     def login(self, name: str, password: str, address: str = "") -> User:
         """Check a password; too many failures for the name or address lock out for a while."""
         now = utcnow()
-        self._check_rate(name, address, now)
+        self._count_attempt(name, address, now)
         with self.store.read() as conn:
             row = conn.execute(select(users).where(users.c.name == name)).first()
         hasher = _hasher()
@@ -128,6 +140,10 @@ class Accounts:
                 pass
         with self.store.write() as conn:
             conn.execute(insert(login_attempts).values(name=name[:64], address=address[:64], at=now, ok=ok))
+            if ok:  # a success clears its name's failures and was no failure of its address
+                login_limits.forget(conn, _name_key(name))
+                if address:
+                    login_limits.take_back(conn, _address_key(address))
             if ok and hasher.check_needs_rehash(row.password_hash):
                 conn.execute(update(users).where(users.c.id == row.id).values(password_hash=hasher.hash(password)))
         if not ok:
@@ -136,23 +152,18 @@ class Accounts:
             raise ForbiddenError(SUSPENDED)
         return _user(row)
 
-    def _check_rate(self, name: str, address: str, now: dt.datetime) -> None:
-        since = now - LOGIN_WINDOW
-        with self.store.read() as conn:
-            last_ok = conn.execute(select(func.max(login_attempts.c.at)).where(
-                login_attempts.c.name == name, login_attempts.c.ok.is_(True))).scalar()
-            start = max(since, last_ok) if last_ok else since
-            by_name = conn.execute(select(func.count(), func.min(login_attempts.c.at)).where(
-                login_attempts.c.name == name, login_attempts.c.ok.is_(False), login_attempts.c.at > start)).first()
-            by_addr = (0, None)
-            if address:
-                by_addr = conn.execute(select(func.count(), func.min(login_attempts.c.at)).where(
-                    login_attempts.c.address == address, login_attempts.c.ok.is_(False),
-                    login_attempts.c.at > since)).first()
-        for (count, oldest), limit, who in ((by_name, MAX_FAILURES_PER_NAME, f"for {name!r}"),
-                                            (by_addr, MAX_FAILURES_PER_ADDRESS, "from your address")):
-            if count >= limit:
-                wait = max(1, int(((oldest + LOGIN_WINDOW) - now).total_seconds() // 60) + 1)
+    def _count_attempt(self, name: str, address: str, now: dt.datetime) -> None:
+        """Count this attempt against its name and address before the password is checked, atomically in
+        the database (so the limit holds under parallel bursts and across server processes); past a limit
+        the attempt is refused without a check."""
+        keys = [(_name_key(name), MAX_FAILURES_PER_NAME, f"for {name!r}")]
+        if address:
+            keys.append((_address_key(address), MAX_FAILURES_PER_ADDRESS, "from your address"))
+        with self.store.write() as conn:
+            counts = [(login_limits.bump(conn, key, now, LOGIN_WINDOW), limit, who) for key, limit, who in keys]
+        for (count, start), limit, who in counts:
+            if count > limit:
+                wait = max(1, int(((start + LOGIN_WINDOW) - now).total_seconds() // 60) + 1)
                 raise LimitError(f"too many failed logins {who}: wait {wait} minute{'s' * (wait != 1)} and try again")
 
     def user(self, name: str) -> User:
@@ -189,6 +200,44 @@ class Accounts:
         if token:
             with self.store.write() as conn:
                 conn.execute(delete(tokens).where(tokens.c.token_hash == hash_token(token), tokens.c.kind == "session"))
+
+    def end_sessions(self, name: str, keep: str | None = None) -> int:
+        """End every browser session of ``name`` ("log out everywhere"), except the one ``keep`` when given;
+        returns how many ended. API tokens are left alone: revoke those one by one."""
+        user = self.user(name)
+        query = delete(tokens).where(tokens.c.user_id == user.id, tokens.c.kind == "session")
+        if keep:
+            query = query.where(tokens.c.token_hash != hash_token(keep))
+        with self.store.write() as conn:
+            return conn.execute(query).rowcount
+
+    def sessions(self, name: str) -> list[TokenInfo]:
+        """The browser sessions of ``name`` that have not expired, oldest first."""
+        user = self.user(name)
+        with self.store.read() as conn:
+            rows = conn.execute(select(tokens).where(tokens.c.user_id == user.id, tokens.c.kind == "session",
+                                                     tokens.c.expires_at > utcnow()).order_by(tokens.c.id)).all()
+        return [TokenInfo(r.id, r.name, "", r.created_at, r.last_used_at) for r in rows]
+
+    def change_password(self, name: str, old: str, new: str, keep_session: str | None = None) -> int:
+        """Set a new password after checking the old one; every other browser session ends (returns how many)."""
+        if len(new) < MIN_PASSWORD:
+            raise ConfigError(f"new password too short: use at least {MIN_PASSWORD} characters")
+        user = self.user(name)
+        self._count_attempt(name, "", utcnow())  # guessing the current password is limited like logging in
+        with self.store.read() as conn:
+            digest = conn.execute(select(users.c.password_hash).where(users.c.id == user.id)).scalar()
+        hasher = _hasher()
+        try:
+            ok = bool(digest) and hasher.verify(digest, old)
+        except Exception:  # noqa: BLE001 - argon2 raises VerifyMismatchError and friends
+            ok = False
+        if not ok:
+            raise AuthError(WRONG_PASSWORD)
+        with self.store.write() as conn:
+            conn.execute(update(users).where(users.c.id == user.id).values(password_hash=hasher.hash(new)))
+            login_limits.forget(conn, _name_key(name))
+        return self.end_sessions(name, keep=keep_session)
 
     def create_token(self, name: str, label: str = "") -> str:
         """A new API token for ``name``: returned once, stored only as its hash."""
@@ -236,6 +285,14 @@ class Accounts:
             with self.store.write() as conn:
                 conn.execute(update(tokens).where(tokens.c.id == row.token_id).values(last_used_at=now))
         return _user(row)
+
+
+def _name_key(name: str) -> str:
+    return f"name:{name[:64]}"
+
+
+def _address_key(address: str) -> str:
+    return f"address:{address[:64]}"
 
 
 def _user(row) -> User:

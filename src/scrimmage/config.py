@@ -28,6 +28,8 @@ KEYS = {
     "trust_host_code": "true lets a server run host metric files unisolated when bubblewrap does not work",
     "team_storage_mb": "MB of kept submission files per team on this arena (default 5000)",
     "server_storage_mb": "MB of kept submission files on this whole arena (default 100000)",
+    "trusted_proxies": "addresses or networks (comma-separated) of the reverse proxies whose X-Forwarded-For "
+                       "header the arena server believes (default: none; the connecting address counts)",
 }
 #: Settings that hold a number of MB.
 _MB_KEYS = ("team_storage_mb", "server_storage_mb")
@@ -118,6 +120,7 @@ class Settings:
     serving: bool = False  # True in the arena server: host code never runs there unisolated unless trusted
     team_storage_mb: float | None = None
     server_storage_mb: float | None = None
+    trusted_proxies: str | None = None
 
     @classmethod
     def load(cls, **overrides) -> "Settings":
@@ -140,6 +143,7 @@ class Settings:
             bwrap=pick("bwrap") or "/usr/bin/bwrap",
             trust_host_code=_flag("trust_host_code", pick("trust_host_code")),
             **{key: _megabytes(key, pick(key)) for key in _MB_KEYS if pick(key) is not None},
+            trusted_proxies=pick("trusted_proxies"),
         )
 
     @property

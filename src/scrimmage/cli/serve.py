@@ -13,14 +13,18 @@ from ._output import echo
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--db", "db_url", metavar="URL", help="Database URL (default: the configured store, SQLite under SCRIMMAGE_HOME).")
 @click.option("--secure-cookies", is_flag=True, help="Mark cookies Secure (when served over HTTPS).")
-def serve(host, port, db_url, secure_cookies):
+@click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDR",
+              help="A reverse proxy (address or network) whose X-Forwarded-For header is believed; repeat for more "
+                   "(default: the trusted_proxies setting, else none).")
+def serve(host, port, db_url, secure_cookies, trusted_proxies):
     """Run the arena server: web pages and the REST API."""
     import uvicorn
 
     from ..config import Settings
     from ..web import create_app
 
-    settings = Settings.load(database_url=db_url)
+    proxies = ",".join(trusted_proxies) or None
+    settings = Settings.load(database_url=db_url, trusted_proxies=proxies)
     app = create_app(settings, secure_cookies=secure_cookies)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"{'https' if secure_cookies else 'http'}://{shown}:{port}"
@@ -28,7 +32,8 @@ def serve(host, port, db_url, secure_cookies):
     echo("The first account signed up becomes the admin. Stop with Ctrl-C.")
     echo(app.state.arena.host_code.describe())
     _local_learner(app, settings.user, base)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # the app decides which proxies to believe (trusted_proxies), not uvicorn's own default of 127.0.0.1
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 def _local_learner(app, name: str, base: str) -> None:

@@ -33,6 +33,10 @@ users = Table(
     # from a class roster, and set while an admin has suspended the account (migration 0008_user_admin)
     Column("email", String(254)),
     Column("suspended_at", DateTime),
+    # True on the first account with a password (who becomes the admin), NULL on every other: the unique
+    # index lets exactly one sign-up win that race (migration 0007_secrets)
+    Column("first_admin", Boolean),
+    UniqueConstraint("first_admin", name="uq_users_first_admin"),
 )
 
 competitions = Table(
@@ -128,6 +132,15 @@ login_attempts = Table(
     Column("address", String(64), nullable=False, server_default=""),
     Column("at", DateTime, nullable=False, index=True),
     Column("ok", Boolean, nullable=False),
+)
+
+# failed-login counters, bumped atomically (migration 0007_secrets; see store/login_limits.py)
+login_limits = Table(
+    "login_limits",
+    metadata,
+    Column("key", String(200), primary_key=True),  # "name:<user name>" or "address:<client address>"
+    Column("failures", Integer, nullable=False),
+    Column("window_start", DateTime, nullable=False),
 )
 
 team_invites = Table(

@@ -22,6 +22,7 @@ from ..config import Settings
 from ..errors import AuthError, NotFoundError, ScrimmageError
 from ..services import Arena
 from . import render, upload_guard
+from .client_address import parse_proxies
 from .deps import CSRF_COOKIE, cookie_flags, wants_json
 
 HERE = Path(__file__).parent
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, *, arena: Arena | None = None, 
         arena = Arena(dataclasses.replace(settings or Settings.load(), user=ANONYMOUS, serving=True))
     app.state.arena = arena
     app.state.secure_cookies = secure_cookies
+    app.state.trusted_proxies = parse_proxies(arena.settings.trusted_proxies)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     render.install(templates.env)
     app.state.templates = templates
@@ -74,7 +76,7 @@ def create_app(settings: Settings | None = None, *, arena: Arena | None = None, 
     async def csrf_cookie(request: Request, call_next):
         response = await call_next(request)
         new = getattr(request.state, "new_csrf", None)
-        if new and CSRF_COOKIE not in request.cookies:
+        if new and request.cookies.get(CSRF_COOKIE) != new:
             response.set_cookie(CSRF_COOKIE, new, **cookie_flags(request))
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import re
 import secrets
@@ -84,8 +86,27 @@ def optional_api_user(request: Request):
     return api_user(request, False)
 
 
-# CSRF: a random cookie, echoed in a hidden field of every form --------------------------
+# CSRF: every form carries a token. Signed in, it is derived from the session (so a token
+# planted or copied from another session is refused); signed out, it is a random cookie echoed
+# in the form (double submit), which guards the sign-in and sign-up forms.
+def session_csrf(session_token: str) -> str:
+    """The CSRF token of a session: a one-way function of the session's secret cookie."""
+    digest = hashlib.sha256(b"scrimmage-csrf\0" + session_token.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def _session_of(request: Request) -> str | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    return token if token and viewer(request) is not None else None
+
+
 def csrf_token(request: Request) -> str:
+    session = _session_of(request)
+    if session:
+        token = session_csrf(session)
+        if request.cookies.get(CSRF_COOKIE) != token:  # the cookie follows the session (app.csrf_cookie sets it)
+            request.state.new_csrf = token
+        return token
     token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
     if not token:
         token = request.state.new_csrf = secrets.token_urlsafe(24)
@@ -93,13 +114,14 @@ def csrf_token(request: Request) -> str:
 
 
 async def csrf_guard(request: Request) -> None:
-    """Router dependency: every state-changing page request must carry the CSRF token."""
+    """Router dependency: every state-changing page request must carry the CSRF token of its session."""
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     form = await request.form()
-    sent = form.get(CSRF_FIELD) or request.headers.get("x-csrf-token") or ""
-    cookie = request.cookies.get(CSRF_COOKIE) or ""
-    if not (sent and cookie and hmac.compare_digest(str(sent), cookie)):
+    sent = str(form.get(CSRF_FIELD) or request.headers.get("x-csrf-token") or "")
+    session = _session_of(request)
+    expected = session_csrf(session) if session else (request.cookies.get(CSRF_COOKIE) or "")
+    if not (sent and expected and hmac.compare_digest(sent, expected)):
         raise ForbiddenError(CSRF_MESSAGE)
 
 

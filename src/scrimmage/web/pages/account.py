@@ -9,7 +9,18 @@ from fastapi.responses import RedirectResponse
 
 from ...accounts import ROLES
 from ...errors import ScrimmageError
-from ..deps import SESSION_COOKIE, RowId, arena, cookie_flags, csrf_guard, page, require_viewer
+from ..client_address import client_address
+from ..deps import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    RowId,
+    arena,
+    cookie_flags,
+    csrf_guard,
+    page,
+    require_viewer,
+    session_csrf,
+)
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_guard)])
 
@@ -23,6 +34,8 @@ def _signed_in(request: Request, name: str, next_url: str):
     token = arena(request).accounts.create_session(name)
     response = RedirectResponse(_safe_next(next_url), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, max_age=14 * 86400, **cookie_flags(request))
+    # the forms of this session carry its own token (see deps.csrf_token); the cookie follows it
+    response.set_cookie(CSRF_COOKIE, session_csrf(token), **cookie_flags(request))
     return response
 
 
@@ -49,7 +62,7 @@ def login_form(request: Request, next: str = "/"):
 
 @router.post("/login")
 def login(request: Request, name: str = Form(...), password: str = Form(...), next: str = Form("/")):
-    address = request.client.host if request.client else ""
+    address = client_address(request)
     try:
         user = arena(request).accounts.login(name.strip(), password, address)
     except ScrimmageError as exc:
@@ -68,7 +81,32 @@ def logout(request: Request):
 @router.get("/account")
 def account(request: Request):
     user = require_viewer(request)
-    return page(request, "account.html", tokens=arena(request).accounts.tokens(user.name), new_token=None)
+    accounts = arena(request).accounts
+    return page(request, "account.html", tokens=accounts.tokens(user.name), new_token=None,
+                sessions=accounts.sessions(user.name))
+
+
+@router.post("/account/password")
+def change_password(request: Request, current: str = Form(...), new: str = Form(...)):
+    user = require_viewer(request)
+    accounts = arena(request).accounts
+    try:
+        ended = accounts.change_password(user.name, current, new, keep_session=request.cookies.get(SESSION_COOKIE))
+    except ScrimmageError as exc:
+        return page(request, "account.html", status=exc.status, error=exc, tokens=accounts.tokens(user.name),
+                    new_token=None, sessions=accounts.sessions(user.name))
+    notice = f"Password changed; {ended} other session{'s' * (ended != 1)} ended."
+    return RedirectResponse("/account?notice=" + quote(notice), status_code=303)
+
+
+@router.post("/account/sessions/end")
+def log_out_everywhere(request: Request):
+    """End every browser session of the user, this one too (API tokens stay; revoke them one by one)."""
+    user = require_viewer(request)
+    arena(request).accounts.end_sessions(user.name)
+    response = RedirectResponse("/login?notice=" + quote("You are logged out everywhere."), status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
 
 
 @router.post("/account/tokens")
