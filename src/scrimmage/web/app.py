@@ -21,7 +21,7 @@ from ..accounts import ANONYMOUS
 from ..config import Settings
 from ..errors import AuthError, NotFoundError, ScrimmageError
 from ..services import Arena
-from . import render, upload_guard
+from . import openapi, render, upload_guard
 from .client_address import parse_proxies
 from .deps import CSRF_COOKIE, cookie_flags, wants_json
 
@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None, *, arena: Arena | None = None, 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for router in routers():
         app.include_router(router)
+    openapi.install(app)
 
     @app.middleware("http")
     async def csrf_cookie(request: Request, call_next):

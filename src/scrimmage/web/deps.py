@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Path as PathParam
-from fastapi import Request
+from fastapi import Request, Security
+from fastapi.security import HTTPBearer
 
 from .. import scratch
 from ..errors import AuthError, ForbiddenError, TooLargeError
@@ -78,11 +79,16 @@ def api_user(request: Request, required: bool = True):
     return user
 
 
-def require_api_user(request: Request):
+#: The API's security scheme, as the OpenAPI document declares it (the header is read by api_user).
+BEARER = HTTPBearer(auto_error=False, scheme_name="bearerToken",
+                    description="An API token: `Authorization: Bearer TOKEN` (create one on your account page)")
+
+
+def require_api_user(request: Request, _scheme=Security(BEARER)):
     return api_user(request, True)
 
 
-def optional_api_user(request: Request):
+def optional_api_user(request: Request, _scheme=Security(BEARER)):
     return api_user(request, False)
 
 
