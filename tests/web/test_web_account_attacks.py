@@ -173,6 +173,8 @@ def test_log_out_everywhere_and_a_password_change_end_other_sessions(world, app)
 
         assert alive(phone) and alive(laptop)
         assert "signed in on 2 browsers" in text_of(phone.get("/account").text)
+        short = post(phone, "/account/password", {"current": PASSWORD, "new": "short"})
+        assert (short.status_code, message(short)) == (400, "new password too short: use at least 8 characters")
         wrong = post(phone, "/account/password", {"current": "not it at all", "new": "a new secret pass"})
         assert (wrong.status_code, message(wrong)) == (401, "the current password is wrong; nothing was changed")
         r = post(phone, "/account/password", {"current": PASSWORD, "new": "a new secret pass"})
