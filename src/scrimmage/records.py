@@ -115,3 +115,6 @@ class Leaderboard:
     private: bool
     rows: list[lb.Row]
     shake_up: lb.ShakeUp | None = None
+    #: teams with the competition's host or an admin among their members: {team id: "host" | "admin"} (the
+    #: boards label them: those members could read private scores before they joined)
+    staff_teams: dict[int, str] = field(default_factory=dict)

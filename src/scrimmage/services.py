@@ -419,13 +419,14 @@ class Arena:
             stamp = (row.board_version, greater, comp.final_selections, comp.leaderboard)
             cached = self._boards.get((row.id, private))
             if cached and cached[0] == stamp and time.monotonic() - cached[1] < BOARD_TTL:
-                table, shake = cached[2], cached[3]
-                return Leaderboard(comp, private, list(table), shake)
+                table, shake, staff = cached[2], cached[3], cached[4]
+                return Leaderboard(comp, private, list(table), shake, dict(staff))
             # the store hands over each team's candidates only; the pure functions rank them
             if private:
                 rows = self.store.private_board(conn, row.id, greater, comp.final_selections)
             else:
                 rows = self.store.public_board(conn, row.id, greater, ladder=comp.leaderboard == "ladder")
+            staff = self.store.staff_teams(conn, row.id, row.host_user_id)
         entries = [
             lb.Entry(r.id, r.team_id, r.team_name, r.created_at, r.public_score, r.private_score,
                      bool(r.selected), r.ladder_accepted)
@@ -437,8 +438,8 @@ class Arena:
             shake = lb.shake_up(table)
         else:
             table, shake = lb.public_leaderboard(entries, greater, comp.leaderboard, counts), None
-        self._boards[(row.id, private)] = (stamp, time.monotonic(), tuple(table), shake)
-        return Leaderboard(comp, private, table, shake)
+        self._boards[(row.id, private)] = (stamp, time.monotonic(), tuple(table), shake, staff)
+        return Leaderboard(comp, private, table, shake, dict(staff))
 
     # internals --------------------------------------------------------------
     def _ref(self, ref: str | None) -> str:
@@ -497,13 +498,6 @@ class Arena:
             return False
         with self.store.read() as conn:
             return self._team_id(conn, comp.ref, user or self.settings.user) is None
-
-    def staff_teams(self, ref: str | None) -> dict[int, str]:
-        """Teams of ``ref`` in which its host or an admin competes ({team id: "host" | "admin"}): the leaderboards
-        label them, since those members could read the private scores before they joined."""
-        with self.store.read() as conn:
-            row = self.store.competition(conn, self._ref(ref))
-            return self.store.staff_teams(conn, row.id, row.host_user_id) if row is not None else {}
 
     def _require_host(self, comp: CompetitionInfo, user: str | None) -> None:
         if not self._is_host(comp, user):

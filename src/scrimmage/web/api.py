@@ -154,11 +154,10 @@ def select(request: Request, ref: str, sub_id: RowId, body: SelectBody | None = 
 @router.get("/competitions/{ref}/leaderboard", summary="The public (or, after the reveal, private) leaderboard",
             response_model=LeaderboardOut, responses=errors(401, 403, 404, 422))
 def leaderboard(request: Request, ref: str, private: bool = False, user=Depends(optional_api_user)):
-    a = arena(request)
-    board = a.leaderboard(ref, private=private, user=user.name if user else "")
+    board = arena(request).leaderboard(ref, private=private, user=user.name if user else "")
     out = wire.leaderboard_to_dict(board)
     out["competition"] = competition_json(board.competition)
-    out["staff_teams"] = [{"team_id": t, "role": r} for t, r in sorted(a.staff_teams(board.competition.ref).items())]
+    out["staff_teams"] = [{"team_id": t, "role": r} for t, r in sorted(board.staff_teams.items())]
     return JSONResponse(out)
 
 

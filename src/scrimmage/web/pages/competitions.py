@@ -100,5 +100,5 @@ def leaderboard(request: Request, ref: str, private: int | None = None):
 
     rows = board_rows(board)  # the reference pipelines' scores sit among the teams
     return comp_page(request, ref, "leaderboard", "leaderboard.html", board=board, can_private=can_private,
-                     my_team_id=team.id if team else None, team=team, rows=rows, staff=a.staff_teams(comp.ref),
+                     my_team_id=team.id if team else None, team=team, rows=rows, staff=board.staff_teams,
                      show_medals=board.private or any(r.medal for r in rows))
