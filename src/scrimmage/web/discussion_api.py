@@ -7,14 +7,14 @@ Reading needs no token (as the pages); writing needs ``Authorization: Bearer TOK
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from ..community import discussion as d
 from ..community import records
-from .deps import arena, optional_api_user, require_api_user
+from .deps import RowId, arena, optional_api_user, require_api_user
+from .schemas import UtcDateTime
 
 router = APIRouter(prefix="/api/discussion", tags=["discussion"])
 ERRORS = {s: {"description": text} for s, text in (
@@ -28,8 +28,8 @@ class TopicOut(BaseModel):
     competition: str | None
     title: str
     author: str
-    created_at: dt.datetime
-    last_post_at: dt.datetime
+    created_at: UtcDateTime
+    last_post_at: UtcDateTime
     replies: int
     votes: int
     pinned: bool
@@ -43,8 +43,8 @@ class PostOut(BaseModel):
     author: str
     body: str | None = Field(description="markdown; null when deleted")
     votes: int
-    created_at: dt.datetime
-    edited_at: dt.datetime | None
+    created_at: UtcDateTime
+    edited_at: UtcDateTime | None
     opening: bool
     hidden: bool
     deleted: bool
@@ -66,7 +66,7 @@ class ThreadOut(BaseModel):
 
 class EditOut(BaseModel):
     editor: str
-    edited_at: dt.datetime
+    edited_at: UtcDateTime
     title: str | None
     body: str
 
@@ -78,7 +78,7 @@ class HitOut(BaseModel):
     title: str
     author: str
     excerpt: str
-    created_at: dt.datetime
+    created_at: UtcDateTime
 
 
 class NewOut(BaseModel):
@@ -88,7 +88,7 @@ class NewOut(BaseModel):
     competition: str | None
     title: str
     author: str
-    at: dt.datetime
+    at: UtcDateTime
     excerpt: str
 
 
@@ -101,7 +101,7 @@ class ReportOut(BaseModel):
     author: str
     reporter: str
     reason: str
-    created_at: dt.datetime
+    created_at: UtcDateTime
     hidden: bool
 
 
@@ -160,60 +160,60 @@ def create(request: Request, body: NewTopic, user=Depends(require_api_user)):
 
 
 @router.get("/topics/{topic_id}", response_model=ThreadOut, responses=ERRORS, summary="A topic and its posts")
-def thread(request: Request, topic_id: int, user=Depends(optional_api_user)):
+def thread(request: Request, topic_id: RowId, user=Depends(optional_api_user)):
     return _thread(arena(request).discussion.thread(topic_id, _name(user)))
 
 
 @router.post("/topics/{topic_id}/replies", status_code=201, response_model=PostOut, responses=ERRORS,
              summary="Reply to a topic")
-def reply(request: Request, topic_id: int, body: Body, user=Depends(require_api_user)):
+def reply(request: Request, topic_id: RowId, body: Body, user=Depends(require_api_user)):
     return _out(PostOut, arena(request).discussion.reply(topic_id, user.name, body.body))
 
 
 @router.post("/topics/{topic_id}/moderate", response_model=TopicOut, responses=ERRORS,
              summary="Pin, lock or hide a topic (host, admin)")
-def moderate_topic(request: Request, topic_id: int, flags: TopicFlags, user=Depends(require_api_user)):
+def moderate_topic(request: Request, topic_id: RowId, flags: TopicFlags, user=Depends(require_api_user)):
     topic = arena(request).discussion.moderate_topic(topic_id, user.name, **flags.model_dump())
     return _out(TopicOut, topic)
 
 
 @router.patch("/posts/{post_id}", response_model=PostOut, responses=ERRORS,
               summary="Edit your post (the text before is kept in its history)")
-def edit(request: Request, post_id: int, body: Body, user=Depends(require_api_user)):
+def edit(request: Request, post_id: RowId, body: Body, user=Depends(require_api_user)):
     return _out(PostOut, arena(request).discussion.edit(post_id, user.name, body.body, body.title))
 
 
 @router.delete("/posts/{post_id}", response_model=Done, responses=ERRORS, summary="Delete your post")
-def delete(request: Request, post_id: int, user=Depends(require_api_user)):
+def delete(request: Request, post_id: RowId, user=Depends(require_api_user)):
     arena(request).discussion.delete(post_id, user.name)
     return Done()
 
 
 @router.get("/posts/{post_id}/history", response_model=list[EditOut], responses=ERRORS,
             summary="A post's texts before each edit, newest first")
-def history(request: Request, post_id: int, user=Depends(optional_api_user)):
+def history(request: Request, post_id: RowId, user=Depends(optional_api_user)):
     return [_out(EditOut, e) for e in arena(request).discussion.history(post_id, _name(user))]
 
 
 @router.post("/posts/{post_id}/vote", response_model=Votes, responses=ERRORS, summary="Upvote a post")
-def vote(request: Request, post_id: int, user=Depends(require_api_user)):
+def vote(request: Request, post_id: RowId, user=Depends(require_api_user)):
     return Votes(votes=arena(request).discussion.vote(post_id, user.name))
 
 
 @router.delete("/posts/{post_id}/vote", response_model=Votes, responses=ERRORS, summary="Take your upvote back")
-def unvote(request: Request, post_id: int, user=Depends(require_api_user)):
+def unvote(request: Request, post_id: RowId, user=Depends(require_api_user)):
     return Votes(votes=arena(request).discussion.vote(post_id, user.name, up=False))
 
 
 @router.post("/posts/{post_id}/report", response_model=Done, responses=ERRORS, summary="Report a post to the host")
-def report(request: Request, post_id: int, body: Reason, user=Depends(require_api_user)):
+def report(request: Request, post_id: RowId, body: Reason, user=Depends(require_api_user)):
     arena(request).discussion.report(post_id, user.name, body.reason)
     return Done()
 
 
 @router.post("/posts/{post_id}/moderate", response_model=Done, responses=ERRORS,
              summary="Hide or show a post (host, admin)")
-def moderate_post(request: Request, post_id: int, flags: PostFlags, user=Depends(require_api_user)):
+def moderate_post(request: Request, post_id: RowId, flags: PostFlags, user=Depends(require_api_user)):
     arena(request).discussion.moderate_post(post_id, user.name, flags.hidden)
     return Done()
 

@@ -29,9 +29,11 @@ def install(app: FastAPI) -> None:
         envelope = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
-                answer = operation.get("responses", {}).get("422")
-                if answer is not None:
-                    answer.update(description=STATUS_TEXT[422], content=envelope)
+                for code, answer in operation.get("responses", {}).items():
+                    if code == "422":
+                        answer.update(description=STATUS_TEXT[422], content=envelope)
+                    elif code[:1] in "45" and not answer.get("content"):  # every error is the envelope
+                        answer["content"] = envelope
         for name in ("HTTPValidationError", "ValidationError"):
             components.get("schemas", {}).pop(name, None)
         return schema

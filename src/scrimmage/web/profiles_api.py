@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
@@ -11,6 +10,7 @@ from pydantic import BaseModel
 from ..errors import ForbiddenError
 from .deps import arena, optional_api_user, require_api_user
 from .notebooks_api import NotebookOut
+from .schemas import UtcDateTime
 
 router = APIRouter(prefix="/api/users", tags=["profiles"])
 ERRORS = {401: {"description": "no or bad token"}, 403: {"description": "a private profile"},
@@ -41,7 +41,7 @@ class TrackOut(BaseModel):
 class ProfileOut(BaseModel):
     name: str
     display_name: str
-    joined: dt.datetime
+    joined: UtcDateTime
     public: bool
     tier: str
     tiers: dict[str, str]

@@ -7,9 +7,18 @@ answer, errors included.
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
+
+
+#: A date-time as the store keeps it (UTC, without a zone) answered as RFC 3339 says: with its offset.
+UtcDateTime = Annotated[dt.datetime, AfterValidator(_utc)]
 
 #: What each error status means, as the OpenAPI document says it.
 STATUS_TEXT = {
@@ -136,4 +145,4 @@ class SessionsEndedOut(BaseModel):
     ended: int = Field(description="how many browser sessions ended")
 
 
-__all__ = [name for name in dir() if name.endswith("Out")] + ["errors", "STATUS_TEXT"]
+__all__ = [name for name in dir() if name.endswith("Out")] + ["errors", "STATUS_TEXT", "UtcDateTime"]

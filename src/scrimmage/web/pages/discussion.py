@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ...errors import ScrimmageError
-from ..deps import arena, csrf_guard, page, require_viewer, viewer
+from ..deps import RowId, arena, csrf_guard, page, require_viewer, viewer
 from .competitions import comp_page
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_guard)])
@@ -88,7 +88,7 @@ def _thread_page(request: Request, topic_id: int, status: int = 200, **context):
 
 
 @router.get("/discussion/{topic_id:int}")
-def show(request: Request, topic_id: int):
+def show(request: Request, topic_id: RowId):
     return _thread_page(request, topic_id)
 
 
@@ -103,14 +103,14 @@ def _on_thread(request: Request, topic_id: int, action, notice: str, anchor: str
 
 
 @router.post("/discussion/{topic_id:int}/reply")
-def reply(request: Request, topic_id: int, body: str = Form("")):
+def reply(request: Request, topic_id: RowId, body: str = Form("")):
     user = require_viewer(request)
     return _on_thread(request, topic_id, lambda: arena(request).discussion.reply(topic_id, user.name, body),
                       "Reply posted.", reply_body=body)
 
 
 @router.post("/discussion/{topic_id:int}/moderate")
-def moderate(request: Request, topic_id: int, action: str = Form("")):
+def moderate(request: Request, topic_id: RowId, action: str = Form("")):
     user = require_viewer(request)
     flags = {"pin": {"pinned": True}, "unpin": {"pinned": False}, "lock": {"locked": True},
              "unlock": {"locked": False}, "hide": {"hidden": True}, "show": {"hidden": False}}.get(action, {})
@@ -125,7 +125,7 @@ def _post_topic(request: Request, post_id: int) -> int:
 
 
 @router.post("/discussion/posts/{post_id:int}/vote")
-def vote(request: Request, post_id: int, action: str = Form("up")):
+def vote(request: Request, post_id: RowId, action: str = Form("up")):
     user = require_viewer(request)
     topic_id = _post_topic(request, post_id)
     return _on_thread(request, topic_id, lambda: arena(request).discussion.vote(post_id, user.name, action != "down"),
@@ -133,7 +133,7 @@ def vote(request: Request, post_id: int, action: str = Form("up")):
 
 
 @router.post("/discussion/posts/{post_id:int}/report")
-def report(request: Request, post_id: int, reason: str = Form("")):
+def report(request: Request, post_id: RowId, reason: str = Form("")):
     user = require_viewer(request)
     topic_id = _post_topic(request, post_id)
     return _on_thread(request, topic_id, lambda: arena(request).discussion.report(post_id, user.name, reason),
@@ -141,7 +141,7 @@ def report(request: Request, post_id: int, reason: str = Form("")):
 
 
 @router.post("/discussion/posts/{post_id:int}/delete")
-def delete(request: Request, post_id: int):
+def delete(request: Request, post_id: RowId):
     user = require_viewer(request)
     topic_id = _post_topic(request, post_id)
     return _on_thread(request, topic_id, lambda: arena(request).discussion.delete(post_id, user.name),
@@ -149,7 +149,7 @@ def delete(request: Request, post_id: int):
 
 
 @router.post("/discussion/posts/{post_id:int}/hide")
-def hide(request: Request, post_id: int, action: str = Form("hide")):
+def hide(request: Request, post_id: RowId, action: str = Form("hide")):
     user = require_viewer(request)
     topic_id = _post_topic(request, post_id)
     return _on_thread(request, topic_id,
@@ -158,7 +158,7 @@ def hide(request: Request, post_id: int, action: str = Form("hide")):
 
 
 @router.get("/discussion/posts/{post_id:int}/edit")
-def edit_form(request: Request, post_id: int):
+def edit_form(request: Request, post_id: RowId):
     user = require_viewer(request)
     disc = arena(request).discussion
     topic_id = _post_topic(request, post_id)
@@ -169,7 +169,7 @@ def edit_form(request: Request, post_id: int):
 
 
 @router.post("/discussion/posts/{post_id:int}/edit")
-def edit(request: Request, post_id: int, body: str = Form(""), title: str | None = Form(None)):
+def edit(request: Request, post_id: RowId, body: str = Form(""), title: str | None = Form(None)):
     user = require_viewer(request)
     disc = arena(request).discussion
     topic_id = _post_topic(request, post_id)
@@ -184,7 +184,7 @@ def edit(request: Request, post_id: int, body: str = Form(""), title: str | None
 
 
 @router.get("/discussion/posts/{post_id:int}/history")
-def history(request: Request, post_id: int):
+def history(request: Request, post_id: RowId):
     disc = arena(request).discussion
     topic_id = _post_topic(request, post_id)
     thread = disc.thread(topic_id, _name(request))
