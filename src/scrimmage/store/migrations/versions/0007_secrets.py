@@ -1,14 +1,14 @@
 """secrets: failed-login counters bumped atomically; exactly one first admin
 
 Revision ID: 0007_secrets
-Revises: 0012_community
+Revises: 0008_user_admin
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_secrets"
-down_revision = "0012_community"
+down_revision = "0008_user_admin"
 branch_labels = None
 depends_on = None
 
