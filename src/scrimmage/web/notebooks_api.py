@@ -10,7 +10,6 @@ no script).
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from typing import Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -18,7 +17,8 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from ..community import notebook_files as files
-from .deps import arena, optional_api_user, require_api_user, saved_upload
+from .deps import RowId, arena, optional_api_user, require_api_user, saved_upload
+from .schemas import UtcDateTime
 
 router = APIRouter(prefix="/api/notebooks", tags=["notebooks"])
 ERRORS = {s: {"description": text} for s, text in (
@@ -47,8 +47,8 @@ class NotebookOut(BaseModel):
     public_score: float | None
     private_score: float | None = Field(description="null until the competition closes")
     copied_from: str | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
     voted: bool
     language: str
 
@@ -60,14 +60,14 @@ class VersionOut(BaseModel):
     sha256: str
     cells: int
     note: str = Field(description="what rendering left out (script, widget or large outputs)")
-    created_at: dt.datetime
+    created_at: UtcDateTime
 
 
 class CommentOut(BaseModel):
     id: int
     author: str
     body: str | None = Field(description="markdown; null once deleted")
-    created_at: dt.datetime
+    created_at: UtcDateTime
     deleted: bool
 
 
@@ -138,7 +138,7 @@ def share(request: Request, competition: str = Form(..., max_length=96),
 
 @router.delete("/comments/{comment_id}", response_model=Done, responses=ERRORS,
                summary="Delete your comment (the host may delete any)")
-def delete_comment(request: Request, comment_id: int, user=Depends(require_api_user)):
+def delete_comment(request: Request, comment_id: RowId, user=Depends(require_api_user)):
     arena(request).notebooks.delete_comment(comment_id, user.name)
     return Done()
 

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ...community import notebook_files as files
 from ...errors import ScrimmageError
-from ..deps import arena, csrf_guard, require_viewer, saved_upload, viewer
+from ..deps import RowId, arena, csrf_guard, require_viewer, saved_upload, viewer
 from ..notebooks_api import file_response
 from .competitions import comp_page
 
@@ -114,7 +114,7 @@ def comment(request: Request, owner: str, slug: str, body: str = Form("")):
 
 
 @router.post("/code/{owner}/{slug}/comments/{comment_id}/delete")
-def delete_comment(request: Request, owner: str, slug: str, comment_id: int):
+def delete_comment(request: Request, owner: str, slug: str, comment_id: RowId):
     nbs, name = arena(request).notebooks, _name(request)
     return _act(request, owner, slug, lambda: nbs.delete_comment(comment_id, name), "Comment deleted.")
 

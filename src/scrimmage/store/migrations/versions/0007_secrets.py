@@ -1,14 +1,14 @@
 """secrets: failed-login counters bumped atomically; exactly one first admin
 
 Revision ID: 0007_secrets
-Revises: 0008_user_admin
+Revises: 0013_notebooks
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_secrets"
-down_revision = "0008_user_admin"
+down_revision = "0013_notebooks"
 branch_labels = None
 depends_on = None
 
