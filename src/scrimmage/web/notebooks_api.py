@@ -163,7 +163,9 @@ def change(request: Request, owner: str, slug: str, body: Changes, user=Depends(
     return _out(NotebookOut, nb or nbs.get(owner, slug, user.name))
 
 
-@router.get("/{owner}/{slug}/file", response_class=FileResponse, responses=ERRORS,
+@router.get("/{owner}/{slug}/file", response_class=FileResponse,
+            responses={**ERRORS, 200: {"content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+                                       "description": "the version's file, as shared"}},
             summary="Download a version's file as shared (the latest by default)")
 def download(request: Request, owner: str, slug: str, version: int | None = Query(None, ge=1),
              user=Depends(optional_api_user)):
