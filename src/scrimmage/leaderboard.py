@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is loaded where it is used: showing a public leaderboard needs none
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,8 @@ def shake_up(rows: Sequence[Row]) -> ShakeUp:
     n = len(pairs)
     if n == 0:
         return ShakeUp(0, 0.0, 0.0, None)
+    import numpy as np
+
     pub = np.array([p for p, _ in pairs], dtype=float)
     prv = np.array([q for _, q in pairs], dtype=float)
     shift = np.abs(pub - prv) / n
@@ -173,6 +176,8 @@ def ladder_accepts(new_losses: np.ndarray, best_losses: np.ndarray | None) -> bo
     Accept when the new mean loss beats the best by more than one standard
     error of the per-row loss difference.
     """
+    import numpy as np
+
     new_losses = np.asarray(new_losses, dtype=float)
     if best_losses is None:
         return True
@@ -190,6 +195,8 @@ def ladder_accepts_bootstrap(score: Callable[[np.ndarray], float], y_true: np.nd
     Accept when the new score beats the best by more than one bootstrap
     standard error of the score difference over the scored rows.
     """
+    import numpy as np
+
     def diff(idx):
         d = score(y_true[idx], new_pred[idx]) - score(y_true[idx], best_pred[idx])
         return d if greater else -d

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import leaderboard as lb
-from .store import utcnow
+from .clock import utcnow
 
 
 @dataclass(frozen=True)

@@ -200,7 +200,7 @@ class Arena:
             if entry.ref not in have:
                 settings = {"tags": list(entry.tags), "split": entry.split, "summary": entry.summary,
                             "availability": catalog.availability(entry)}
-                out.append(CompetitionInfo(entry.ref, entry.title, entry.metric, metrics.get(entry.metric).greater_is_better,
+                out.append(CompetitionInfo(entry.ref, entry.title, entry.metric, metrics.greater_is_better(entry.metric),
                                            settings, None, None, built=False))
         out.extend(lessons.placeholders(have))  # the lessons not created yet, beside the catalogue
         out.sort(key=lambda c: c.ref)

@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 from . import leaderboard as lb
-from .services import CompetitionInfo, Leaderboard, SubmissionInfo
+from .records import CompetitionInfo, Leaderboard, SubmissionInfo
 
 
 def _iso(value: dt.datetime | None) -> str | None:

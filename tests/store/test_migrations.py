@@ -45,3 +45,54 @@ def test_database_upgraded_as_three_branches_joins_the_line(tmp_path):
     with sqlite3.connect(tmp_path / "old.db") as db:
         rows = [r[0] for r in db.execute("SELECT version_num FROM alembic_version")]
     assert rows == [head]
+
+
+def test_head_constant_is_the_newest_migration():
+    from scrimmage.store import revision
+
+    head = _script().get_current_head()
+    assert revision.HEAD == head, (
+        f"scrimmage.store.revision.HEAD is {revision.HEAD!r} but the newest migration is {head!r}: "
+        "set HEAD to the newest migration's revision"
+    )
+
+
+def test_a_database_behind_head_is_upgraded_on_open(db_url):
+    from alembic import command
+    from sqlalchemy import text
+
+    from scrimmage.store import make_engine, revision
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003_coach")
+    assert revision.recorded(engine) == {"0003_coach"}
+    assert not revision.is_current(engine)
+    store = Store(db_url)
+    assert revision.recorded(store.engine) == {revision.HEAD}
+    with store.engine.connect() as conn:  # 0004's column exists: the upgrade really ran
+        assert conn.execute(text("SELECT board_version FROM competitions")).all() == []
+    store.engine.dispose()
+    engine.dispose()
+
+
+def test_a_new_database_is_created_at_head(db_url):
+    from scrimmage.store import revision
+
+    store = Store(db_url)
+    assert revision.recorded(store.engine) == {revision.HEAD}
+    store.engine.dispose()
+
+
+def test_opening_a_current_database_does_not_load_alembic(db_url):
+    import subprocess
+    import sys
+
+    Store(db_url).engine.dispose()
+    code = ("import sys; from scrimmage.store import Store; Store(sys.argv[1]); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))")
+    out = subprocess.run([sys.executable, "-c", code, db_url], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -50,7 +50,7 @@ def placeholders(have: set[str]) -> list:
         trap, s = get(name), spec(name)
         settings = {"tags": list(dict.fromkeys(s.tags)), "split": s.split, "summary": trap.summary,
                     "lesson": name, "create": create_command(name)}
-        out.append(CompetitionInfo(ref, s.title, s.metric, metrics.get(s.metric).greater_is_better, settings,
+        out.append(CompetitionInfo(ref, s.title, s.metric, metrics.greater_is_better(s.metric), settings,
                                    None, None, built=False))
     return out
 

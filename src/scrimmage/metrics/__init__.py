@@ -7,5 +7,6 @@ True
 """
 
 from ._base import INPUT_KINDS, Metric, get, names, register
+from ._directions import greater_is_better
 
-__all__ = ["INPUT_KINDS", "Metric", "get", "names", "register"]
+__all__ = ["INPUT_KINDS", "Metric", "get", "greater_is_better", "names", "register"]

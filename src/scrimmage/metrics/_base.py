@@ -12,12 +12,14 @@ file and a built-in metric look the same to a host.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..errors import ParticipantVisibleError
+
+if TYPE_CHECKING:  # numpy is loaded with the metric modules, not with the registry
+    import numpy as np
 
 #: What the prediction columns of a submission must hold; the submission
 #: checker enforces it before any metric runs.
@@ -88,6 +90,8 @@ def require_rows(name: str, n: int) -> None:
 
 def numeric_predictions(name: str, y_pred) -> np.ndarray:
     """``y_pred`` as a numeric array; a missing or non-finite value is the participant's to fix."""
+    import numpy as np
+
     pred = np.asarray(y_pred)
     if pred.dtype.kind == "b":
         pred = pred.astype(np.float64)
@@ -108,7 +112,7 @@ def numeric_predictions(name: str, y_pred) -> np.ndarray:
 def finite(name: str, value) -> float:
     """``value`` as a float; a value that is not finite is a participant-visible error."""
     value = float(value)
-    if not np.isfinite(value):
+    if not math.isfinite(value):
         raise ParticipantVisibleError(f"{name} is not defined for this submission (got {value})")
     return value
 

@@ -15,6 +15,7 @@ from sqlalchemy import and_, case, create_engine, event, func, insert, or_, sele
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from ..clock import utcnow
 from ..errors import ConfigError
 from . import schema
 from .schema import competitions, submissions, team_members, teams, users
@@ -28,10 +29,6 @@ STALE_AFTER = dt.timedelta(hours=6)
 #: Columns of a submission that leaderboards show: changing one bumps the competition's board_version.
 BOARD_COLUMNS = frozenset({"status", "public_score", "private_score", "selected", "ladder_accepted", "late", "team_id",
                            "created_at"})
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 def make_engine(url: str) -> Engine:
@@ -90,6 +87,10 @@ class Store:
         self.migrate()
 
     def migrate(self) -> None:
+        from .revision import is_current
+
+        if is_current(self.engine):  # the usual case: no Alembic, one small query
+            return
         from alembic import command
         from alembic.config import Config
 
