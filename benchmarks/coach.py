@@ -5,7 +5,10 @@
 
 * ``caruana``: ensemble selection (AutoGluon's variant: 3 best to start, 25
   rounds, best prefix) over 100 models' out-of-fold predictions of 1,000,000
-  rows (float32), for RMSE and for ROC AUC.
+  rows (float32), for RMSE and for ROC AUC. ROC AUC runs twice in the same
+  child: as the coach selects (``AucLoss``: the metric only for the candidates
+  whose bound may win) and, as the reference, with the metric called on every
+  candidate; both must select the same members, and the ratio is printed.
 * ``ladder``: the ``imbalance`` lesson generated at 1,000,000 rows, registered in
   a fresh arena, then ``advise_split`` + ``ladder`` (constant, group mean, logistic
   regression, depth-4 tree), one thread, folds one after another.
@@ -26,7 +29,7 @@ import tempfile
 import time
 
 
-def caruana(rows: int, metric: str) -> dict:
+def caruana(rows: int, metric: str, reference: bool = True) -> dict:
     import numpy as np
 
     from scrimmage import metrics
@@ -46,12 +49,34 @@ def caruana(rows: int, metric: str) -> dict:
             P[i] = 1 / (1 + np.exp(-(y * 1.5 + rng.normal(scale=1 + i / 40, size=rows))))
     fn = metrics.get(metric)
     sign = -1 if fn.greater_is_better else 1
-    loss = lambda p: sign * fn.compute(y, p)  # noqa: E731
-    t = time.perf_counter()
-    w, traj = select(P, loss, rounds=25, init=3)
-    secs = time.perf_counter() - t
-    return {"part": f"caruana-{metric}", "rows": rows, "models": m, "seconds": round(secs, 1),
-            "members_used": int((w > 0).sum()), "metric_evaluations": m + 3 + 25 * m}
+    calls = [0]
+
+    def loss(p):
+        calls[0] += 1
+        return sign * fn.compute(y, p)
+
+    out = {"part": f"caruana-{metric}", "rows": rows, "models": m}
+    if metric == "roc_auc":
+        from scrimmage.coach._rank_loss import AucLoss
+
+        t, c = time.perf_counter(), time.process_time()
+        w, traj = select(P, AucLoss(y, loss, greater=fn.greater_is_better), rounds=25, init=3)
+        out.update(seconds=round(time.perf_counter() - t, 1), cpu_seconds=round(time.process_time() - c, 1),
+                   metric_evaluations=calls[0], members_used=int((w > 0).sum()))
+        if not reference:
+            return out
+        calls[0] = 0
+    t, c = time.perf_counter(), time.process_time()
+    w_ref, traj_ref = select(P, loss, rounds=25, init=3)
+    secs, cpu = time.perf_counter() - t, time.process_time() - c
+    if metric != "roc_auc":
+        return {**out, "seconds": round(secs, 1), "cpu_seconds": round(cpu, 1), "members_used": int((w_ref > 0).sum()),
+                "metric_evaluations": calls[0]}
+    out.update(reference_seconds=round(secs, 1), reference_cpu_seconds=round(cpu, 1),
+               reference_metric_evaluations=calls[0], ratio=round(secs / max(out["seconds"], 1e-9), 1),
+               cpu_ratio=round(cpu / max(out["cpu_seconds"], 1e-9), 1),
+               same_selection=bool((w == w_ref).all() and traj == traj_ref))
+    return out
 
 
 def ladder(rows: int) -> dict:
@@ -79,8 +104,8 @@ def ladder(rows: int) -> dict:
                       for r in lad.rungs]}
 
 
-def child(part: str, rows: int) -> dict:
-    out = caruana(rows, part.split("-")[1]) if part.startswith("caruana") else ladder(rows)
+def child(part: str, rows: int, reference: bool = True) -> dict:
+    out = caruana(rows, part.split("-")[1], reference) if part.startswith("caruana") else ladder(rows)
     out["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return out
 
@@ -89,17 +114,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("parts", nargs="*", default=["caruana", "ladder"])
     ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--no-reference", action="store_true", help="skip the ROC AUC reference (minutes at 1M rows)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.rows)))
+        print(json.dumps(child(args.child, args.rows, not args.no_reference)))
         return
     jobs = []
     for p in args.parts:
         jobs += ["caruana-rmse", "caruana-roc_auc"] if p == "caruana" else [p]
     for job in jobs:
-        res = subprocess.run([sys.executable, __file__, "--child", job, "--rows", str(args.rows)],
-                             capture_output=True, text=True)
+        res = subprocess.run([sys.executable, __file__, "--child", job, "--rows", str(args.rows),
+                              *(["--no-reference"] if args.no_reference else [])], capture_output=True, text=True)
         if res.returncode:
             print(f"{job}: failed\n{res.stderr[-2000:]}")
             continue

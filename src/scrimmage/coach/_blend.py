@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._rank_loss import AucLoss
+
 #: AutoGluon's number of ensemble-selection rounds
 ROUNDS = 25
 
@@ -30,9 +32,12 @@ def caruana(P: np.ndarray, loss, rounds: int = ROUNDS, init: int = 3) -> tuple[n
     already chosen (the most chosen one); multiclass blends are renormalised
     per row. The best prefix of the whole sequence is kept. Returns the
     weights (counts / size) and the loss after every step.
+
+    With an :class:`~scrimmage.coach._rank_loss.AucLoss` only the candidates
+    that may win (or tie) a step are scored; the selections are the same.
     """
     m = len(P)
-    singles = np.array([loss(_renorm(P[i])) for i in range(m)])
+    singles = _losses(loss, P, keep=init)
     order = np.argsort(singles, kind="stable")
     chosen: list[int] = []
     total = np.zeros(P.shape[1:], dtype=np.float64)
@@ -44,7 +49,7 @@ def caruana(P: np.ndarray, loss, rounds: int = ROUNDS, init: int = 3) -> tuple[n
     counts = np.bincount(chosen, minlength=m)
     for _ in range(rounds):
         size = len(chosen) + 1
-        losses = np.array([loss(_renorm((total + P[i]) / size)) for i in range(m)])
+        losses = _losses(loss, _Added(total, P, size))
         best = np.nanmin(losses)
         tied = np.flatnonzero(np.isclose(losses, best, rtol=1e-12, atol=1e-15))
         pick = int(tied[np.argmax(counts[tied])]) if len(tied) > 1 and counts[tied].max() > 0 else int(tied[0])
@@ -55,6 +60,33 @@ def caruana(P: np.ndarray, loss, rounds: int = ROUNDS, init: int = 3) -> tuple[n
     keep = int(np.argmin(trajectory)) + 1
     weights = np.bincount(chosen[:keep], minlength=m) / keep
     return weights, trajectory
+
+
+class _Added:
+    """The candidate blends of one step: ``(total + P[i]) / size`` for every member ``i``.
+
+    Each is written into the same array (fresh pages for every candidate cost more than
+    the sum): use it before asking for the next one.
+    """
+
+    def __init__(self, total: np.ndarray, P: np.ndarray, size: int):
+        self.total, self.P, self.size = total, P, size
+        self.out = np.empty_like(total)
+
+    def __len__(self) -> int:
+        return len(self.P)
+
+    def __getitem__(self, i: int) -> np.ndarray:
+        np.add(self.total, self.P[i], out=self.out)
+        self.out /= self.size
+        return self.out
+
+
+def _losses(loss, candidates, keep: int = 1) -> np.ndarray:
+    """The loss of every candidate; an ``AucLoss`` leaves ``inf`` where one cannot be among the ``keep`` best."""
+    if isinstance(loss, AucLoss):
+        return loss.best(candidates, keep)
+    return np.array([loss(_renorm(candidates[i])) for i in range(len(candidates))])
 
 
 def weights_fit(P: np.ndarray, loss) -> np.ndarray:

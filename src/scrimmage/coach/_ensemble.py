@@ -28,6 +28,7 @@ import numpy as np
 from ..errors import ScrimmageError
 from . import _blend
 from ._journal import Run, resolve, runs, save_run
+from ._rank_loss import AucLoss
 
 METHODS = ("weighted", "rank", "caruana", "stacking")
 
@@ -218,12 +219,19 @@ def _fold_mean(task, y, pred, folds) -> float | None:
     return float(np.mean(out)) if out else None
 
 
+def _selection_loss(task, y, loss):
+    """``loss``, for ROC AUC with a bound that spares ensemble selection the candidates that cannot win."""
+    if task.kind == "binary" and task.metric.name == "roc_auc":
+        return AucLoss(y, loss, pos_label=task.metric_kwargs.get("pos_label", 1), greater=task.greater)
+    return loss
+
+
 def _method(m, task, rounds, init):
     kind = "binary" if task.kind == "binary" else ("regression" if task.kind == "regression" else "multi")
     if m == "weighted":
         return (lambda P, y, ye, loss: _blend.weights_fit(P, loss)), (lambda s, P: _blend.weighted(P, s))
     if m == "caruana":
-        return ((lambda P, y, ye, loss: _blend.caruana(P, loss, rounds, init)[0]),
+        return ((lambda P, y, ye, loss: _blend.caruana(P, _selection_loss(task, y, loss), rounds, init)[0]),
                 (lambda s, P: _blend.weighted(P, s)))
     if m == "rank":
         return (lambda P, y, ye, loss: None), (lambda s, P: _blend.ranks(P).mean(axis=0))
