@@ -13,6 +13,14 @@
   a fresh arena, then ``advise_split`` + ``ladder`` (constant, group mean, logistic
   regression, depth-4 tree), one thread, folds one after another.
 
+* ``titanic``: what a learner waits for on the first competition: the CLI's
+  ``scrimmage coach advise titanic`` then ``scrimmage coach ladder titanic``, each
+  a process of its own (wall time, and CPU time from ``os.wait4``), in a fresh
+  ``SCRIMMAGE_HOME`` where titanic is already built, ``--repeat`` times. With
+  ``--reference-src DIR`` (a ``src`` folder of another version, e.g.
+  ``git archive OLD src | tar -x -C /tmp/old``) the same commands run with that
+  code too, interleaved, and the ratio is printed. Target: under 5 s together.
+
 Each part runs in a child process of its own, so its peak memory (``ru_maxrss``)
 is that part's alone. The figures go in docs/performance.md (section "Coach").
 """
@@ -104,6 +112,52 @@ def ladder(rows: int) -> dict:
                       for r in lad.rungs]}
 
 
+def _timed(cmd: list[str], env: dict) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, from wait4) of one child process."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed with exit code {proc.returncode}")
+    return time.perf_counter() - t, usage.ru_utime + usage.ru_stime
+
+
+def titanic(repeat: int, reference_src: str | None) -> list[dict]:
+    import shutil
+    import statistics
+
+    base = tempfile.mkdtemp(prefix="coach-titanic-")
+    env = dict(os.environ, SCRIMMAGE_HOME=f"{base}/ready", SCRIMMAGE_USER="bench", PYTHONWARNINGS="ignore")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-c", "from scrimmage.services import Arena; Arena().competition('titanic')"],
+                   env=env, check=True, stdout=subprocess.DEVNULL)
+    sides = {"scrimmage": None} | ({"reference": reference_src} if reference_src else {})
+    times: dict[str, list[tuple[float, float]]] = {side: [] for side in sides}
+    try:
+        for i in range(repeat + 1):  # the first round warms byte code and the page cache, untimed
+            for side, src in sides.items():
+                home = f"{base}/{side}-{i}"
+                shutil.copytree(f"{base}/ready", home)
+                run_env = dict(env, SCRIMMAGE_HOME=home) | ({"PYTHONPATH": src} if src else {})
+                walls = [_timed([sys.executable, "-m", "scrimmage", "coach", step, "titanic"], run_env)
+                         for step in ("advise", "ladder")]
+                if i:
+                    times[side].append((sum(w for w, _ in walls), sum(c for _, c in walls)))
+                shutil.rmtree(home, ignore_errors=True)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    out = []
+    for side, ts in times.items():
+        out.append({"part": "titanic", "side": side, "advise_plus_ladder_median_s": round(statistics.median(w for w, _ in ts), 2),
+                    "best_s": round(min(w for w, _ in ts), 2), "cpu_median_s": round(statistics.median(c for _, c in ts), 2),
+                    "runs": repeat})
+    if reference_src:
+        out.append({"part": "titanic", "ratio": round(out[1]["advise_plus_ladder_median_s"] / out[0]["advise_plus_ladder_median_s"], 2),
+                    "cpu_ratio": round(out[1]["cpu_median_s"] / out[0]["cpu_median_s"], 2)})
+    return out
+
+
 def child(part: str, rows: int, reference: bool = True) -> dict:
     out = caruana(rows, part.split("-")[1], reference) if part.startswith("caruana") else ladder(rows)
     out["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -115,13 +169,18 @@ def main() -> None:
     ap.add_argument("parts", nargs="*", default=["caruana", "ladder"])
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--no-reference", action="store_true", help="skip the ROC AUC reference (minutes at 1M rows)")
+    ap.add_argument("--repeat", type=int, default=3, help="titanic: timed runs of each side")
+    ap.add_argument("--reference-src", help="titanic: a src folder of the version to compare with")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         print(json.dumps(child(args.child, args.rows, not args.no_reference)))
         return
+    if "titanic" in args.parts:
+        for line in titanic(args.repeat, args.reference_src):
+            print(json.dumps(line), flush=True)
     jobs = []
-    for p in args.parts:
+    for p in [p for p in args.parts if p != "titanic"]:
         jobs += ["caruana-rmse", "caruana-roc_auc"] if p == "caruana" else [p]
     for job in jobs:
         res = subprocess.run([sys.executable, __file__, "--child", job, "--rows", str(args.rows),

@@ -133,8 +133,12 @@ def _params(model) -> dict:
 
 
 def record(ws, model, *, name: str | None = None, frac: float = 1.0, seed: int = 0, features=None, drop=(),
-           n_jobs=None, threads: int | None = 1, kind: str = "run", notes: str = "", workdir=None) -> Run:
-    """Fit ``model`` on the saved folds and record the run (see :func:`scrimmage.coach.run`)."""
+           n_jobs=None, threads: int | None = 1, kind: str = "run", notes: str = "", workdir=None,
+           fitted=None) -> Run:
+    """Fit ``model`` on the saved folds and record the run (see :func:`scrimmage.coach.run`).
+
+    ``fitted``: the folds already fitted with these rows and features (a ``_fitting.Fitted``), recorded as they are.
+    """
     from ._fitting import fit_folds
 
     if not (hasattr(model, "fit") and (hasattr(model, "predict") or hasattr(model, "predict_proba"))):
@@ -146,7 +150,8 @@ def record(ws, model, *, name: str | None = None, frac: float = 1.0, seed: int =
     X, X_test = frames(ws, features, drop)
     y = task.y(ws.train)
     rows = folds.subset(frac, seed) if frac < 1 else None
-    fitted = fit_folds(model, X, y, X_test, folds, task, rows=rows, n_jobs=n_jobs, threads=threads)
+    if fitted is None:
+        fitted = fit_folds(model, X, y, X_test, folds, task, rows=rows, n_jobs=n_jobs, threads=threads)
     name = name or model_name(model)
     return save_run(ws, folds, fitted.oof, fitted.test, fitted.fold_scores, name=name, kind=kind,
                     model=repr(model)[:2000], params=_params(model), frac=float(frac), seed=seed,

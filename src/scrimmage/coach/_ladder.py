@@ -101,10 +101,11 @@ def build(ws, model=None, *, frac: float = 1.0, seed: int = 0, n_jobs=None, thre
         fitted = fit_folds(gm, X, task.y(ws.train), X_test, folds, task, rows=rows, n_jobs=n_jobs, threads=threads)
         scores = [s for s in fitted.fold_scores if s is not None]
         if scores and (best is None or task.better(np.mean(scores), best[1])):
-            best = (c, float(np.mean(scores)), gm)
-    if best is not None:
+            best = (c, float(np.mean(scores)), gm, fitted)
+    if best is not None:  # recorded from the search's own fits: no second fit of the same folds
         runs.append((f"group mean of {best[0]}",
-                     record(ws, best[2], name=f"ladder: group mean of {best[0]}", features=[best[0]], **common)))
+                     record(ws, best[2], name=f"ladder: group mean of {best[0]}", features=[best[0]], fitted=best[3],
+                            **common)))
     for label, pipe in simple_models(task, cols):
         runs.append((label, record(ws, pipe, name=f"ladder: {label}", features=list(cols.all), **common)))
     if model is not None:

@@ -28,6 +28,8 @@ ADVERSARIAL_AUC = 0.6
 #: single-column strength (binary: AUC; regression: |Spearman|) that makes a shifted column a leak suspect
 LEAK_STRENGTH = {"binary": 0.8, "regression": 0.9}
 SMALL_ROWS = 2_000
+#: a repeated split repeats K-fold until about this many rows were validated (3 to 10 times)
+REPEATED_ROWS = 2_500
 RARE_SHARE = 0.05
 #: share of training rows scored in an adversarial split (the most test-like)
 TEST_LIKE_SHARE = 0.15
@@ -214,7 +216,7 @@ def advise(ws, *, n_folds: int = 5, seed: int = 0, split: str | None = None, gro
         raise ScrimmageError(f"date={date!r} holds neither dates nor whole numbers; name a column of ISO dates, "
                              f"years, epoch seconds or periods")
     if kind == "repeated":
-        repeats = int(np.clip(np.ceil(5_000 / max(n, 1)), 3, 10))
+        repeats = int(np.clip(np.ceil(REPEATED_ROWS / max(n, 1)), 3, 10))
     k = n_folds
     if kind == "time":
         d = time_col or dates[0]
