@@ -3,9 +3,13 @@
     python benchmarks/scoring.py                          # 1,000,000 and 10,000,000 rows
     python benchmarks/scoring.py --rows 1000000 --repeat 5
     python benchmarks/scoring.py --rows 10000000 --keep --workdir /tmp/scoring  # keep, then reuse, the files
+    python benchmarks/scoring.py --ids int              # only the plain integer ids
 
-For every row count, one ``solution.csv`` (text ids that look hashed, a 0/1
-``target`` with about 30 % positives, ``Usage`` about 25 % Public) and two
+For every row count and kind of id, one ``solution.csv`` (ids ``int``: the
+plain integers 0 .. n-1, as most tables number their rows, where pandas reads
+and merges fastest; or ``hex``: text ids that look hashed, 16 hex characters,
+where its merge is slowest), a 0/1 ``target`` with about 30 % positives,
+``Usage`` about 25 % Public) and two
 submissions (``target`` as a probability written with 6 decimals): one with
 its rows shuffled, one in the solution's order. Each submission is scored in
 child processes of their own, so each wall time includes the imports and each
@@ -42,7 +46,8 @@ from pathlib import Path
 DEFAULT_ROWS = (1_000_000, 10_000_000)
 VARIANTS = ("shuffled", "ordered")
 TOLERANCE = 1e-9
-FORMAT = 2  # of the generated files; a kept folder of another format is made again
+FORMAT = 3  # of the generated files; a kept folder of another format is made again
+ID_KINDS = ("int", "hex")
 WARM_UP_ROWS = 1_000
 
 REFERENCE = """
@@ -83,22 +88,25 @@ def _hex_ids(start: int, stop: int, seed: int):
     return np.ascontiguousarray(digits).view("S16").ravel()
 
 
-def generate(rows: int, folder: Path, seed: int) -> dict[str, Path]:
+def generate(rows: int, folder: Path, seed: int, id_kind: str = "hex") -> dict[str, Path]:
     """Write solution.csv, submission-shuffled.csv and submission-ordered.csv into ``folder``."""
     import numpy as np
     import polars as pl
 
     paths = {"solution": folder / "solution.csv",
              **{v: folder / f"submission-{v}.csv" for v in VARIANTS}}
-    stamp, made = folder / "rows.json", {"rows": rows, "seed": seed, "format": FORMAT}
+    stamp, made = folder / "rows.json", {"rows": rows, "seed": seed, "format": FORMAT, "ids": id_kind}
     if stamp.exists() and json.loads(stamp.read_text()) == made \
             and all(p.exists() for p in paths.values()):
         return paths  # reused from an earlier --keep run
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     chunk = 1_000_000
-    ids = pl.concat([pl.Series("id", _hex_ids(s, min(s + chunk, rows), seed)) for s in range(0, rows, chunk)])
-    ids = ids.cast(pl.String)
+    if id_kind == "int":
+        ids = pl.Series("id", np.arange(rows, dtype=np.int64))
+    else:
+        ids = pl.concat([pl.Series("id", _hex_ids(s, min(s + chunk, rows), seed)) for s in range(0, rows, chunk)])
+        ids = ids.cast(pl.String)
     target = (rng.random(rows) < 0.3).astype(np.int8)
     usage = np.where(rng.random(rows) < 0.25, "Public", "Private")
     logit = 1.5 * target + rng.standard_normal(rows)
@@ -159,14 +167,15 @@ def _warm(paths) -> None:
                 pass
 
 
-def measure(rows: int, variant: str, paths: dict[str, Path], repeat: int, env: dict[str, str]) -> dict:
+def measure(rows: int, variant: str, paths: dict[str, Path], repeat: int, env: dict[str, str],
+            id_kind: str = "hex") -> dict:
     cmds = commands(paths["solution"], paths[variant])
     runs: dict[str, list[dict]] = {"scrimmage": [], "reference": []}
     for i in range(repeat):
         for kind in (("scrimmage", "reference") if i % 2 == 0 else ("reference", "scrimmage")):
             result = run(kind, cmds[kind], env)
             runs[kind].append(result)
-            print(json.dumps({"rows": rows, "variant": variant, "kind": kind, "run": i + 1,
+            print(json.dumps({"rows": rows, "ids": id_kind, "variant": variant, "kind": kind, "run": i + 1,
                               "seconds": round(result["seconds"], 3), "peak_mb": round(result["peak_mb"]),
                               **result["scores"]}), flush=True)
     ref = runs["reference"][0]["scores"]
@@ -178,7 +187,7 @@ def measure(rows: int, variant: str, paths: dict[str, Path], repeat: int, env: d
     ours = runs["scrimmage"][0]["scores"]
     best = {k: min(r["seconds"] for r in v) for k, v in runs.items()}
     peak = {k: max(r["peak_mb"] for r in v) for k, v in runs.items()}
-    return {"rows": rows, "variant": variant, "ours_s": best["scrimmage"], "ref_s": best["reference"],
+    return {"rows": rows, "ids": id_kind, "variant": variant, "ours_s": best["scrimmage"], "ref_s": best["reference"],
             "ours_mb": peak["scrimmage"], "ref_mb": peak["reference"], "scores": ours}
 
 
@@ -194,7 +203,7 @@ def report(results: list[dict]) -> bool:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print()
     print(f"{os.cpu_count()} CPUs, load average {load}; best-of time, highest peak memory")
-    print(f"{'rows':>12} {'variant':<9} {'scrimmage s':>11} {'reference s':>11} {'ratio':>7} "
+    print(f"{'rows':>12} {'ids':<4} {'variant':<9} {'scrimmage s':>11} {'reference s':>11} {'ratio':>7} "
           f"{'scrimmage peak MB':>17} {'reference peak MB':>17}  target")
     met = True
     for r in results:
@@ -205,7 +214,7 @@ def report(results: list[dict]) -> bool:
             ok = ratio >= want and r["ours_mb"] <= r["ref_mb"]
             met = met and ok
             verdict = f">= {want:g}x: {'met' if ok else 'NOT met'}"
-        print(f"{r['rows']:>12,} {r['variant']:<9} {r['ours_s']:>11.2f} {r['ref_s']:>11.2f} {ratio:>6.1f}x "
+        print(f"{r['rows']:>12,} {r['ids']:<4} {r['variant']:<9} {r['ours_s']:>11.2f} {r['ref_s']:>11.2f} {ratio:>6.1f}x "
               f"{r['ours_mb']:>17.0f} {r['ref_mb']:>17.0f}  {verdict}")
     return met
 
@@ -215,6 +224,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=list(DEFAULT_ROWS))
     parser.add_argument("--repeat", type=int, default=3, help="runs of each side; the best time counts")
     parser.add_argument("--variant", choices=VARIANTS, nargs="+", default=list(VARIANTS))
+    parser.add_argument("--ids", choices=ID_KINDS, nargs="+", default=list(ID_KINDS))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true",
                         help="keep the generated files (and reuse them on the next run with --workdir)")
@@ -230,20 +240,23 @@ def main(argv: list[str] | None = None) -> None:
         for kind, cmd in commands(small["solution"], small[args.variant[0]]).items():
             run(kind, cmd, env)  # fills the byte-code cache of both sides; not timed
         for rows in args.rows:
-            start = time.perf_counter()
-            paths = generate(rows, workdir / f"rows-{rows}", args.seed)
-            sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.0f} MB" for p in paths.values())
-            print(f"# {rows:,} rows: {sizes} (ready in {time.perf_counter() - start:.1f} s)", flush=True)
-            _warm(paths.values())
-            for variant in args.variant:
-                results.append(measure(rows, variant, paths, args.repeat, env))
+            for id_kind in args.ids:
+                start = time.perf_counter()
+                paths = generate(rows, workdir / f"rows-{rows}-{id_kind}", args.seed, id_kind)
+                sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.0f} MB" for p in paths.values())
+                print(f"# {rows:,} rows, {id_kind} ids: {sizes} (ready in {time.perf_counter() - start:.1f} s)",
+                      flush=True)
+                _warm(paths.values())
+                for variant in args.variant:
+                    results.append(measure(rows, variant, paths, args.repeat, env, id_kind))
     finally:
         if args.keep:
             print(f"# files kept in {workdir}")
         elif args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
         else:
-            for name in [f"rows-{rows}" for rows in [WARM_UP_ROWS, *args.rows]] + ["pycache"]:
+            for name in ([f"rows-{WARM_UP_ROWS}"] + [f"rows-{rows}-{k}" for rows in args.rows for k in ID_KINDS]
+                         + ["pycache"]):
                 shutil.rmtree(workdir / name, ignore_errors=True)
     met = report(results)
     print("targets met" if met else "targets NOT met")

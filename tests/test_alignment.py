@@ -106,3 +106,53 @@ def test_file_shuffled_only_in_its_last_two_rows_aligns(tmp_path):
     perm = np.concatenate([np.arange(N - 2), [N - 1, N - 2]])
     aligned = check_and_align(write(tmp_path, [ids[i] for i in perm], values[perm]), solution(ids), "score")
     assert aligned.y_pred.tolist() == values.tolist()
+
+
+# -- ids that are plain integers: matched through one array indexed by the number ----------------
+
+
+def test_integer_ids_shuffled_align_in_solution_order(tmp_path):
+    from scrimmage.submissions import _match_integers
+
+    ids = [str(i) for i in range(N)]
+    perm = np.random.default_rng(4).permutation(N)
+    file_ids = pl.Series([ids[i] for i in perm])
+    order = _match_integers(file_ids, pl.Series(ids))
+    assert order is not None and file_ids.gather(order).to_list() == ids
+    values = np.round(np.random.default_rng(5).random(N), 6)
+    aligned = check_and_align(write(tmp_path, file_ids.to_list(), values[perm]), solution(ids), "score")
+    assert aligned.y_pred.tolist() == values.tolist()
+
+
+@pytest.mark.parametrize("written", ["007", "+7", " 7", "7.0", "-7"])
+def test_integer_ids_are_still_compared_as_text(tmp_path, written):
+    from scrimmage.submissions import _match_integers
+
+    ids = [str(i) for i in range(20)]
+    file_ids = list(reversed(ids))
+    file_ids[file_ids.index("7")] = written
+    assert _match_integers(pl.Series(file_ids), pl.Series(ids)) is None
+    with pytest.raises(SubmissionError) as info:
+        check_and_align(write(tmp_path, file_ids, [0.5] * 20), solution(ids), "score")
+    assert info.value.problems == ["1 id(s) of the test set are missing, e.g. '7'",
+                                   f"1 id(s) are not in the test set, e.g. {written!r} "
+                                   "(ids are compared as text, exactly as written in test.csv)"]
+
+
+@pytest.mark.parametrize("change", ["missing", "unknown", "repeated", "sparse"])
+def test_integer_match_gives_up_unless_the_file_holds_each_id_once(change):
+    from scrimmage.submissions import _match_integers
+
+    ids = [str(i) for i in range(50)]
+    file_ids = list(reversed(ids))
+    if change == "missing":
+        file_ids[5] = file_ids[6]
+    elif change == "unknown":
+        file_ids[5] = "50"
+    elif change == "repeated":
+        file_ids[-1] = file_ids[0]
+    else:  # numbers far above the row count: the hashed match takes them
+        ids = [str(i * 1_000_003) for i in range(50)]
+        file_ids = list(reversed(ids))
+        assert _match(pl.Series(file_ids), pl.Series(ids)) is not None
+    assert _match_integers(pl.Series(file_ids), pl.Series(ids)) is None

@@ -250,7 +250,9 @@ def _align_ids(ids: pl.Series, solution: Solution, problems: list[str]):
         # a shuffled file differs within its first rows: no need to compare all of them then
         if (ids.head(64) == want.head(64)).all() and (ids == want).all():
             return True
-        order = _match(ids, want)
+        order = _match_integers(ids, want)
+        if order is None:
+            order = _match(ids, want)
         if order is not None:
             return order
     found = len(problems)
@@ -276,6 +278,40 @@ def _align_ids(ids: pl.Series, solution: Solution, problems: list[str]):
     position = pl.DataFrame({"id": ids, "pos": pl.int_range(len(ids), eager=True)})
     ordered = pl.DataFrame({"id": want}).join(position, on="id", how="left", maintain_order="left")
     return ordered["pos"].to_numpy()
+
+
+def _integers(ids: pl.Series) -> np.ndarray | None:
+    """The ids as int64 when each is written as a plain non-negative integer (``0``, ``17``; not ``007``, ``+7``
+    or `` 7``), so that two are the same text exactly when they are the same number; else None."""
+    if ids.dtype != pl.String or not len(ids):
+        return None
+    first = ids[0]
+    if not first.isdigit() or (first[0] == "0" and len(first) > 1):
+        return None  # not numbered rows: no need to parse them all
+    numbers = ids.cast(pl.Int64, strict=False)
+    if numbers.null_count() or numbers.min() < 0 or not (numbers.cast(pl.String) == ids).all():
+        return None
+    return numbers.to_numpy()
+
+
+def _match_integers(ids: pl.Series, want: pl.Series) -> np.ndarray | None:
+    """Row of ``ids`` holding each id of ``want`` when both are plain integers of a compact range (rows numbered
+    like 0 .. n-1) and ``ids`` is ``want`` reordered: one array indexed by the number; else None."""
+    n = len(ids)
+    have = _integers(ids)
+    if have is None or int(have.max()) >= 4 * n + 64:
+        return None
+    wanted = _integers(want)
+    if wanted is None or int(wanted.max()) > int(have.max()):
+        return None
+    table = np.full(int(have.max()) + 1, -1, dtype=np.int64)
+    table[have] = np.arange(n)
+    row = table[wanted]
+    if (row < 0).any():
+        return None  # an id of the solution is not in the file
+    seen = np.zeros(n, dtype=bool)
+    seen[row] = True
+    return row if seen.all() else None  # else a repeated id: the exact comparison reports it
 
 
 def _match(ids: pl.Series, want: pl.Series) -> np.ndarray | None:
