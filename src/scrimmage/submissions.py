@@ -280,6 +280,9 @@ def _align_ids(ids: pl.Series, solution: Solution, problems: list[str]):
     return ordered["pos"].to_numpy()
 
 
+_POWERS = np.array([0] + [10 ** k for k in range(1, 19)], dtype=np.int64)  # the least number of 1 .. 19 digits
+
+
 def _integers(ids: pl.Series) -> np.ndarray | None:
     """The ids as int64 when each is written as a plain non-negative integer (``0``, ``17``; not ``007``, ``+7``
     or `` 7``), so that two are the same text exactly when they are the same number; else None."""
@@ -289,9 +292,15 @@ def _integers(ids: pl.Series) -> np.ndarray | None:
     if not first.isdigit() or (first[0] == "0" and len(first) > 1):
         return None  # not numbered rows: no need to parse them all
     numbers = ids.cast(pl.Int64, strict=False)
-    if numbers.null_count() or numbers.min() < 0 or not (numbers.cast(pl.String) == ids).all():
+    if numbers.null_count() or numbers.min() < 0:
         return None
-    return numbers.to_numpy()
+    values = numbers.to_numpy()
+    # as many characters as the number has digits (no sign, no leading zero, no space): a text of L
+    # characters that parsed is canonical when L is 1 or its number is at least 10 ** (L - 1)
+    length = ids.str.len_bytes().to_numpy()
+    if length.max() > len(_POWERS) or not (values >= _POWERS[length - 1]).all():
+        return None
+    return values
 
 
 def _match_integers(ids: pl.Series, want: pl.Series) -> np.ndarray | None:
