@@ -23,11 +23,10 @@ from ..errors import AuthError, NotFoundError, ScrimmageError
 from ..services import Arena
 from . import openapi, render, upload_guard
 from .client_address import parse_proxies
-from .deps import CSRF_COOKIE, cookie_flags, wants_json
+from .deps import wants_json
+from .headers import SecurityHeaders
 
 HERE = Path(__file__).parent
-#: Pages run no script of their own and load nothing from elsewhere.
-CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 #: Modules (relative to this package) whose ``router`` the app includes, in order.
 ROUTERS = ["api", "discussion_api", "notebooks_api", "profiles_api", "pages.account", "pages.competitions", "pages.participate",
            "pages.host", "pages.discussion", "pages.notebooks", "pages.profiles", "pages.lessons", "pages.welcome",
@@ -73,18 +72,7 @@ def create_app(settings: Settings | None = None, *, arena: Arena | None = None, 
         app.include_router(router)
     openapi.install(app)
 
-    @app.middleware("http")
-    async def csrf_cookie(request: Request, call_next):
-        response = await call_next(request)
-        new = getattr(request.state, "new_csrf", None)
-        if new and request.cookies.get(CSRF_COOKIE) != new:
-            response.set_cookie(CSRF_COOKIE, new, **cookie_flags(request))
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not request.url.path.startswith("/api/docs"):  # the interactive API docs load their own scripts
-            response.headers.setdefault("Content-Security-Policy", CSP)
-        return response
+    app.add_middleware(SecurityHeaders)
 
     upload_guard.install(app)
     app.add_exception_handler(ScrimmageError, _scrimmage_error)
