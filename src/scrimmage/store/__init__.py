@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from ..clock import utcnow
 from ..errors import ConfigError
 from . import schema
+from .revision import is_current
 from .schema import competitions, submissions, team_members, teams, users
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -87,8 +88,6 @@ class Store:
         self.migrate()
 
     def migrate(self) -> None:
-        from .revision import is_current
-
         if is_current(self.engine):  # the usual case: no Alembic, one small query
             return
         from alembic import command
