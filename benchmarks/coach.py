@@ -128,17 +128,19 @@ def titanic(repeat: int, reference_src: str | None) -> list[dict]:
     import statistics
 
     base = tempfile.mkdtemp(prefix="coach-titanic-")
-    env = dict(os.environ, SCRIMMAGE_HOME=f"{base}/ready", SCRIMMAGE_USER="bench", PYTHONWARNINGS="ignore")
+    env = dict(os.environ, SCRIMMAGE_USER="bench", PYTHONWARNINGS="ignore")
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    subprocess.run([sys.executable, "-c", "from scrimmage.services import Arena; Arena().competition('titanic')"],
-                   env=env, check=True, stdout=subprocess.DEVNULL)
     sides = {"scrimmage": None} | ({"reference": reference_src} if reference_src else {})
+    for side, src in sides.items():  # each side's own home: its store is at its own schema revision
+        subprocess.run([sys.executable, "-c", "from scrimmage.services import Arena; Arena().competition('titanic')"],
+                       env=dict(env, SCRIMMAGE_HOME=f"{base}/ready-{side}") | ({"PYTHONPATH": src} if src else {}),
+                       check=True, stdout=subprocess.DEVNULL)
     times: dict[str, list[tuple[float, float]]] = {side: [] for side in sides}
     try:
         for i in range(repeat + 1):  # the first round warms byte code and the page cache, untimed
             for side, src in sides.items():
                 home = f"{base}/{side}-{i}"
-                shutil.copytree(f"{base}/ready", home)
+                shutil.copytree(f"{base}/ready-{side}", home)
                 run_env = dict(env, SCRIMMAGE_HOME=home) | ({"PYTHONPATH": src} if src else {})
                 walls = [_timed([sys.executable, "-m", "scrimmage", "coach", step, "titanic"], run_env)
                          for step in ("advise", "ladder")]
