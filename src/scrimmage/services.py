@@ -479,6 +479,10 @@ class Arena:
         team = self.store.user_team(conn, self._comp_id(conn, ref), uid) if uid else None
         return team.id if team else None
 
+    def is_host(self, comp: CompetitionInfo, user: str | None) -> bool:
+        """May ``user`` act as host of ``comp`` (its host, or an admin)?"""
+        return self._is_host(comp, user)
+
     def _is_host(self, comp: CompetitionInfo, user: str | None) -> bool:
         """The competition's host, or an admin (admins may do everything)."""
         from .store.schema import users

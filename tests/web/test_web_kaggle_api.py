@@ -197,7 +197,7 @@ def test_auth_errors_say_what_is_wrong(kaggle):
         (basic("pat", "scr_nope"), "the key in kaggle.json is not a valid scrimmage API token"),
         (basic("quin", token), """the key in kaggle.json belongs to 'pat', not 'quin': set "username": "pat\""""),
         ({"Authorization": "Basic !!!"}, "the Authorization header is not HTTP Basic username:key or Bearer TOKEN"),
-        ({"Authorization": "Bearer scr_nope"}, "the bearer token is not a valid scrimmage API token"),
+        ({"Authorization": "Bearer scr_nope"}, "the bearer token (KAGGLE_API_TOKEN) is not a valid scrimmage API token"),
     ]
     for headers, message in cases:
         r = c.post(S + "ListSubmissions", json={"competitionName": "tiny"}, headers=headers)
@@ -206,9 +206,12 @@ def test_auth_errors_say_what_is_wrong(kaggle):
     assert r.status_code == 200
     r = c.post("/api/v1/security.OAuthService/IntrospectToken", json={"token": token})
     assert r.json() == {"active": True, "username": "pat"}
-    assert c.post("/api/v1/security.OAuthService/IntrospectToken", json={"token": "x"}).json() == {"active": False}
+    assert c.post("/api/v1/security.OAuthService/IntrospectToken", json={"token": "x"}).json() == {
+        "active": True, "username": "(not a scrimmage token)"}  # so the client sends it and shows the 403 reason
     r = c.post("/api/v1/datasets.DatasetApiService/ListDatasets", json={})
-    assert r.status_code == 404 and "scrimmage serves the competitions commands of the kaggle client only" in r.json()["message"]
+    assert r.status_code == 400 and r.json()["message"] == (
+        "scrimmage does not have this feature (datasets.DatasetApiService/ListDatasets): "
+        "scrimmage serves competitions only, not datasets")
     r = c.post(S + "ListDataFiles", content=b"{not json", headers={"Content-Type": "application/json"})
     assert r.status_code == 400 and r.json()["message"] == "the request body is not JSON"
     r = c.post(S + "ListDataFiles", json={})

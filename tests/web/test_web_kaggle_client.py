@@ -21,6 +21,7 @@ import time
 import zipfile
 
 import pytest
+import requests
 
 from bundles import write_bundle, write_predictions
 from components import require
@@ -231,3 +232,192 @@ def test_the_official_client_with_a_bearer_token(arena_on_80, tmp_path):
     rows = table(kaggle(env, "competitions", "submissions", "tiny").stdout)
     assert [(r["fileName"], r["description"], r["status"]) for r in rows] == [
         ("good.csv", "by token", "SubmissionStatus.COMPLETE")]
+
+
+def client_verbs() -> set[str]:
+    """Every competitions verb of the installed client, sub-verbs as ``"pages create"``."""
+    from kaggle.cli import Help
+
+    nested = {"pages": Help.entity_pages_choices, "data": Help.entity_data_choices,
+              "settings": Help.entity_settings_choices, "solution": Help.entity_solution_choices,
+              "topics": Help.entity_topics_choices}
+    out = set()
+    for verb in Help.competitions_choices:
+        out |= {f"{verb} {sub}" for sub in nested[verb]} if verb in nested else {verb}
+    return out
+
+
+#: The verbs scrimmage does not serve, each with a command line (after ``competitions``) that calls it.
+NOT_SERVED = {
+    "episodes": ("episodes", "1"), "replay": ("replay", "1"), "logs": ("logs", "1", "0"),
+    # the client's own parser misreads `pages list tiny`: pages use the default competition
+    "pages create": ("pages", "create", "--page-name", "rules", "-f", "{page}"),
+    "pages update": ("pages", "update", "--page-name", "rules", "-f", "{page}"),
+    "pages delete": ("pages", "delete", "--page-name", "rules", "-y"),
+    "host-add": ("host-add", "tiny", "-u", "pat", "-y"), "data update": ("data", "update", "tiny", "-p", "{folder}", "-m", "v2"),
+    "settings update": ("settings", "update", "tiny", "-f", "{settings}"),
+    "solution create": ("solution", "create", "tiny", "-p", "{page}"), "launch": ("launch", "tiny"),
+    "create": ("create", "-p", "{folder}"), "topics list": ("topics", "list", "tiny"), "topics show": ("topics", "show", "1"),
+    "topic-messages": ("topic-messages", "tiny", "1"),
+}
+REASONS = {
+    "episodes": "scrimmage has no simulation competitions", "replay": "scrimmage has no simulation competitions",
+    "logs": "scrimmage has no simulation competitions",
+    "pages create": "scrimmage does not edit pages through the kaggle client",
+    "pages update": "scrimmage does not edit pages through the kaggle client",
+    "pages delete": "scrimmage does not edit pages through the kaggle client",
+    "host-add": "a scrimmage competition has one host", "data update": "scrimmage does not replace a competition's data or solution",
+    "settings update": "scrimmage does not change settings through the kaggle client",
+    "solution create": "scrimmage does not replace a competition's data or solution", "launch": "a scrimmage competition is open as soon",
+    "create": "scrimmage creates a competition from a bundle folder", "topics list": "scrimmage has no discussion forums",
+    "topics show": "scrimmage has no discussion forums", "topic-messages": "scrimmage has no discussion forums",
+}
+#: Verbs that kaggle 2.2.5 cannot send (its parser passes an argument its function lacks), and their calls.
+BROKEN_IN_CLIENT = {"pages create": "CreateCompetitionPage", "pages update": "UpdateCompetitionPage",
+                    "pages delete": "DeleteCompetitionPage"}
+#: The verbs served (tested one by one below), and ``init``, which the client runs on its own.
+SERVED = {"list", "files", "download", "submit", "submissions", "submission", "leaderboard", "team-submissions",
+          "submission-limits", "submission-download", "hosts", "pages list", "settings get", "solution status", "init"}
+
+
+def test_every_verb_of_the_installed_client_is_served_or_answered(arena_on_80, tmp_path):
+    a, folder = arena_on_80
+    assert client_verbs() == SERVED | set(NOT_SERVED), "a verb of the installed client is neither served nor answered"
+    pat = kaggle_env(tmp_path, "pat", a.accounts.create_token("pat", "kaggle"))
+    ada = kaggle_env(tmp_path, "ada", a.accounts.create_token("ada", "kaggle"))
+    # a competition pat hosts: ada (an admin) may act on it, but does not host it
+    a.accounts.sign_up("quin", "correct horse battery")
+    a.create_competition(write_bundle(tmp_path / "other", toml='title = "Other"\nref = "other"\nmetric = "roc_auc"\n'
+                                      'id_column = "id"\n'), host="quin")
+
+    # submit, then look the submission up by the ref the client prints
+    good = write_predictions(tmp_path / "good.csv", folder, 0.3)
+    out = kaggle(pat, "competitions", "submit", "tiny", "-f", str(good), "-m", "first").stdout
+    ref = int(re.search(r"Submission ref: (\d+)", out).group(1))
+    sub = a.submissions("tiny", user="pat")[0]
+    assert ref == sub.id
+    out = kaggle(pat, "competitions", "submission", str(ref)).stdout
+    assert re.search(rf"Submission Ref:\s+{ref}\n", out) and re.search(r"Status:\s+COMPLETE\n", out)
+    assert re.search(rf"Public Score:\s+{sub.public_score:.5f}\n", out) and re.search(r"Description:\s+first\n", out)
+    proc = kaggle(ada, "competitions", "submission", str(ref))  # the host (an admin here) sees every submission
+    proc = kaggle(kaggle_env(tmp_path, "quin", a.accounts.create_token("quin")), "competitions", "submission", str(ref),
+                  ok=False)
+    assert f"no submission {ref} of yours" in proc.stderr
+    proc = kaggle(pat, "competitions", "submission", "99999", ok=False)
+    assert "no submission 99999: `kaggle competitions submissions REF` lists yours" in proc.stderr
+
+    # submission-download: the file as it was submitted, under its name
+    dest = tmp_path / "mine"
+    kaggle(pat, "competitions", "submission-download", str(ref), "-p", str(dest))
+    assert (dest / "good.csv").read_bytes() == good.read_bytes()
+
+    # submission-limits: today's count, the lifetime count, what is left
+    out = kaggle(pat, "competitions", "submission-limits", "tiny").stdout
+    assert out.splitlines() == ["Submissions today: 1", "Lifetime submissions: 1", "Remaining today: 4"]
+
+    # team-submissions: a team's submission on the public leaderboard, by the team id the leaderboard shows
+    team = a.teams.team("tiny", "pat")
+    board = table(kaggle(pat, "competitions", "leaderboard", "tiny", "--show").stdout)
+    assert [r["teamId"] for r in board] == [str(team.id)]
+    rows = table(kaggle(ada, "competitions", "team-submissions", str(team.id)).stdout)
+    assert [(r["id"], r["publicScore"]) for r in rows] == [(str(ref), f"{sub.public_score:.5f}")]
+    proc = kaggle(pat, "competitions", "team-submissions", "99999", ok=False)
+    assert "no team 99999" in proc.stderr
+
+    # hosts, pages
+    rows = table(kaggle(pat, "competitions", "hosts", "tiny").stdout)
+    assert [(r["userName"], r["displayName"]) for r in rows] == [("ada", "ada")]
+    assert table(kaggle(pat, "competitions", "hosts", "other").stdout)[0]["userName"] == "quin"
+    # the client's parser reads `pages REF list` and `pages list REF` wrongly: pages go by the default competition
+    kaggle(pat, "config", "set", "-n", "competition", "-v", "other")
+    assert "No pages found" in kaggle(pat, "competitions", "pages", "list").stdout  # a bundle without texts
+    a.create_competition(write_bundle(tmp_path / "texts", toml='title = "Texts"\nref = "texts"\nmetric = "roc_auc"\n'
+                                      'id_column = "id"\ndescription = "Predict it."\nevaluation = "AUC."\n'), host="ada")
+    kaggle(pat, "config", "set", "-n", "competition", "-v", "texts")
+    assert [r["name"] for r in table(kaggle(pat, "competitions", "pages", "list").stdout)] == [
+        "description", "evaluation"]
+    out = kaggle(pat, "competitions", "pages", "list", "--page-name", "evaluation", "--content").stdout
+    assert "AUC." in out and "Predict it." not in out
+
+    # settings get and solution status: for the host
+    out = kaggle(ada, "competitions", "settings", "get", "tiny").stdout
+    assert "[General]" in out and "  title: Tiny" in out and "  competition_name: tiny" in out
+    proc = kaggle(pat, "competitions", "settings", "get", "tiny", ok=False)
+    assert "only the host of 'tiny' can see this" in proc.stderr
+    out = kaggle(ada, "competitions", "solution", "status", "tiny").stdout
+    assert "Ready: true" in out and "Row ID column: id" in out and "  target (" in out
+
+    # --group hosted: every competition the user hosts, and only those (not all the admin may act on)
+    hosted = {r["ref"] for r in table(kaggle(ada, "competitions", "list", "--group", "hosted").stdout)}
+    assert hosted == {"tiny", "texts"}
+    assert {r["ref"] for r in table(kaggle(pat, "competitions", "list", "--group", "entered").stdout)} == {"tiny"}
+
+    # init runs on the client alone: it writes a metadata template
+    (tmp_path / "new").mkdir()
+    kaggle(ada, "competitions", "init", str(tmp_path / "new"))
+    meta = tmp_path / "new" / "competition-metadata.json"
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "title": "New one", "slug": "new-one",
+                                "briefDescription": "A new one."}))
+
+    # every other verb: the client's error shape, a sentence saying scrimmage does not have it
+    page = tmp_path / "page.md"
+    page.write_text("# Rules\n")
+    settings = tmp_path / "settings.json"
+    settings.write_text('{"title": "New"}')
+    fill = {"{page}": str(page), "{folder}": str(tmp_path / "new"), "{settings}": str(settings)}
+    kaggle(ada, "config", "set", "-n", "competition", "-v", "tiny")
+    for verb, args in NOT_SERVED.items():
+        proc = kaggle(ada, "competitions", *(fill.get(x, x) for x in args), ok=False)
+        if verb in BROKEN_IN_CLIENT:  # kaggle 2.2.5 fails before sending: the server is asked as the client would
+            assert "got an unexpected keyword argument 'csv_display'" in proc.stderr, proc.stderr
+            method = BROKEN_IN_CLIENT[verb]
+            reply = requests.post(f"http://localhost/api/v1/competitions.CompetitionApiService/{method}",
+                                  json={"competitionName": "tiny", "pageName": "rules"}, timeout=60,
+                                  auth=("ada", json.loads(open(os.path.join(ada["KAGGLE_CONFIG_DIR"], "kaggle.json")).read())["key"]))
+            assert reply.status_code == 400
+            message = reply.json()["message"]
+        else:
+            message = proc.stderr
+        assert "scrimmage does not have this feature" in message and REASONS[verb] in message, (verb, message)
+
+
+def test_the_leaderboard_the_client_shows_agrees_with_the_docs(arena_on_80, tmp_path):
+    """LastSubmissionDate is the team's last submission; the reference rows sit among the teams, unranked."""
+    a, folder = arena_on_80
+    refs = ('[[reference_scores]]\nname = "constant"\npublic = 0.5\nprivate = 0.5\n'
+            '[[reference_scores]]\nname = "strong"\npublic = 0.99\nprivate = 0.99\n')
+    a.create_competition(write_bundle(tmp_path / "refs", toml='title = "Refs"\nref = "refs"\nmetric = "roc_auc"\n'
+                                      'id_column = "id"\n' + refs), host="ada")
+    pat = kaggle_env(tmp_path, "pat", a.accounts.create_token("pat", "kaggle"))
+    good = write_predictions(tmp_path / "good.csv", a and (tmp_path / "refs"), 0.3)
+    worse = write_predictions(tmp_path / "worse.csv", tmp_path / "refs", 0.05, seed=5)
+    kaggle(pat, "competitions", "submit", "refs", "-f", str(good), "-m", "good")
+    kaggle(pat, "competitions", "submit", "refs", "-f", str(worse), "-m", "worse")
+    best, last = sorted(a.submissions("refs", user="pat"), key=lambda s: s.id)
+    assert best.public_score > last.public_score
+
+    rows = table(kaggle(pat, "competitions", "leaderboard", "refs", "--show").stdout)
+    team = a.teams.team("refs", "pat")
+    assert [(r["teamName"], r["score"]) for r in rows] == [
+        ("reference: strong model", "0.99000"), ("pat", f"{best.public_score:.5f}"),
+        ("reference: constant baseline", "0.50000")]
+    assert rows[1]["teamId"] == str(team.id) and rows[0]["teamId"] == rows[2]["teamId"] == "0"
+    kaggle(pat, "competitions", "leaderboard", "refs", "--download", "-p", str(tmp_path / "lb"))
+    with zipfile.ZipFile(tmp_path / "lb" / "refs.zip") as zf:
+        lines = zf.read("refs-publicleaderboard.csv").decode().splitlines()
+    assert lines[0] == "Rank,TeamId,TeamName,LastSubmissionDate,Score,SubmissionCount"
+    assert lines[1] == ",,reference: strong model,,0.99000,"
+    stamp = last.date.isoformat(timespec="milliseconds") + "Z"
+    assert lines[2] == f"1,{team.id},pat,{stamp},{best.public_score:.5f},2"  # the last submission, not the best
+    assert lines[3] == ",,reference: constant baseline,,0.50000,"
+
+
+def test_a_wrong_kaggle_api_token_reaches_the_user_with_the_reason(arena_on_80, tmp_path):
+    a, folder = arena_on_80
+    env = kaggle_env(tmp_path, "nobody", "unused")
+    os.unlink(os.path.join(env["KAGGLE_CONFIG_DIR"], "kaggle.json"))
+    env["KAGGLE_API_TOKEN"] = "scr_this-is-not-a-token"
+    proc = kaggle(env, "competitions", "submissions", "tiny", ok=False)
+    assert ("the bearer token (KAGGLE_API_TOKEN) is not a valid scrimmage API token (revoked or mistyped); "
+            "create a new one on your account page") in proc.stderr
+    assert "Authentication required" not in proc.stdout + proc.stderr  # not the client's sign-in help for kaggle.com

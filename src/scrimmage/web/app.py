@@ -36,11 +36,11 @@ ROUTERS = ["api", "discussion_api", "notebooks_api", "profiles_api", "pages.acco
 def routers() -> list:
     """The routers to include; optional ones (e.g. ``kaggle_api``) are picked up when present."""
     out = []
-    for name in ROUTERS + ["kaggle_api"]:
+    for name in ROUTERS + ["kaggle_api", "kaggle_verbs"]:  # kaggle_verbs last: it ends with a catch-all
         try:
             module = importlib.import_module(f"{__package__}.{name}")
         except ModuleNotFoundError as exc:
-            if name == "kaggle_api" and exc.name == f"{__package__}.{name}":
+            if name.startswith("kaggle_") and exc.name == f"{__package__}.{name}":
                 continue
             raise
         out.append(module.router)

@@ -36,11 +36,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 
 from .. import scratch
 from ..csv_cells import safe_cell
 from ..errors import ForbiddenError, LimitError, NotFoundError, ScrimmageError
 from ..limits import submission_limit_mb
+from ..store import lookups
 from .api import public_file
 from .deps import arena
 
@@ -58,6 +60,8 @@ NO_CREDENTIALS = ("this needs your scrimmage user name and API token: put them i
                   '{"username": "NAME", "key": "TOKEN"} (create a token on your account page)')
 BAD_KEY = ("the key in kaggle.json is not a valid scrimmage API token (revoked or mistyped); "
            "create a new one on your account page")
+BAD_TOKEN = ("the bearer token (KAGGLE_API_TOKEN) is not a valid scrimmage API token (revoked or mistyped); "
+             "create a new one on your account page")
 BAD_HEADER = "the Authorization header is not HTTP Basic username:key or Bearer TOKEN"
 
 #: Kaggle's host segments (``--category``) and the tags that put a competition in each.
@@ -125,12 +129,12 @@ def kaggle_user(request: Request, required: bool = True):
     if scheme.lower() == "bearer":
         user = accounts.token_user(credentials.strip())
         if user is None:
-            raise ForbiddenError(BAD_KEY.replace("the key in kaggle.json", "the bearer token"))
+            raise ForbiddenError(BAD_TOKEN)
         return user
     raise ForbiddenError(BAD_HEADER)
 
 
-def _name(user) -> str | None:
+def name_of(user) -> str | None:
     return user.name if user else None
 
 
@@ -148,7 +152,7 @@ async def body_of(request: Request) -> dict:
     return body
 
 
-def _required(body: dict, field: str) -> str:
+def required(body: dict, field: str) -> str:
     value = body.get(field)
     if not isinstance(value, str) or not value.strip():
         raise ScrimmageError(f"{field} is missing: name the competition (its ref, as `kaggle competitions list` shows)")
@@ -197,7 +201,7 @@ def _page(items: list, body: dict) -> tuple[list, str]:
     return items[start:end], (str(end) if end < len(items) else "")
 
 
-def _base(request: Request) -> str:
+def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
@@ -208,7 +212,7 @@ def category(comp) -> str:
     return "Community"
 
 
-def _merger_deadline(comp) -> dt.datetime | None:
+def merger_deadline(comp) -> dt.datetime | None:
     raw = comp.settings.get("merger_deadline")
     if not raw:
         return None
@@ -217,11 +221,11 @@ def _merger_deadline(comp) -> dt.datetime | None:
 
 def competition_json(request: Request, comp, entered: bool, rank: int | None = None) -> dict:
     return _compact({
-        "ref": comp.ref, "title": comp.title, "url": f"{_base(request)}/c/{comp.ref}",
+        "ref": comp.ref, "title": comp.title, "url": f"{base_url(request)}/c/{comp.ref}",
         "description": comp.settings.get("summary") or None, "category": category(comp), "reward": "Knowledge",
         "tags": [{"ref": t, "name": t} for t in comp.tags], "deadline": when(comp.deadline),
         "teamCount": comp.team_count, "userHasEntered": entered, "userRank": rank,
-        "mergerDeadline": when(_merger_deadline(comp)), "enabledDate": when(comp.created_at),
+        "mergerDeadline": when(merger_deadline(comp)), "enabledDate": when(comp.created_at),
         "dateCreated": when(comp.created_at), "maxDailySubmissions": comp.daily_limit,
         "maxTeamSize": comp.settings.get("max_team_size"), "evaluationMetric": comp.metric,
         "submissionsDisabled": False,
@@ -234,7 +238,7 @@ def submission_json(request: Request, sub) -> dict:
         "errorDescription": sub.error if sub.status == "error" else None, "fileName": sub.file_name,
         "publicScore": score(sub.public_score), "privateScore": score(sub.private_score),
         "status": STATUS.get(sub.status, "PENDING"), "submittedBy": sub.user, "submittedByRef": sub.user,
-        "teamName": sub.team, "url": f"{_base(request)}/c/{sub.competition}/submissions",
+        "teamName": sub.team, "url": f"{base_url(request)}/c/{sub.competition}/submissions",
     })
 
 
@@ -242,7 +246,7 @@ def _file_json(request: Request, ref: str, path: Path) -> dict:
     st = path.stat()
     modified = dt.datetime.fromtimestamp(st.st_mtime, dt.timezone.utc)
     return _compact({"ref": path.name, "name": path.name, "totalBytes": st.st_size, "creationDate": when(modified),
-                     "url": f"{_base(request)}{FILES}/data/{quote(ref)}/{quote(path.name)}"})
+                     "url": f"{base_url(request)}{FILES}/data/{quote(ref)}/{quote(path.name)}"})
 
 
 def _rank_of(a, comp, user: str) -> int | None:
@@ -253,8 +257,24 @@ def _rank_of(a, comp, user: str) -> int | None:
 
 
 # competitions ---------------------------------------------------------------------------
-def _call(method: str):
-    return router.post(f"{PREFIX}/{SERVICE}/{method}")
+def kaggle_call(method: str, service: str = SERVICE, on: APIRouter | None = None):
+    """Serve ``fn(request, body)`` as the client's ``POST /api/v1/{service}/{method}``.
+
+    The JSON body is read and checked here; ``fn`` is blocking (it calls the core) and
+    runs off the event loop. ``on`` is the router to add the route to (this module's
+    by default).
+    """
+
+    def register(fn):
+        async def endpoint(request: Request):
+            body = await body_of(request)
+            return await run_in_threadpool(fn, request, body)
+
+        endpoint.__name__ = endpoint.__qualname__ = fn.__name__
+        (on or router).post(f"{PREFIX}/{service}/{method}")(endpoint)
+        return fn
+
+    return register
 
 
 _SORTS = {
@@ -265,22 +285,19 @@ _SORTS = {
 }
 
 
-@_call("ListCompetitions")
-async def list_competitions(request: Request):
-    body = await body_of(request)
-    return await _run(request, _list_competitions, body)
-
-
-def _list_competitions(request: Request, body: dict):
+@kaggle_call("ListCompetitions")
+def list_competitions(request: Request, body: dict):
     a = arena(request)
-    user = _name(kaggle_user(request, required=False))
+    user = name_of(kaggle_user(request, required=False))
     comps = a.list_competitions(search=(body.get("search") or "").strip() or None)
     entered = a.teams.entered(user)
     group = body.get("group") or "COMPETITION_LIST_TAB_EVERYTHING"
     if group == "COMPETITION_LIST_TAB_ENTERED":
         comps = [c for c in comps if c.ref in entered]
     elif group == "COMPETITION_LIST_TAB_HOSTED":
-        comps = [c for c in comps if c.built and user and a._is_host(c, user)]
+        with a.store.read() as conn:
+            hosted = lookups.hosted_refs(conn, user) if user else set()
+        comps = [c for c in comps if c.ref in hosted]
     elif group in ("COMPETITION_LIST_TAB_UNLAUNCHED", "COMPETITION_LIST_TAB_UNLAUNCHED_COMMUNITY"):
         comps = []
     wanted = CATEGORIES.get(body.get("category") or "")
@@ -295,60 +312,40 @@ def _list_competitions(request: Request, body: dict):
     return {"competitions": out, "nextPageToken": token}
 
 
-@_call("GetCompetition")
-async def get_competition(request: Request):
-    body = await body_of(request)
-    return await _run(request, _get_competition, body)
-
-
-def _get_competition(request: Request, body: dict):
+@kaggle_call("GetCompetition")
+def get_competition(request: Request, body: dict):
     a = arena(request)
-    user = _name(kaggle_user(request, required=False))
-    comp = a.competition(_required(body, "competitionName"))
+    user = name_of(kaggle_user(request, required=False))
+    comp = a.competition(required(body, "competitionName"))
     entered = comp.ref in a.teams.entered(user)
     return competition_json(request, comp, entered, _rank_of(a, comp, user) if entered else None)
 
 
 # data ----------------------------------------------------------------------------------
-@_call("ListDataFiles")
-async def list_data_files(request: Request):
-    body = await body_of(request)
-    return await _run(request, _list_data_files, body)
-
-
-def _list_data_files(request: Request, body: dict):
+@kaggle_call("ListDataFiles")
+def list_data_files(request: Request, body: dict):
     a = arena(request)
-    comp = a.competition(_required(body, "competitionName"), full=False)
+    comp = a.competition(required(body, "competitionName"), full=False)
     files, token = _page(a.files(comp.ref), body)
     return {"files": [_file_json(request, comp.ref, p) for p in files], "nextPageToken": token}
 
 
-@_call("DownloadDataFile")
-async def download_data_file(request: Request):
-    body = await body_of(request)
-    return await _run(request, _download_data_file, body)
-
-
-def _download_data_file(request: Request, body: dict):
+@kaggle_call("DownloadDataFile")
+def download_data_file(request: Request, body: dict):
     kaggle_user(request)
     a = arena(request)
-    comp = a.competition(_required(body, "competitionName"), full=False)
+    comp = a.competition(required(body, "competitionName"), full=False)
     name = body.get("fileName") or ""
     public_file(a, comp.ref, name)  # a clear 404 naming the files there are
-    return RedirectResponse(f"{_base(request)}{FILES}/data/{quote(comp.ref)}/{quote(name)}", status_code=302)
+    return RedirectResponse(f"{base_url(request)}{FILES}/data/{quote(comp.ref)}/{quote(name)}", status_code=302)
 
 
-@_call("DownloadDataFiles")
-async def download_data_files(request: Request):
-    body = await body_of(request)
-    return await _run(request, _download_data_files, body)
-
-
-def _download_data_files(request: Request, body: dict):
+@kaggle_call("DownloadDataFiles")
+def download_data_files(request: Request, body: dict):
     kaggle_user(request)
-    comp = arena(request).competition(_required(body, "competitionName"), full=False)
+    comp = arena(request).competition(required(body, "competitionName"), full=False)
     # the client saves the file as "<competition>.<extension of the URL>"
-    return RedirectResponse(f"{_base(request)}{FILES}/archives/{quote(comp.ref)}.zip", status_code=302)
+    return RedirectResponse(f"{base_url(request)}{FILES}/archives/{quote(comp.ref)}.zip", status_code=302)
 
 
 @router.get(FILES + "/data/{ref}/{name}")
@@ -382,16 +379,11 @@ def _staged(a, token: str) -> tuple[Path, dict]:
     return folder, meta
 
 
-@_call("StartSubmissionUpload")
-async def start_submission_upload(request: Request):
-    body = await body_of(request)
-    return await _run(request, _start_submission_upload, body)
-
-
-def _start_submission_upload(request: Request, body: dict):
+@kaggle_call("StartSubmissionUpload")
+def start_submission_upload(request: Request, body: dict):
     user = kaggle_user(request)
     a = arena(request)
-    comp = a.competition(_required(body, "competitionName"), full=False)
+    comp = a.competition(required(body, "competitionName"), full=False)
     size = _int(body, "contentLength", 0)
     limit_mb = submission_limit_mb(comp.settings)
     if size > limit_mb * 1e6:
@@ -405,7 +397,7 @@ def _start_submission_upload(request: Request, body: dict):
     meta = {"user": user.name, "competition": comp.ref, "file_name": name or "submission.csv",
             "content_length": size, "started": time.time()}
     (folder / "upload.json").write_text(json.dumps(meta))
-    return {"token": token, "createUrl": f"{_base(request)}{FILES}/uploads/{token}"}
+    return {"token": token, "createUrl": f"{base_url(request)}{FILES}/uploads/{token}"}
 
 
 @router.put(FILES + "/uploads/{token}")
@@ -438,16 +430,11 @@ async def upload(request: Request, token: str):
     return {"token": token, "totalBytes": total}
 
 
-@_call("CreateSubmission")
-async def create_submission(request: Request):
-    body = await body_of(request)
-    return await _run(request, _create_submission, body)
-
-
-def _create_submission(request: Request, body: dict):
+@kaggle_call("CreateSubmission")
+def create_submission(request: Request, body: dict):
     user = kaggle_user(request)
     a = arena(request)
-    comp = a.competition(_required(body, "competitionName"), full=False)
+    comp = a.competition(required(body, "competitionName"), full=False)
     token = str(body.get("blobFileTokens") or "").strip()
     folder, meta = _staged(a, token)
     path = folder / meta["file_name"]
@@ -463,16 +450,11 @@ def _create_submission(request: Request, body: dict):
                        f"(submission {sub.id}, public score {score(sub.public_score)})", "ref": sub.id}
 
 
-@_call("GetSubmissionLimits")
-async def get_submission_limits(request: Request):
-    body = await body_of(request)
-    return await _run(request, _get_submission_limits, body)
-
-
-def _get_submission_limits(request: Request, body: dict):
+@kaggle_call("GetSubmissionLimits")
+def get_submission_limits(request: Request, body: dict):
     user = kaggle_user(request)
     a = arena(request)
-    comp = a.competition(_required(body, "competitionName"), full=False)
+    comp = a.competition(required(body, "competitionName"), full=False)
     used, limit = a.teams.used_today(comp.ref, user.name)
     team = a.teams.team(comp.ref, user.name)
     return {"numToday": used, "numTotal": team.submission_count if team else 0,
@@ -490,16 +472,11 @@ def _by_score(value: float | None, greater: bool, sub_id: int):
     return (value is None, -(value or 0.0) if greater else (value or 0.0), -sub_id)
 
 
-@_call("ListSubmissions")
-async def list_submissions(request: Request):
-    body = await body_of(request)
-    return await _run(request, _list_submissions, body)
-
-
-def _list_submissions(request: Request, body: dict):
+@kaggle_call("ListSubmissions")
+def list_submissions(request: Request, body: dict):
     user = kaggle_user(request)
     a = arena(request)
-    comp = a.competition(_required(body, "competitionName"), full=False)
+    comp = a.competition(required(body, "competitionName"), full=False)
     subs = a.submissions(comp.ref, user=user.name)  # newest first
     group = body.get("group") or "SUBMISSION_GROUP_ALL"
     if group == "SUBMISSION_GROUP_SUCCESSFUL":
@@ -517,37 +494,39 @@ def _list_submissions(request: Request, body: dict):
 def _board(request: Request, body: dict):
     """The public leaderboard; once the competition has closed, the private one (as Kaggle shows)."""
     a = arena(request)
-    user = _name(kaggle_user(request, required=False))
-    comp = a.competition(_required(body, "competitionName"))
+    user = name_of(kaggle_user(request, required=False))
+    comp = a.competition(required(body, "competitionName"))
     return a.leaderboard(comp.ref, private=comp.closed and not body.get("overridePublic"), user=user or "")
 
 
-@_call("GetLeaderboard")
-async def get_leaderboard(request: Request):
-    body = await body_of(request)
-    return await _run(request, _get_leaderboard, body)
+def _board_rows(request: Request, body: dict):
+    """The board's rows with the reference pipelines' rows among them (no rank, no team id), as the
+    other faces show them, and each team's last submission date."""
+    from ..references import board_rows
+
+    board = _board(request, body)
+    with arena(request).store.read() as conn:
+        last = lookups.last_submission_dates(conn, board.competition.ref)
+    return board, board_rows(board), last
 
 
-def _get_leaderboard(request: Request, body: dict):
-    rows, token = _page(_board(request, body).rows, body)
-    out = [{"teamId": r.team_id, "teamName": r.team_name, "submissionDate": when(r.submission_date),
-            "score": score(r.score)} for r in rows]
+@kaggle_call("GetLeaderboard")
+def get_leaderboard(request: Request, body: dict):
+    _, rows, last = _board_rows(request, body)
+    rows, token = _page(rows, body)
+    out = [_compact({"teamId": r.team_id, "teamName": r.team_name, "submissionDate": when(last.get(r.team_id)),
+                     "score": score(r.score)}) for r in rows]
     return {"submissions": out, "nextPageToken": token}
 
 
-@_call("DownloadLeaderboard")
-async def download_leaderboard(request: Request):
-    body = await body_of(request)
-    return await _run(request, _download_leaderboard, body)
-
-
-def _download_leaderboard(request: Request, body: dict):
-    board = _board(request, body)
+@kaggle_call("DownloadLeaderboard")
+def download_leaderboard(request: Request, body: dict):
+    board, rows, last = _board_rows(request, body)
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(["Rank", "TeamId", "TeamName", "LastSubmissionDate", "Score", "SubmissionCount"])
-    for r in board.rows:
-        writer.writerow([r.rank, r.team_id, safe_cell(r.team_name), when(r.submission_date), score(r.score), r.entries])
+    for r in rows:
+        writer.writerow([r.rank, r.team_id, safe_cell(r.team_name), when(last.get(r.team_id)), score(r.score), r.entries])
     kind = "private" if board.private else "public"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -559,24 +538,21 @@ def _download_leaderboard(request: Request, body: dict):
 
 
 # tokens (``KAGGLE_API_TOKEN``): the client asks who a bearer token belongs to -------------------
-@router.post(f"{PREFIX}/security.OAuthService/IntrospectToken")
-async def introspect_token(request: Request):
-    body = await body_of(request)
-    user = await _run(request, lambda _r, b: arena(request).accounts.token_user(str(b.get("token") or "")), body)
-    return {"active": True, "username": user.name} if user else {"active": False}
+#: The name IntrospectToken gives a token that is no scrimmage token (no account can have it).
+UNKNOWN_TOKEN_USER = "(not a scrimmage token)"
 
 
-@router.post(PREFIX + "/{service}/{method}")
-async def not_served(service: str, method: str):
-    raise NotFoundError(f"scrimmage serves the competitions commands of the kaggle client only "
-                        f"(list, files, download, submit, submissions, leaderboard); not {service}/{method}")
+@kaggle_call("IntrospectToken", service="security.OAuthService")
+def introspect_token(request: Request, body: dict):
+    """Who a bearer token belongs to.
 
-
-async def _run(request: Request, fn, body: dict):
-    """Run a blocking core call off the event loop."""
-    from starlette.concurrency import run_in_threadpool
-
-    return await run_in_threadpool(fn, request, body)
+    A token that is no valid scrimmage token is answered as active too, under a name
+    no account can have: told "inactive", the client would drop it silently and print
+    its sign-in help for kaggle.com; this way it sends the token, and the call itself
+    fails with the reason (:data:`BAD_TOKEN`).
+    """
+    user = arena(request).accounts.token_user(str(body.get("token") or ""))
+    return {"active": True, "username": user.name if user else UNKNOWN_TOKEN_USER}
 
 
 def _sweep(root: Path) -> None:
