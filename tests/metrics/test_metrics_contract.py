@@ -50,7 +50,7 @@ BEST = {
     "fbeta": 1, "precision": 1, "recall": 1, "mcc": 1, "quadratic_weighted_kappa": 1, "roc_auc": 1,
     "roc_auc_ovr": 1, "average_precision": 1, "log_loss": 0, "brier": 0, "mae": 0, "mse": 0,
     "rmse": 0, "rmsle": 0, "mape": 0, "smape": 0, "r2": 1, "median_ae": 0, "pinball": 0,
-    "mcrmse": 0, "map_at_k": 1, "ndcg_at_k": 1,
+    "mcrmse": 0, "map_at_k": 1, "ndcg_at_k": 1, "point_fbeta": 1,
 }
 
 
@@ -70,6 +70,11 @@ def _perfect_and_random(metric, rng, n=300):
         columns = 3 if metric.name == "mcrmse" else 1
         y = rng.gamma(2.0, 3.0, (n, columns)).squeeze() + 0.5
         return y, y.copy(), rng.gamma(2.0, 3.0, (n, columns)).squeeze() + 0.5, {}
+    if metric.input == "points":  # rows of (id, x, y): a few points per id
+        ids = rng.integers(0, 40, n)
+        y = np.column_stack([ids, rng.uniform(0, 100, (n, 2))]).astype(object)
+        guess = np.column_stack([rng.integers(0, 40, n), rng.uniform(0, 100, (n, 2))]).astype(object)
+        return y, y.copy(), guess, {}
     items = [f"i{j}" for j in range(30)]
     y = np.array([" ".join(rng.choice(items, 4, replace=False)) for _ in range(n)], dtype=object)
     guess = np.array([" ".join(rng.choice(items, 10, replace=False)) for _ in range(n)], dtype=object)

@@ -29,6 +29,7 @@ INPUT_KINDS = {
     "probability": "probabilities in [0, 1]; with one column per class, each row sums to 1",
     "number": "finite numbers",
     "text": "text, e.g. space-separated item ids",
+    "points": "any number of rows per id (rows = \"free\"), one point per row: its coordinates",
 }
 
 
@@ -148,4 +149,4 @@ def get(name: str) -> Metric:
 
 def _load_builtins() -> None:
     # Imported here so that ``import scrimmage`` stays fast.
-    from . import classification, ranking, regression  # noqa: F401
+    from . import classification, points, ranking, regression  # noqa: F401
