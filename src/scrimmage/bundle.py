@@ -57,7 +57,11 @@ KEYS: dict[str, tuple[tuple, Any]] = {
     "provenance": ((list,), []),
     "reference_scores": ((list,), []),
     "reveal": (_STR, ""),
+    "rows": (_STR, "one"),
+    "max_rows_per_id": (_INT, 100),
 }
+#: ``rows``: one row per test id, or any number (free rows, see freerows.py).
+ROWS = ("one", "free")
 REQUIRED_KEYS = ("title", "metric", "id_column")
 HIDDEN_FILES = (TOML, SOLUTION)
 #: The longest ``metric_timeout`` (seconds) a bundle may ask for.
@@ -99,6 +103,8 @@ class Bundle:
     provenance: tuple[dict, ...] = ()
     reference_scores: tuple[dict, ...] = ()
     reveal: str = ""
+    rows: str = "one"
+    max_rows_per_id: int = 100
 
     def settings(self) -> dict:
         """The TOML settings as plain data (what the store keeps)."""
@@ -135,11 +141,16 @@ def load_bundle(path: str | Path, host_code=None) -> Bundle:
     _check_metric(root, values, problems, host_code)
     id_col = values["id_column"] or _guess_id_column(root, problems)
     frames = {}
+    free = values["rows"] == "free"  # then the sample and the solution may hold several rows per id
     for name in ("test.csv", "sample_submission.csv", SOLUTION):
         if (root / name).is_file() and id_col:
-            frames[name] = _read_ids(root / name, id_col, problems)
+            frames[name] = _read_ids(root / name, id_col, problems, unique=not (free and name != "test.csv"))
     solution_cols, has_usage = _check_solution(root, values, frames, problems)
     _check_id_sets(frames, problems)
+    if free and has_usage and id_col:
+        from .freerows import usage_problems
+
+        problems.extend(usage_problems(root / SOLUTION, id_col))
     sample_cols = frames.get("sample_submission.csv")
     prediction_columns = tuple(c for c in (sample_cols[1] if sample_cols else []) if c != id_col)
     if sample_cols and not prediction_columns:
@@ -253,6 +264,12 @@ def _check_values(values: dict, problems: list[str]) -> None:
             problems.append(f"reference_scores table {i} needs a text name and numbers public and private")
     if values["metric_files"] and not values["metric_file"] and all(isinstance(t, str) for t in values["metric_files"]):
         values["metric_file"] = values["metric_files"][0]  # the first of them holds score()
+    if values["rows"] not in ROWS:
+        problems.append(f"rows must be \"one\" (one row per test id) or \"free\" (any number), got {values['rows']!r}")
+    elif values["rows"] == "free" and values["leaderboard"] == "ladder":
+        problems.append('rows = "free" does not go with leaderboard = "ladder" (it needs one row per test id)')
+    if values["max_rows_per_id"] < 1:
+        problems.append(f"max_rows_per_id must be at least 1, got {values['max_rows_per_id']}")
     if values["metric_file"] and values["greater_is_better"] is None:
         problems.append("metric_file needs greater_is_better = true or false")
 
@@ -302,9 +319,18 @@ def _check_metric(root: Path, values: dict, problems: list[str], host_code=None)
     name = values["metric"]
     if name is not None and name not in metrics.names():
         problems.append(f"unknown metric {name!r}; valid metrics: {', '.join(metrics.names())}")
+    if name is None or name not in metrics.names():
+        return
+    free_metric = getattr(metrics.get(name), "free_rows", False)
+    if values["rows"] == "free" and not free_metric:
+        free = ", ".join(n for n in metrics.names() if getattr(metrics.get(n), "free_rows", False))
+        problems.append(f'rows = "free" needs a metric that scores free rows ({free}) or a metric_file; '
+                        f"{name!r} needs one row per test id")
+    elif values["rows"] != "free" and free_metric:
+        problems.append(f'metric {name!r} scores any number of rows per id: set rows = "free"')
 
 
-def _read_ids(path: Path, id_col: str, problems: list[str]):
+def _read_ids(path: Path, id_col: str, problems: list[str], unique: bool = True):
     """(ids as text, column names) of one CSV, or None after recording problems."""
     import polars as pl
 
@@ -321,7 +347,7 @@ def _read_ids(path: Path, id_col: str, problems: list[str]):
     if nulls:
         problems.append(f"{path.name} has {nulls} empty id(s) in {id_col!r}")
     dup = ids.drop_nulls().is_duplicated()
-    if dup.any():
+    if unique and dup.any():
         examples = ids.drop_nulls().filter(dup).unique(maintain_order=True).head(5).to_list()
         problems.append(f"{path.name} has {int(dup.sum())} rows with duplicate ids, e.g. {', '.join(examples)}")
     return ids.drop_nulls(), header

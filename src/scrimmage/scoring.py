@@ -113,3 +113,7 @@ def _guard(fn) -> float:
     if not np.isfinite(value):
         raise ScoringError(GENERIC, host_detail=f"the metric returned {value}, not a finite number")
     return value
+
+
+#: a metric call whose failure becomes a ScoringError (shared with freerows.py)
+guard = _guard

@@ -285,8 +285,6 @@ class Arena:
     def submit(self, ref: str | None, path: str | Path, message: str = "", user: str | None = None) -> SubmissionInfo:
         """Store the file, then check and score it. A rejected file is kept and
         listed with its problems, and does not count against the daily limit."""
-        from .scoring import score_file
-
         comp = self.competition(ref, full=False)
         path = Path(path)
         if not path.is_file():
@@ -324,10 +322,7 @@ class Arena:
             raise LimitError(_limit_message(comp.daily_limit))
         try:
             storage = Path(row.storage)  # read with the competition in the transaction above
-            solution = self._solution(comp, storage)
-            metric = self._metric(comp, storage)
-            scores, aligned = score_file(stored, solution, metric, comp.settings.get("metric_kwargs") or {},
-                                         submission_limit_mb(comp.settings))
+            scores, aligned, solution, metric = self.score_stored(comp, stored, storage)
             ladder = self._ladder(comp, team_id, sub_id, aligned, solution, metric) if comp.leaderboard == "ladder" else None
         except SubmissionError as exc:
             self._fail(sub_id, "\n".join(exc.problems) or exc.message)
@@ -347,6 +342,22 @@ class Arena:
             row = self.store.submission(conn, sub_id)
             shown = self._shown(conn, comp, row.competition_id, row.team_id)
         return self._sub_info(comp, row, shown)
+
+    def score_stored(self, comp: CompetitionInfo, stored: Path, storage: Path | None = None):
+        """Check and score a kept file against the competition's current solution and metric:
+        (scores, aligned rows or None for free rows, solution, metric); raises SubmissionError or ScoringError."""
+        from .scoring import score_file
+
+        solution = self._solution(comp, storage)
+        metric = self._metric(comp, storage)
+        s = comp.settings
+        if s.get("rows") == "free":
+            from .freerows import check_free, score_free
+
+            frame = check_free(stored, solution, metric.input, submission_limit_mb(s), s.get("max_rows_per_id", 100))
+            return score_free(frame, solution, metric, s.get("metric_kwargs") or {}), None, solution, metric
+        scores, aligned = score_file(stored, solution, metric, s.get("metric_kwargs") or {}, submission_limit_mb(s))
+        return scores, aligned, solution, metric
 
     def submission(self, ref: str | None, sub_id: int, user: str | None = None) -> SubmissionInfo:
         comp = self.competition(ref, full=False)

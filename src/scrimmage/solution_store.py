@@ -26,20 +26,39 @@ def draw_seed() -> int:
     return secrets.randbits(SEED_BITS)
 
 
-def prepare_solution(bundle, solution_csv: Path, folder: Path):
+def prepare_solution(bundle, solution_csv: Path, folder: Path, seed: int | None = None):
     """Write the prepared solution of ``bundle`` (and its split seed, when one is used) into ``folder``;
-    returns the :class:`~scrimmage.solution.Solution`."""
+    returns the :class:`~scrimmage.solution.Solution`. ``seed``: the split seed to keep (a rescore with a
+    fixed solution keeps the competition's Public/Private rows); by default the bundle's, else a new one."""
     from .solution import Solution
 
-    seed = None if bundle.has_usage else (bundle.split_seed if bundle.split_seed is not None else draw_seed())
-    solution = Solution.from_csv(solution_csv, bundle.id_column, bundle.targets, bundle.prediction_columns,
+    if bundle.has_usage:
+        seed = None
+    elif seed is None:
+        seed = bundle.split_seed if bundle.split_seed is not None else draw_seed()
+    if getattr(bundle, "rows", "one") == "free":  # Public/Private by id: any number of rows per id
+        from .freerows import free_solution
+
+        solution = free_solution(solution_csv, bundle.id_column, bundle.targets, bundle.prediction_columns,
                                  bundle.public_fraction, seed if seed is not None else 0)
+    else:
+        solution = Solution.from_csv(solution_csv, bundle.id_column, bundle.targets, bundle.prediction_columns,
+                                     bundle.public_fraction, seed if seed is not None else 0)
     solution.save(folder / SOLUTION_CACHE)
     record = {"usage": "from solution.csv"} if seed is None else {
         "usage": "drawn", "seed": str(seed), "public_fraction": bundle.public_fraction,
         "seed_from": "competition.toml" if bundle.split_seed is not None else "drawn at creation"}
     (folder / SPLIT_FILE).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     return solution
+
+
+def stored_seed(storage: Path) -> int | None:
+    """The split seed a competition stored at ``storage`` was created with (None: Usage from its solution)."""
+    path = internal_dir(storage) / SPLIT_FILE
+    if not path.is_file():
+        return None
+    seed = json.loads(path.read_text(encoding="utf-8")).get("seed")
+    return int(seed) if seed is not None else None
 
 
 def solution_cache(storage: Path) -> Path:
@@ -49,4 +68,4 @@ def solution_cache(storage: Path) -> Path:
     return path if path.is_file() else Path(storage) / SOLUTION_CACHE
 
 
-__all__ = ["SOLUTION_CACHE", "prepare_solution", "solution_cache", "draw_seed"]
+__all__ = ["SOLUTION_CACHE", "prepare_solution", "solution_cache", "draw_seed", "stored_seed"]

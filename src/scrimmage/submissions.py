@@ -456,3 +456,7 @@ def _predictions(frame: pl.DataFrame, solution: Solution, metric_input: str) -> 
     else:
         arrays = [frame[c].to_numpy() for c in cols]
     return arrays[0] if len(arrays) == 1 else np.column_stack(arrays)
+
+
+# the reading steps, shared with other row layouts (freerows.py: any number of rows per id)
+open_payload, read_header, check_header, read_frame, rejection = _open, _header, _check_header, _read_frame, _reject
