@@ -490,6 +490,24 @@ class Arena:
         team = self.store.user_team(conn, self._comp_id(conn, ref), uid) if uid else None
         return team.id if team else None
 
+    def storage(self, ref: str) -> Path:
+        """The folder holding the competition's bundle as the arena keeps it."""
+        return self._storage(ref)
+
+    def refresh_solution(self, ref: str) -> None:
+        """Prepare the solution again from the kept ``solution.csv`` (a host replaced it), after
+        checking the kept bundle; scoring uses it from then on (see rescoring.py)."""
+        import os
+
+        storage = self._storage(ref)
+        bundle = load_bundle(storage)
+        tmp = storage / f".{SOLUTION_CACHE}.{uuid.uuid4().hex[:8]}"
+        try:
+            _solution_of(bundle, storage).save(tmp)
+            os.replace(tmp, storage / SOLUTION_CACHE)
+        finally:
+            tmp.unlink(missing_ok=True)
+
     def is_host(self, comp: CompetitionInfo, user: str | None) -> bool:
         """May ``user`` act as host of ``comp`` (its host, or an admin)?"""
         return self._is_host(comp, user)

@@ -40,7 +40,7 @@ def cli(ctx, debug, server):
 
 def _register() -> None:
     from . import (catalogue, coach, competitions, config, discussion, kernels, lessons, metrics, profile,  # noqa: F401
-                   quickstart, score, serve, tracks, users)
+                   quickstart, rescore, score, serve, tracks, users)
     from . import admin  # noqa: F401
 
 

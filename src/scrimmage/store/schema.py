@@ -308,3 +308,42 @@ notebook_comments = Table(
 )
 Index("ix_notebook_comments_notebook", notebook_comments.c.notebook_id, notebook_comments.c.created_at)
 Index("ix_notebook_comments_user", notebook_comments.c.user_id, notebook_comments.c.created_at)
+
+# rescoring (migration 0010_rescoring) --------------------------------------
+
+rescore_jobs = Table(
+    "rescore_jobs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("competition_id", Integer, ForeignKey("competitions.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("started_by", String(64), nullable=False),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    Column("state", String(16), nullable=False),  # running | done
+    Column("total", Integer, nullable=False, server_default="0"),
+    Column("done", Integer, nullable=False, server_default="0"),
+    Column("cursor", Integer, nullable=False, server_default="0"),  # the last submission id rescored
+    Column("changed_scores", Integer),
+    Column("changed_ranks", Integer),
+    Column("now_failing", Integer),
+)
+
+# each rescored submission's old and new result; applied to ``submissions`` when its job finishes
+score_history = Table(
+    "score_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("job_id", Integer, ForeignKey("rescore_jobs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("old_status", String(16), nullable=False),
+    Column("old_public", Float),
+    Column("old_private", Float),
+    Column("old_error", Text),
+    Column("new_status", String(16), nullable=False),
+    Column("new_public", Float),
+    Column("new_private", Float),
+    Column("new_error", Text),
+    Column("host_note", Text),  # what the host sees on a submission that now fails
+    Column("changed", Boolean, nullable=False, server_default="0"),
+)

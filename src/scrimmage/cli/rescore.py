@@ -1,0 +1,52 @@
+"""``scrimmage competitions rescore`` and ``generate``: a host's tools beside the Kaggle verbs."""
+
+from __future__ import annotations
+
+import click
+
+from ._output import echo
+from .competitions import arena, competitions, ref_argument
+
+
+@competitions.command()
+@ref_argument
+@click.option("--reason", default="", help="Why (kept in the score history), e.g. 'fixed three labels'.")
+@click.option("--batch-size", default=200, show_default=True, type=click.IntRange(1, 100_000),
+              help="Submissions rescored (and held in memory) per transaction.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def rescore(ref, reason, batch_size, quiet):
+    """Rescore every submission of REF after fixing its solution.csv or metric (host only).
+
+    Replace the file in the competition's folder under $SCRIMMAGE_HOME/competitions/REF
+    first. Leaderboards change at once when every submission is rescored; killed halfway,
+    run it again to finish. Old scores stay in the history.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from ..rescoring import rescore as run
+
+    a = arena()
+    if not hasattr(a, "store"):
+        raise click.UsageError("rescore runs where the arena's store is: on the server's machine, without --server")
+    columns = (TextColumn("Rescoring"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=True, disable=quiet) as progress:
+        task = progress.add_task("rescore", total=None)
+        report = run(a, ref, reason=reason, batch=batch_size,
+                     on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+    if report.resumed:
+        echo(f"Finished the rescore {report.started_by} started"
+             + (f" ({report.reason})" if report.reason else "") + " and that was interrupted.")
+    echo(report.summary())
+
+
+@competitions.command()
+@click.argument("kind", type=click.Choice(["particle-picking"]))
+@click.argument("folder", type=click.Path())
+@click.option("--seed", type=int, help="Draw everything from this seed (default: a fresh secret one).")
+@click.option("--ref", default="particle-picking", show_default=True, help="The competition's ref.")
+def generate(kind, folder, seed, ref):
+    """Write a generated competition bundle into FOLDER (then: scrimmage competitions create FOLDER)."""
+    from .. import particles
+
+    path = particles.generate(folder, seed=seed, ref=ref)
+    echo(f"Wrote the {kind} bundle to {path}; create it with: scrimmage competitions create {path}")
