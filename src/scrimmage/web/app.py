@@ -29,8 +29,8 @@ from .headers import SecurityHeaders
 HERE = Path(__file__).parent
 #: Modules (relative to this package) whose ``router`` the app includes, in order.
 ROUTERS = ["api", "discussion_api", "notebooks_api", "profiles_api", "pages.account", "pages.competitions", "pages.participate",
-           "pages.host", "pages.discussion", "pages.notebooks", "pages.profiles", "pages.lessons", "pages.welcome",
-           "kaggle_kernels"]
+           "pages.host", "pages.rescore", "pages.discussion", "pages.notebooks", "pages.profiles", "pages.lessons",
+           "pages.welcome", "kaggle_kernels"]
 
 
 def routers() -> list:

@@ -39,10 +39,14 @@ def create(request: Request, bundle: UploadFile = File(...)):
 
 
 def _host_page(request: Request, ref: str, status: int = 200, **context):
+    from ... import rescoring
+
     user = require_viewer(request)
     subs = hosting.submissions(arena(request), ref, user.name)  # raises unless host or admin
     log = hosting.metric_log(arena(request), ref, user.name)
-    resp = comp_page(request, ref, "host", "host.html", subs=subs, fields=FIELDS, metric_log=log, **context)
+    jobs = rescoring.history(arena(request), ref, user.name)
+    resp = comp_page(request, ref, "host", "host.html", subs=subs, fields=FIELDS, metric_log=log, rescores=jobs,
+                     **context)
     resp.status_code = status
     return resp
 
@@ -81,3 +85,7 @@ async def _run(request: Request, ref: str, action, notice: str, error: Scrimmage
         return RedirectResponse(f"/c/{ref}/host?notice={quote(notice)}", status_code=303)
 
     return await run_in_threadpool(work)
+
+
+#: the host page, for routes of other modules (rescore.py)
+host_page = _host_page

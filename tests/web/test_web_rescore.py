@@ -1,0 +1,29 @@
+"""The host page's rescore button, over HTTP."""
+
+import csv
+
+from webutil import app, arena, post, text_of, world, write_predictions  # noqa: F401
+
+
+def test_the_host_rescores_from_the_host_page(app, world, tmp_path):
+    a = app.state.arena
+    folder = world["folder"]
+    a.submit("tiny", write_predictions(tmp_path / "p.csv", folder, 0.6), "pat's", user="pat")
+    a.submit("tiny", write_predictions(tmp_path / "q.csv", folder, 0.2, seed=4), "quin's", user="quin")
+    path = a.storage("tiny") / "solution.csv"
+    with open(path) as fh:
+        rows = list(csv.DictReader(fh))
+    with open(path, "w", newline="") as fh:  # the host's fix: the labels were the wrong way round
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows({**r, "target": str(1 - int(r["target"]))} for r in rows)
+
+    r = post(world["pat"], "/c/tiny/host/rescore", {"reason": "mine"})
+    assert r.status_code == 403
+    r = post(world["host"], "/c/tiny/host/rescore", {"reason": "labels were flipped"})
+    assert r.status_code == 303
+    page = text_of(world["host"].get(r.headers["location"]).text)
+    assert ("Rescored 2 submission(s) of tiny: 2 score(s) changed, 4 rank(s) changed (2 public, 2 private), "
+            "0 now fail (they keep their old scores).") in page
+    assert "hal labels were flipped 2 / 2" in page
+    assert [r.team_name for r in a.leaderboard("tiny").rows] == ["quin", "pat"]
