@@ -421,3 +421,32 @@ def test_a_wrong_kaggle_api_token_reaches_the_user_with_the_reason(arena_on_80, 
     assert ("the bearer token (KAGGLE_API_TOKEN) is not a valid scrimmage API token (revoked or mistyped); "
             "create a new one on your account page") in proc.stderr
     assert "Authentication required" not in proc.stdout + proc.stderr  # not the client's sign-in help for kaggle.com
+
+
+def test_docs_give_every_verb_of_the_installed_client_a_status():
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "docs" / "server.md").read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| `") and "| served" in line or "| not served" in line
+            or "| client only" in line]
+    documented = " ".join(r.split("|")[1] for r in rows)
+    for verb in client_verbs():
+        head = verb.split(" ")[0]
+        assert f"`{verb}" in documented or f"`{head}`" in documented, f"docs/server.md gives no status for `{verb}`"
+
+
+def test_the_official_client_submits_free_rows(arena_on_80, tmp_path):
+    """A free-row competition (any number of points per image) through the real client and server."""
+    from scrimmage import particles
+
+    a, _ = arena_on_80
+    folder = particles.generate(tmp_path / "pp", seed=11)
+    a.create_competition(folder, host="ada")
+    pat = kaggle_env(tmp_path, "pat", a.accounts.create_token("pat", "kaggle"))
+    out = kaggle(pat, "competitions", "submit", "particle-picking", "-f", str(folder / "solution.csv"), "-m", "all").stdout
+    assert "public score 1.00000" in out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,x,y\nimg_0000,1,2\nimg_0100,3,\n")
+    proc = kaggle(pat, "competitions", "submit", "particle-picking", "-f", str(bad), "-m", "bad", ok=False)
+    assert "  - 1 id(s) are not in the test set, e.g. img_0000" in proc.stderr
+    assert "  - 1 row(s) have some prediction columns empty and others filled, e.g. id img_0100" in proc.stderr
