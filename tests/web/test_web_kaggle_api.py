@@ -216,3 +216,28 @@ def test_auth_errors_say_what_is_wrong(kaggle):
     assert r.status_code == 400 and r.json()["message"] == "the request body is not JSON"
     r = c.post(S + "ListDataFiles", json={})
     assert r.status_code == 400 and r.json()["message"].startswith("competitionName is missing")
+
+
+def test_reference_rows_on_both_apis_before_and_after_the_close(kaggle, tmp_path):
+    """The Kaggle API interleaves the reference rows (public scores, then private after the close); the REST API
+    gives the teams' rows and the references in the competition's settings, private scores only after the close."""
+    c, a, _, auth = kaggle
+    refs = '[[reference_scores]]\nname = "simple"\npublic = 0.6\nprivate = 0.61\n'
+    folder = write_bundle(tmp_path / "refs", toml='title = "Refs"\nref = "refs"\nmetric = "roc_auc"\nid_column = "id"\n'
+                          + refs)
+    a.create_competition(folder, host="hal")
+    assert submit(c, auth["pat"], write_predictions(tmp_path / "p.csv", folder, 0.5), ref="refs").status_code == 200
+    pat = a.submissions("refs", user="pat")[0]
+    rows = c.post(S + "GetLeaderboard", json={"competitionName": "refs"}, headers=auth["pat"]).json()["submissions"]
+    assert [(r.get("teamId"), r["teamName"], r["score"]) for r in rows] == [
+        (a.teams.team("refs", "pat").id, "pat", f"{pat.public_score:.5f}"), (None, "reference: simple model", "0.60000")]
+    token = {"Authorization": f"Bearer {a.accounts.create_token('pat')}"}
+    rest = c.get("/api/competitions/refs/leaderboard", headers=token).json()
+    assert [r["team_name"] for r in rest["rows"]] == ["pat"]
+    assert rest["competition"]["settings"]["reference_scores"] == [{"name": "simple", "public": 0.6}]
+
+    a.close("refs", user="hal")
+    rows = c.post(S + "GetLeaderboard", json={"competitionName": "refs"}, headers=auth["pat"]).json()["submissions"]
+    assert ("reference: simple model", "0.61000") in [(r["teamName"], r["score"]) for r in rows]
+    rest = c.get("/api/competitions/refs/leaderboard?private=true", headers=token).json()
+    assert rest["competition"]["settings"]["reference_scores"] == [{"name": "simple", "public": 0.6, "private": 0.61}]
