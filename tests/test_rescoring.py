@@ -26,15 +26,8 @@ def arena(db_url):
 
 
 def flip_labels(arena, ref: str) -> None:
-    """The host's fix: every label of the kept solution.csv was the wrong way round."""
-    path = arena.storage(ref) / "solution.csv"
-    with open(path) as fh:
-        rows = list(csv.DictReader(fh))
-    with open(path, "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, "target": str(1 - int(row["target"]))})
+    """The host's fix, made in the kept bundle: every label of solution.csv was the wrong way round."""
+    flip_labels_in(arena.storage(ref) / "solution.csv")
 
 
 def board(arena, ref, private=False):
@@ -165,3 +158,47 @@ def test_rescore_killed_halfway_leaves_the_boards_whole_and_a_rerun_finishes(are
     with fresh.store.read() as conn:
         [job] = rescores.jobs_of(conn, "slow")
     assert (job.state, job.done, job.total) == ("done", len(users), len(users))
+
+
+def test_a_fixed_solution_is_checked_with_the_bundle_before_anything_changes(arena, tmp_path):
+    folder = write_bundle(tmp_path / "tiny")
+    arena.create_competition(folder)
+    sub = arena.submit("tiny", write_predictions(tmp_path / "g.csv", folder, 0.6), "good", user="bob")
+    kept = (arena.storage("tiny") / "solution.csv").read_bytes()
+    short = tmp_path / "short.csv"
+    short.write_text("\n".join(kept.decode().splitlines()[:-1]) + "\n")  # the last test id lost
+    from scrimmage.errors import BundleError
+
+    with pytest.raises(BundleError) as info:
+        rescore(arena, "tiny", files={"solution.csv": short})
+    assert info.value.message == "with the new solution.csv the competition's bundle is not valid; nothing was changed"
+    assert info.value.problems == ["1 id(s) in sample_submission.csv are not in solution.csv, e.g. 399"]
+    assert (arena.storage("tiny") / "solution.csv").read_bytes() == kept  # nothing changed
+    with arena.store.read() as conn:
+        assert rescores.jobs_of(conn, "tiny") == []
+    with pytest.raises(BundleError, match="only solution.csv and the metric file can be replaced"):
+        rescore(arena, "tiny", files={"train.csv": short})
+
+    fixed = tmp_path / "fixed.csv"
+    fixed.write_bytes(kept)
+    flip_labels_in(fixed)
+    out = subprocess.run([sys.executable, "-m", "scrimmage", "competitions", "rescore", "tiny", "--solution", str(fixed),
+                          "--reason", "flipped", "-q"], env=dict(os.environ), capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ("Rescored 1 submission(s) of tiny: 1 score(s) changed, 0 rank(s) changed "
+                                  "(0 public, 0 private), 0 now fail (they keep their old scores)")
+    assert (arena.storage("tiny") / "solution.csv").read_bytes() == fixed.read_bytes()
+    assert arena.submissions("tiny", user="bob")[0].public_score == pytest.approx(1 - sub.public_score)
+    out = subprocess.run([sys.executable, "-m", "scrimmage", "competitions", "rescore", "tiny", "--metric-file",
+                          str(fixed)], env=dict(os.environ), capture_output=True, text=True, timeout=300)
+    assert out.returncode == 2 and "this competition has no metric file; it uses a built-in metric" in out.stderr
+
+
+def flip_labels_in(path) -> None:
+    with open(path) as fh:
+        rows = list(csv.DictReader(fh))
+    with open(path, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "target": str(1 - int(row["target"]))})

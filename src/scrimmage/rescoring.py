@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .errors import ConflictError, ForbiddenError, ScoringError, SubmissionError
+from .errors import BundleError, ConflictError, ForbiddenError, ScoringError, SubmissionError
 from .store import rescores, utcnow
 
 #: Submissions rescored (and held in memory) per transaction.
@@ -54,8 +54,13 @@ class RescoreReport:
 
 
 def rescore(arena, ref: str | None, user: str | None = None, reason: str = "",
-            on_progress: Callable[[int, int], None] | None = None, batch: int = BATCH) -> RescoreReport:
-    """Rescore every scored (or failed) submission of ``ref``; only its host (or an admin) may."""
+            on_progress: Callable[[int, int], None] | None = None, batch: int = BATCH,
+            files: dict[str, Path] | None = None) -> RescoreReport:
+    """Rescore every scored (or failed) submission of ``ref``; only its host (or an admin) may.
+
+    ``files`` (kept name -> new file: ``solution.csv``, the metric file) replace the kept
+    bundle's files first, once the bundle with them passes its checks.
+    """
     comp = arena.competition(ref)
     user = user or arena.settings.user
     if not arena.is_host(comp, user):
@@ -63,6 +68,11 @@ def rescore(arena, ref: str | None, user: str | None = None, reason: str = "",
     with arena.store.read() as conn:
         comp_id = arena.store.competition(conn, comp.ref).id
         left = rescores.running_job(conn, comp_id)
+    if files and left is not None:
+        raise ConflictError(f"an interrupted rescore of {comp.ref!r} must finish first: rescore it without new files, "
+                            "then again with them")
+    if files:
+        replace_files(arena.storage(comp.ref), files, comp.settings.get("metric_file"))
     if left is None:
         arena.refresh_solution(comp.ref)  # the host's fixed solution.csv; a bad one stops here, nothing changed
         with arena.store.write() as conn:
@@ -102,6 +112,40 @@ def rescore(arena, ref: str | None, user: str | None = None, reason: str = "",
         rescores.record(conn, job_id, changed_scores=changed, changed_ranks=public + private, now_failing=failing)
     return RescoreReport(comp.ref, job_id, job.started_by, job.reason, left is not None, done, changed, failing,
                          public, private)
+
+
+def replace_files(storage: Path, files: dict[str, Path], metric_file: str | None) -> None:
+    """Put new versions of the kept bundle's ``solution.csv`` and metric file in place, after checking the
+    bundle with them (in a side folder that links the other files); a bundle that fails changes nothing."""
+    import os
+    import shutil
+    import tempfile
+
+    from .bundle import SOLUTION, load_bundle
+
+    allowed = {SOLUTION} | ({metric_file} if metric_file else set())
+    unknown = sorted(set(files) - allowed)
+    if unknown:
+        raise BundleError("only solution.csv and the metric file can be replaced", [
+            f"{', '.join(unknown)} cannot be replaced; a rescore takes new versions of {', '.join(sorted(allowed))}"])
+    side = Path(tempfile.mkdtemp(prefix=f".{storage.name}-check-", dir=storage.parent))
+    try:
+        for p in storage.iterdir():
+            if p.is_file() and p.name not in files:
+                os.symlink(p, side / p.name)
+        for name, src in files.items():
+            shutil.copyfile(src, side / name)
+        try:
+            load_bundle(side)
+        except BundleError as exc:
+            raise BundleError(f"with the new {' and '.join(sorted(files))} the competition's bundle is not valid; "
+                              "nothing was changed", exc.problems) from None
+        for name in files:
+            tmp = storage / f".{name}.new"
+            shutil.copyfile(side / name, tmp)
+            os.replace(tmp, storage / name)
+    finally:
+        shutil.rmtree(side, ignore_errors=True)
 
 
 def _rescore_one(arena, comp, storage: Path, row, user: str, reason: str) -> dict:

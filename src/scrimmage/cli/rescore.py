@@ -11,16 +11,23 @@ from .competitions import arena, competitions, ref_argument
 @competitions.command()
 @ref_argument
 @click.option("--reason", default="", help="Why (kept in the score history), e.g. 'fixed three labels'.")
+@click.option("--solution", "solution", type=click.Path(exists=True, dir_okay=False),
+              help="A fixed solution.csv to use from now on (checked with the bundle first).")
+@click.option("--metric-file", "metric_file", type=click.Path(exists=True, dir_okay=False),
+              help="A fixed version of the competition's metric file.")
 @click.option("--batch-size", default=200, show_default=True, type=click.IntRange(1, 100_000),
               help="Submissions rescored (and held in memory) per transaction.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def rescore(ref, reason, batch_size, quiet):
+def rescore(ref, reason, solution, metric_file, batch_size, quiet):
     """Rescore every submission of REF after fixing its solution.csv or metric (host only).
 
-    Replace the file in the competition's folder under $SCRIMMAGE_HOME/competitions/REF
-    first. Leaderboards change at once when every submission is rescored; killed halfway,
-    run it again to finish. Old scores stay in the history.
+    Give the fixed files with --solution / --metric-file (or replace them in the
+    competition's folder under $SCRIMMAGE_HOME/competitions/REF). Leaderboards change at
+    once when every submission is rescored; killed halfway, run it again to finish. Old
+    scores stay in the history.
     """
+    from pathlib import Path
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from ..rescoring import rescore as run
@@ -28,10 +35,18 @@ def rescore(ref, reason, batch_size, quiet):
     a = arena()
     if not hasattr(a, "store"):
         raise click.UsageError("rescore runs where the arena's store is: on the server's machine, without --server")
+    files = {}
+    if solution:
+        files["solution.csv"] = Path(solution)
+    if metric_file:
+        name = a.competition(ref, full=False).settings.get("metric_file")
+        if not name:
+            raise click.UsageError("this competition has no metric file; it uses a built-in metric")
+        files[name] = Path(metric_file)
     columns = (TextColumn("Rescoring"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, transient=True, disable=quiet) as progress:
         task = progress.add_task("rescore", total=None)
-        report = run(a, ref, reason=reason, batch=batch_size,
+        report = run(a, ref, reason=reason, batch=batch_size, files=files or None,
                      on_progress=lambda done, total: progress.update(task, completed=done, total=total))
     if report.resumed:
         echo(f"Finished the rescore {report.started_by} started"
