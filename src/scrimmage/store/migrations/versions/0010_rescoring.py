@@ -1,14 +1,14 @@
 """rescoring: jobs that rescore every submission of a competition, and each submission's old scores
 
 Revision ID: 0010_rescoring
-Revises: 0004_leaderboard
+Revises: 0012_community
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_rescoring"
-down_revision = "0004_leaderboard"
+down_revision = "0012_community"
 branch_labels = None
 depends_on = None
 
