@@ -202,3 +202,31 @@ def flip_labels_in(path) -> None:
         writer.writeheader()
         for row in rows:
             writer.writerow({**row, "target": str(1 - int(row["target"]))})
+
+
+def test_a_failure_inside_the_applying_transaction_changes_nothing_and_a_rerun_applies(arena, tmp_path, monkeypatch):
+    """The results are written to the submissions in one transaction: it commits whole or not at all."""
+    folder = write_bundle(tmp_path / "tiny")
+    arena.create_competition(folder)
+    for k, user in enumerate(["bob", "carol", "dave"]):
+        arena.submit("tiny", write_predictions(tmp_path / f"{user}.csv", folder, 0.3 * k, seed=k), user, user=user)
+    old = board(arena, "tiny")
+    flip_labels(arena, "tiny")
+    real_apply = rescores.apply
+
+    def apply_then_die(conn, *args):
+        real_apply(conn, *args)  # every submission updated inside the transaction ...
+        raise SystemExit("killed")  # ... which then never commits
+
+    monkeypatch.setattr(rescores, "apply", apply_then_die)
+    with pytest.raises(SystemExit):
+        rescore(arena, "tiny", reason="fix", batch=1)
+    assert board(Arena(), "tiny") == old
+    with arena.store.read() as conn:
+        [job] = rescores.jobs_of(conn, "tiny")
+    assert (job.state, job.done) == ("running", 3)  # staged whole, applied not at all
+
+    monkeypatch.setattr(rescores, "apply", real_apply)
+    report = rescore(arena, "tiny")
+    assert report.resumed and report.rescored == 3 and report.changed_scores == 3
+    assert [s for _, s in board(Arena(), "tiny")] != [s for _, s in old]
