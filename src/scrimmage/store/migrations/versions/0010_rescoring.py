@@ -1,14 +1,14 @@
 """rescoring: jobs that rescore every submission of a competition, and each submission's old scores
 
 Revision ID: 0010_rescoring
-Revises: 0012_community
+Revises: 0008_user_admin
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_rescoring"
-down_revision = "0012_community"
+down_revision = "0008_user_admin"
 branch_labels = None
 depends_on = None
 
