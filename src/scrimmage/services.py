@@ -503,10 +503,15 @@ class Arena:
         bundle = load_bundle(storage)
         tmp = storage / f".{SOLUTION_CACHE}.{uuid.uuid4().hex[:8]}"
         try:
-            _solution_of(bundle, storage).save(tmp)
+            solution = _solution_of(bundle, storage)
+            solution.save(tmp)
             os.replace(tmp, storage / SOLUTION_CACHE)
         finally:
             tmp.unlink(missing_ok=True)
+        with self.store.write() as conn:  # the public share shown follows the new solution
+            row = self.store.competition(conn, ref)
+            conn.execute(competitions.update().where(competitions.c.id == row.id)
+                         .values(settings={**row.settings, "usage_rows": solution.counts()}))
 
     def is_host(self, comp: CompetitionInfo, user: str | None) -> bool:
         """May ``user`` act as host of ``comp`` (its host, or an admin)?"""

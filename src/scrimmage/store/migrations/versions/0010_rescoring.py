@@ -1,14 +1,14 @@
 """rescoring: jobs that rescore every submission of a competition, and each submission's old scores
 
 Revision ID: 0010_rescoring
-Revises: 0008_user_admin
+Revises: 0009_usage_rows
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_rescoring"
-down_revision = "0008_user_admin"
+down_revision = "0009_usage_rows"
 branch_labels = None
 depends_on = None
 
