@@ -1,14 +1,14 @@
 """rescoring: jobs that rescore every submission of a competition, and each submission's old scores
 
 Revision ID: 0010_rescoring
-Revises: 0009_usage_rows
+Revises: 0013_notebooks
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_rescoring"
-down_revision = "0009_usage_rows"
+down_revision = "0013_notebooks"
 branch_labels = None
 depends_on = None
 
