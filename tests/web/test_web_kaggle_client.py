@@ -269,8 +269,8 @@ REASONS = {
     "host-add": "a scrimmage competition has one host", "data update": "scrimmage does not replace a competition's data or solution",
     "settings update": "scrimmage does not change settings through the kaggle client",
     "solution create": "scrimmage does not replace a competition's data or solution", "launch": "a scrimmage competition is open as soon",
-    "create": "scrimmage creates a competition from a bundle folder", "topics list": "scrimmage has no discussion forums",
-    "topics show": "scrimmage has no discussion forums", "topic-messages": "scrimmage has no discussion forums",
+    "create": "scrimmage creates a competition from a bundle folder", "topics list": "scrimmage does not serve its discussion to the kaggle client",
+    "topics show": "scrimmage does not serve its discussion to the kaggle client", "topic-messages": "scrimmage does not serve its discussion to the kaggle client",
 }
 #: Verbs that kaggle 2.2.5 cannot send (its parser passes an argument its function lacks), and their calls.
 BROKEN_IN_CLIENT = {"pages create": "CreateCompetitionPage", "pages update": "UpdateCompetitionPage",

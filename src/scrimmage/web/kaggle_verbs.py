@@ -51,7 +51,8 @@ _EDIT = "change it in the bundle's competition.toml, on the competition's host p
 _REPLACE = ("scrimmage does not replace a competition's data or solution: they come with the bundle; " + _CREATE
             + " under a new ref")
 _SIMULATION = "scrimmage has no simulation competitions, so there are no episodes, replays or agent logs"
-_FORUMS = "scrimmage has no discussion forums; share notes as write-ups (the competition's Write-ups tab)"
+_FORUMS = ("scrimmage does not serve its discussion to the kaggle client: read and post on the competition's "
+           "Discussion page or with `scrimmage discussion`")
 
 #: What scrimmage says for each client call it does not serve.
 NOT_SERVED = {
@@ -82,7 +83,7 @@ NOT_SERVED = {
 NOT_SERVED_SERVICES = {
     "discussions": _FORUMS,
     "datasets": "scrimmage serves competitions only, not datasets",
-    "kernels": "scrimmage serves competitions only, not notebooks (kernels)",
+    "kernels": "scrimmage serves the kernels commands for shared notebooks (list, pull, push --no-run) only",
     "models": "scrimmage serves competitions only, not models",
 }
 
