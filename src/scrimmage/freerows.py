@@ -29,6 +29,8 @@ import polars as pl
 from .bundle import USAGE
 from .scoring import Scores
 from .solution import Solution, assign_usage
+from . import scratch
+from .inflate import inflate, kind_of
 from .submissions import EXAMPLES, check_header, open_payload, read_frame, read_header, rejection
 
 __all__ = ["check_free", "free_solution", "score_free", "usage_problems"]
@@ -73,12 +75,25 @@ def check_free(source: str | Path, solution: Solution, metric_input: str, limit_
     if size > limit_mb * 1_000_000:
         raise rejection([f"the file is {size / 1e6:.1f} MB, over this competition's {limit_mb:g} MB limit; "
                          "write fewer decimals or compress it as .csv.gz or .zip"])
+    with open(path, "rb") as fh:
+        kind = kind_of(fh.read(4))
+    if kind is None:
+        return _check_free(path, path, solution, metric_input, limit_mb, max_rows_per_id)
+    with scratch.folder("inflate") as tmp:  # a compressed file is inflated on disk, against the limit
+        return _check_free(path, tmp / "submission.csv", solution, metric_input, limit_mb, max_rows_per_id, kind)
+
+
+def _check_free(path: Path, plain: Path, solution: Solution, metric_input: str, limit_mb: float,
+                max_rows_per_id: int, kind: str | None = None) -> pl.DataFrame:
     problems: list[str] = []
-    data = open_payload(path, problems)
-    header = read_header(data, problems) if not problems else None
+    if kind is not None and inflate(path, kind, plain, limit_mb, problems) is None:
+        raise rejection(problems)
+    data = open_payload(plain, problems)
+    expected = [solution.id_column, *solution.prediction_columns]
+    header = read_header(data, expected, problems) if not problems else None
     if header is None:
         raise rejection(problems)
-    check_header(header, [solution.id_column, *solution.prediction_columns], problems)
+    check_header(header, expected, problems)
     if solution.id_column not in header:
         raise rejection(problems)
     frame = read_frame(data, header, solution, "text" if metric_input == "text" else "number"
