@@ -37,7 +37,7 @@ from .errors import (
 from .limits import DISK_FULL, clip, submission_limit_mb
 from .quotas import Quotas
 from .scratch import file_chunks, is_disk_full, write_chunks
-from .solution_store import SOLUTION_CACHE, prepare_solution, solution_cache
+from .solution_store import SOLUTION_CACHE, prepare_solution, solution_cache, stored_seed
 from .store import Store, utcnow
 from .stored_files import require
 from .store.schema import competitions, submissions
@@ -501,13 +501,15 @@ class Arena:
 
         storage = self._storage(ref)
         bundle = load_bundle(storage)
-        tmp = storage / f".{SOLUTION_CACHE}.{uuid.uuid4().hex[:8]}"
-        try:
-            solution = _solution_of(bundle, storage)
-            solution.save(tmp)
-            os.replace(tmp, storage / SOLUTION_CACHE)
+        internal = internal_dir(storage)
+        tmp = internal / f".refresh-{uuid.uuid4().hex[:8]}"
+        tmp.mkdir(parents=True)
+        try:  # the same Public/Private rows: the split seed the competition was created with
+            solution = prepare_solution(bundle, storage / SOLUTION, tmp, seed=stored_seed(storage))
+            for made in tmp.iterdir():
+                os.replace(made, internal / made.name)
         finally:
-            tmp.unlink(missing_ok=True)
+            shutil.rmtree(tmp, ignore_errors=True)
         with self.store.write() as conn:  # the public share shown follows the new solution
             row = self.store.competition(conn, ref)
             conn.execute(competitions.update().where(competitions.c.id == row.id)

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import MissingFileError
+from .solution_store import SOLUTION_CACHE, solution_cache
 from .store import usage
 
 ADMIN_HINT = "the arena's admin can list such files with `scrimmage admin check-files`"
-#: The files of a competition folder scoring needs, besides its public files.
-SOLUTION_CACHE = "solution.parquet"
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,10 @@ def check(arena) -> list[StoredFileProblem]:
                                          f"changed size: {p.stat().st_size} bytes, {r.size_bytes} recorded"))
     for c in comps:
         root = Path(c.storage)
-        needed = [(SOLUTION_CACHE, "hidden answers")] + [(n, "public file") for n in c.settings.get("public_files", [])]
+        answers = solution_cache(root)  # the prepared solution lives beside the served folder
+        if not answers.is_file():
+            out.append(StoredFileProblem(c.ref, f"hidden answers {SOLUTION_CACHE}", str(answers), "missing"))
+        needed = [(n, "public file") for n in c.settings.get("public_files", [])]
         if c.settings.get("metric_file"):
             needed.append((c.settings["metric_file"], "metric file"))
         for name, kind in needed:

@@ -1,14 +1,14 @@
 """rescoring: jobs that rescore every submission of a competition, and each submission's old scores
 
 Revision ID: 0010_rescoring
-Revises: 0013_notebooks
+Revises: 0007_secrets
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_rescoring"
-down_revision = "0013_notebooks"
+down_revision = "0007_secrets"
 branch_labels = None
 depends_on = None
 
