@@ -11,7 +11,7 @@ GREATER_IS_BETTER: dict[str, bool] = {
     "accuracy": True, "average_precision": True, "balanced_accuracy": True, "brier": False, "f1": True,
     "f1_macro": True, "f1_micro": True, "f1_weighted": True, "fbeta": True, "log_loss": False, "mae": False,
     "map_at_k": True, "mape": False, "mcc": True, "mcrmse": False, "median_ae": False, "mse": False,
-    "ndcg_at_k": True, "pinball": False, "precision": True, "quadratic_weighted_kappa": True, "r2": True,
+    "ndcg_at_k": True, "pinball": False, "point_fbeta": True, "precision": True, "quadratic_weighted_kappa": True, "r2": True,
     "recall": True, "rmse": False, "rmsle": False, "roc_auc": True, "roc_auc_ovr": True, "smape": False,
 }
 
