@@ -29,6 +29,8 @@ from scrimmage.config import Settings
 from scrimmage.web import create_app
 
 PORT = 80
+#: Every test on port 80 runs in one xdist worker (`--dist loadgroup`), one after another.
+pytestmark = pytest.mark.xdist_group("port-80")
 _busy: list[int] = []  # set once port 80 stayed taken for a minute
 
 if importlib.util.find_spec("kaggle") is None or importlib.util.find_spec("six") is None:

@@ -10,6 +10,10 @@ from notebooks_hostile import ordinary
 from test_web_kaggle_client import arena_on_80, kaggle, kaggle_env, port_80, table  # noqa: F401
 from webutil import app, client, token_for, world  # noqa: F401
 
+import pytest
+
+pytestmark = pytest.mark.xdist_group("port-80")  # port 80: one worker, one test at a time
+
 
 def test_the_official_client_lists_pulls_and_pushes_kernels(arena_on_80, tmp_path):
     a, folder = arena_on_80
