@@ -198,3 +198,21 @@ def test_a_bad_quota_setting_is_named(capsys, monkeypatch):
     monkeypatch.setenv("SCRIMMAGE_TEAM_STORAGE_MB", "lots")
     code, _, err = run(capsys, "competitions", "list")
     assert code == 1 and err.strip() == "error: team_storage_mb must be a positive number of MB, got 'lots'"
+
+
+def test_a_single_member_gzip_bomb_is_refused_from_its_trailer_without_inflating(tmp_path):
+    """The usual bomb (one gzip member, 1 GiB of zeros in about 1 MB) states its size in its trailer."""
+    from scrimmage.inflate import inflate
+
+    bomb = tmp_path / "bomb.csv.gz"
+    with gzip.GzipFile(bomb, "wb", compresslevel=9) as out:
+        out.write(b"id,target\n")
+        for _ in range(GIB // 2**26):
+            out.write(b"0" * 2**26)
+    assert bomb.stat().st_size < 1_100_000
+    problems: list[str] = []
+    dest = tmp_path / "inflated.csv"
+    assert inflate(bomb, "gzip", dest, 500, problems) is None
+    assert problems == ["the file inflates past the 500 MB limit once decompressed; the decompressed CSV must stay "
+                        "within it (write fewer decimals?)"]
+    assert not dest.exists()  # refused before a byte was inflated

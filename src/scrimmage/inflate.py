@@ -39,6 +39,8 @@ def inflate(path: Path, kind: str, dest: Path, limit_mb: float, problems: list[s
     what = "gzip-compressed" if kind == "gzip" else "like a zip archive"
     try:
         if kind == "gzip":
+            if _gzip_declared_size(path) > limit:  # the trailer says so itself: refused at once
+                raise _PastLimit(limit_mb)
             _inflate(lambda: gzip.open(path, "rb"), path.stat().st_size, dest, limit, limit_mb)
             return dest
         with zipfile.ZipFile(path) as zf:
@@ -55,6 +57,22 @@ def inflate(path: Path, kind: str, dest: Path, limit_mb: float, problems: list[s
     except _READ_ERRORS as exc:  # a full disk is a DiskFullError, not one of these
         problems.append(f"the file looks {what} but cannot be decompressed ({_first_line(exc)})")
     return None
+
+
+def _gzip_declared_size(path: Path) -> int:
+    """The uncompressed size a gzip file's trailer states (ISIZE: the last member's size modulo 2**32).
+
+    A member larger than the limit makes the whole file larger, so a stated size past the limit is
+    refused without inflating anything; a smaller one proves nothing (it may wrap or lie) and the
+    bytes are counted as they come. A file whose trailer does not match its data is refused by
+    :mod:`gzip` when it is read.
+    """
+    size = path.stat().st_size
+    if size < 18:  # shorter than an empty gzip member: gzip itself says what is wrong
+        return 0
+    with open(path, "rb") as fh:
+        fh.seek(size - 4)
+        return int.from_bytes(fh.read(4), "little")
 
 
 def _inflate(open_source, compressed: int, dest: Path, limit: int, limit_mb: float) -> None:
