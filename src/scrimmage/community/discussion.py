@@ -15,6 +15,7 @@ import datetime as dt
 from ..errors import AuthError, ConfigError, ConflictError, ForbiddenError, LimitError, NotFoundError
 from ..store import community as q
 from ..store import utcnow
+from .guards import no_private_score
 from .records import Edit, Hit, NewItem, Post, Report, Thread, Topic
 
 MAX_TITLE = 200
@@ -352,18 +353,7 @@ class Discussion:
                              f"{'s' if wait != 1 else ''}")
 
     def _check_no_private_score(self, conn, me, text: str) -> None:
-        """A host or admin sees private scores before the close; no post of theirs may quote one,
-        wherever they post it (another competition's discussion, the site forum).
-
-        Only they are checked, so nobody else can use the check to guess a private score."""
-        for cid, ref in q.moderated_competitions(conn, me.id, everything=me.role == "admin"):
-            if self.arena.competition(ref, full=False).closed:
-                continue
-            for value in q.private_scores(conn, cid):
-                shown = f"{value:.5f}"
-                if shown in text:
-                    raise ForbiddenError(f"this post quotes a private score ({shown}) of {ref!r}, which is open: "
-                                         "private scores are revealed when the competition closes")
+        no_private_score(self.arena, conn, me, text, "this post")
 
 
 def _id(value) -> int:

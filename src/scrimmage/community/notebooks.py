@@ -24,6 +24,7 @@ from ..store import notebooks as q
 from ..store import utcnow
 from . import discussion as d
 from . import notebook_files as files
+from .guards import no_private_score
 from .records import Comment, Notebook, NotebookPage, NotebookVersion
 
 VISIBILITIES = ("private", "competition", "public")
@@ -306,16 +307,7 @@ class Notebooks:
         return me
 
     def _check_no_private_score(self, conn, me, text: str, what: str) -> None:
-        """A host or admin sees private scores before the close: nothing they share or comment may quote one
-        (as in the discussion). Only they are checked, so nobody can use the check to guess a score."""
-        for cid, ref in cq.moderated_competitions(conn, me.id, everything=me.role == "admin"):
-            if self.arena.competition(ref, full=False).closed:
-                continue
-            for value in cq.private_scores(conn, cid):
-                shown = f"{value:.5f}"
-                if shown in text:
-                    raise ForbiddenError(f"{what} quotes a private score ({shown}) of {ref!r}, which is open: "
-                                         "private scores are revealed when the competition closes")
+        no_private_score(self.arena, conn, me, text, what)
 
     def _hosts(self, conn, me, competition_id: int) -> bool:
         return me is not None and (me.role == "admin" or cq.competition_host(conn, competition_id) == me.id)

@@ -1,0 +1,21 @@
+"""Rules every community text obeys, whatever carries it (a post, a shared notebook, a comment)."""
+
+from __future__ import annotations
+
+from ..errors import ForbiddenError
+from ..store import community as q
+
+
+def no_private_score(arena, conn, me, text: str, what: str) -> None:
+    """A host or admin sees private scores before the close: nothing they write may quote one, wherever
+    they write it (another competition, the site forum). ``what`` names it: "this post", "this comment".
+
+    Only they are checked, so nobody else can use the check to guess a private score."""
+    for cid, ref in q.moderated_competitions(conn, me.id, everything=me.role == "admin"):
+        if arena.competition(ref, full=False).closed:
+            continue
+        for value in q.private_scores(conn, cid):
+            shown = f"{value:.5f}"
+            if shown in text:
+                raise ForbiddenError(f"{what} quotes a private score ({shown}) of {ref!r}, which is open: "
+                                     "private scores are revealed when the competition closes")
