@@ -176,7 +176,7 @@ class UserAdmin:
             token_id, label, user = found
             sql.set_password(conn, user.id, digest)
             if label == LOCAL_LABEL and sql.admins(conn) == 0:
-                sql.set_role(conn, user.id, "admin")
+                sql.claim_first_admin(conn, user.id)
         return user.name
 
     # helpers ------------------------------------------------------------------------

@@ -129,3 +129,20 @@ def test_a_local_link_does_not_make_a_second_admin(tmp_path, monkeypatch):
     assert arena.accounts.user("root").role == "participant"
     assert admin.local_link("root", "http://x") is None  # has a password now
     assert admin.local_link("scrimmage", "http://x") is None and admin.local_link("anonymous", "http://x") is None
+
+
+def test_a_local_link_racing_the_first_sign_up_cannot_make_a_second_admin(db_url, monkeypatch):
+    """The claim and a first sign-up can both see no admin yet (two servers, one database): the unique
+    first_admin column lets one of them win, as it does between two sign-ups."""
+    from scrimmage.services import Arena
+    from scrimmage.store import user_admin as sql
+    from scrimmage.user_admin import UserAdmin
+
+    arena = Arena()
+    admin = UserAdmin(arena.store)
+    link = admin.local_link("root", "http://x")
+    arena.accounts.sign_up("ada", PASSWORD)  # won the race: the first admin
+    monkeypatch.setattr(sql, "admins", lambda conn: 0)  # the claim saw no admin before the sign-up committed
+    assert admin.accept(link.rsplit("/", 1)[1], PASSWORD) == "root"
+    assert arena.accounts.user("root").role == "participant"
+    assert [u.name for u in admin.users() if u.role == "admin"] == ["ada"]

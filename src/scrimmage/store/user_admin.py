@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from . import utcnow
 from .schema import tokens, users
@@ -38,6 +39,17 @@ def admins(conn: Connection) -> int:
 
 def set_role(conn: Connection, user_id: int, role: str) -> None:
     conn.execute(update(users).where(users.c.id == user_id).values(role=role))
+
+
+def claim_first_admin(conn: Connection, user_id: int) -> bool:
+    """Make the user the arena's first admin, unless another account holds that place already (the
+    unique ``first_admin`` column decides a race, as it does for sign-ups)."""
+    try:
+        with conn.begin_nested():
+            conn.execute(update(users).where(users.c.id == user_id).values(role="admin", first_admin=True))
+    except IntegrityError:
+        return False
+    return True
 
 
 def set_suspended(conn: Connection, user_id: int, suspended: bool) -> None:
