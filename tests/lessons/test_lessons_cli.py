@@ -182,3 +182,18 @@ def test_post_mortem_after_the_close(capsys, home, tmp_path, monkeypatch):
     public = rows(out)
     assert [r["teamName"] for r in public][0] == "alice" and public[0]["rank"] == "1"
     assert public[-1]["teamName"] == "bob" and public[-1]["rank"] == "2"
+
+
+def test_two_homes_make_different_lessons_unless_given_a_seed(capsys, tmp_path, monkeypatch):
+    """A participant who runs the same command at home cannot rebuild a lesson's answers: the seed is secret."""
+    solutions = []
+    for i, seed in enumerate([None, None, "7", "7"]):
+        home = tmp_path / f"home{i}"
+        monkeypatch.setenv("SCRIMMAGE_HOME", str(home))
+        args = ["lessons", "create", "imbalance", "--rows", "1000", "--no-references"]
+        code, _, err = run(capsys, *args, *(["--seed", seed] if seed else []))
+        assert code == 0, err
+        [solution] = (home / "competitions").glob("*/solution.csv")
+        solutions.append(solution.read_bytes())
+    assert solutions[0] != solutions[1]  # secret seeds: two homes, two lessons
+    assert solutions[2] == solutions[3]  # an explicit seed rebuilds the same answers (and says so)
