@@ -138,6 +138,10 @@ class HostCodePolicy:
         args = [self.bwrap, *_namespaces()]
         if os.geteuid() == 0:  # keep only what the child needs to become NOBODY
             args += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        # /proc, /dev and a private /tmp first: an environment that lives under /tmp (a virtualenv in a
+        # temporary checkout, say) is then bound on top of the private /tmp, not hidden by it
+        args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(LIMITS.tmp_bytes),
+                 "--tmpfs", "/tmp"]
         bound = [p for i, p in enumerate(_environment_paths()) if not any(_under(p, b) for b in _environment_paths()[:i])]
         for folder in sorted({str(a) for p in bound for a in Path(p).parents if str(a) != "/"} - set(bound)):
             args += ["--perms", "0755", "--dir", folder]  # bwrap would make them 0700: NOBODY could not pass
@@ -147,8 +151,7 @@ class HostCodePolicy:
         for path in self.masked:
             if os.path.isdir(path) and any(_under(os.path.realpath(path), b) for b in bound):
                 args += ["--tmpfs", os.path.realpath(path)]
-        args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(LIMITS.tmp_bytes),
-                 "--tmpfs", "/tmp", "--dir", BUNDLE]
+        args += ["--dir", BUNDLE]
         for name in names:
             source = root / name
             if source.exists():
