@@ -31,8 +31,9 @@ def test_pages_say_the_real_share(home, tmp_path):
 
 
 def test_migration_records_the_counts_of_an_existing_competition(db_url, tmp_path):
-    from alembic import command
     from alembic.config import Config
+    from alembic.operations import Operations
+    from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
     from scrimmage.store import MIGRATIONS
@@ -43,12 +44,13 @@ def test_migration_records_the_counts_of_an_existing_competition(db_url, tmp_pat
         row = arena.store.competition(conn, "tiny")
         settings = {k: v for k, v in row.settings.items() if k != "usage_rows"}
         conn.execute(update(competitions).where(competitions.c.id == row.id).values(settings=settings))
+    # the data migration itself, run on the store as it was before it (later migrations stay as they are)
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    migration = ScriptDirectory.from_config(cfg).get_revision("0009_usage_rows").module
     with arena.store.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        before = ScriptDirectory.from_config(cfg).get_revision("0009_usage_rows").down_revision
-        command.downgrade(cfg, before)  # to just before the migration that records the counts
+        with Operations.context(MigrationContext.configure(conn)):
+            migration.upgrade()
     arena.store.engine.dispose()
     assert Arena().competition("tiny").settings["usage_rows"] == {"Public": 50, "Private": 150, "Ignored": 0}
     assert Arena().competition("tiny").public_share == 0.25
