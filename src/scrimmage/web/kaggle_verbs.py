@@ -22,7 +22,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 
 from ..errors import ForbiddenError, NotFoundError, ScrimmageError
 from ..store import lookups
-from .deps import arena
+from .deps import RowId, arena
 from .kaggle_api import (
     CATEGORIES,
     FILES,
@@ -120,7 +120,7 @@ def download_submission(request: Request, body: dict):
 
 
 @router.get(FILES + "/submissions/{sub_id}/{name}")
-def submission_file(request: Request, sub_id: int, name: str):
+def submission_file(request: Request, sub_id: RowId, name: str):
     sub, _ = _submission(request, sub_id)
     path = Path(sub.stored_path)
     if name != sub.file_name or not path.is_file():
