@@ -28,14 +28,31 @@ def run(capsys, *args):
     return info.value.code, out, err
 
 
+#: Runs the CLI, then writes the peak resident memory of this process image (VmHWM) to the file named
+#: by SCRIMMAGE_TEST_PEAK. Not ru_maxrss from wait4: a child started by vfork counts its parent's memory
+#: (a test worker's, hundreds of MB after a long run) until it execs.
+_PEAK_WRAPPER = """
+import os, sys
+from scrimmage.cli import main
+try:
+    main(sys.argv[1:])
+finally:
+    with open("/proc/self/status") as status, open(os.environ["SCRIMMAGE_TEST_PEAK"], "w") as out:
+        out.write(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+"""
+
+
 def scrimmage(*args, cwd=None):
     """The real CLI in a process of its own: (exit code, stdout, stderr, peak resident memory in MB)."""
-    proc = subprocess.Popen([sys.executable, "-m", "scrimmage", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            cwd=cwd)
-    out, err = proc.stdout.read(), proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, out.decode(), err.decode(), usage.ru_maxrss / 1024
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        peak_file = os.path.join(tmp, "peak")
+        proc = subprocess.run([sys.executable, "-c", _PEAK_WRAPPER, *args], capture_output=True, cwd=cwd,
+                              env={**os.environ, "SCRIMMAGE_TEST_PEAK": peak_file})
+        with open(peak_file) as fh:
+            peak_kb = int(fh.read())
+    return proc.returncode, proc.stdout.decode(), proc.stderr.decode(), peak_kb / 1024
 
 
 def gzip_bomb(path, inflated: int = GIB):

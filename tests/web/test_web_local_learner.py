@@ -43,7 +43,8 @@ def serve(home, port: int) -> tuple[subprocess.Popen, list[str]]:
             break
         except httpx.TransportError:
             time.sleep(0.1)
-    return proc, lines
+    # the lines about the local learner, wherever the banner puts them (it also says how host code runs)
+    return proc, [line for line in lines if not line.startswith("Hosts' metric files")]
 
 
 def stop(proc: subprocess.Popen) -> None:
