@@ -81,6 +81,16 @@ def _hasher():
     return PasswordHasher(**PASSWORD_HASH)
 
 
+def _verifies(digest: str, password: str) -> bool:
+    """True when ``password`` matches the argon2 ``digest``; False for a mismatch or a digest that is no argon2 hash."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    try:
+        return _hasher().verify(digest, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 class Accounts:
     def __init__(self, store: Store):
         self.store = store
@@ -125,27 +135,20 @@ class Accounts:
         self._count_attempt(name, address, now)
         with self.store.read() as conn:
             row = conn.execute(select(users).where(users.c.name == name)).first()
-        hasher = _hasher()
         ok = False
         if row is not None and row.password_hash:
-            try:
-                ok = hasher.verify(row.password_hash, password)
-            except Exception:  # noqa: BLE001 - argon2 raises VerifyMismatchError and friends
-                ok = False
+            ok = _verifies(row.password_hash, password)
         else:
             # spend the same time as a real check, so timing does not tell which names exist
-            try:
-                hasher.verify(_dummy_hash(tuple(PASSWORD_HASH.values())), password)
-            except Exception:  # noqa: BLE001
-                pass
+            _verifies(_dummy_hash(tuple(PASSWORD_HASH.values())), password)
         with self.store.write() as conn:
             conn.execute(insert(login_attempts).values(name=name[:64], address=address[:64], at=now, ok=ok))
             if ok:  # a success clears its name's failures and was no failure of its address
                 login_limits.forget(conn, _name_key(name))
                 if address:
                     login_limits.take_back(conn, _address_key(address))
-            if ok and hasher.check_needs_rehash(row.password_hash):
-                conn.execute(update(users).where(users.c.id == row.id).values(password_hash=hasher.hash(password)))
+            if ok and _hasher().check_needs_rehash(row.password_hash):
+                conn.execute(update(users).where(users.c.id == row.id).values(password_hash=_hasher().hash(password)))
         if not ok:
             raise AuthError(WRONG_LOGIN)
         if getattr(row, "suspended_at", None) is not None:
@@ -227,15 +230,11 @@ class Accounts:
         self._count_attempt(name, "", utcnow())  # guessing the current password is limited like logging in
         with self.store.read() as conn:
             digest = conn.execute(select(users.c.password_hash).where(users.c.id == user.id)).scalar()
-        hasher = _hasher()
-        try:
-            ok = bool(digest) and hasher.verify(digest, old)
-        except Exception:  # noqa: BLE001 - argon2 raises VerifyMismatchError and friends
-            ok = False
+        ok = bool(digest) and _verifies(digest, old)
         if not ok:
             raise AuthError(WRONG_PASSWORD)
         with self.store.write() as conn:
-            conn.execute(update(users).where(users.c.id == user.id).values(password_hash=hasher.hash(new)))
+            conn.execute(update(users).where(users.c.id == user.id).values(password_hash=_hasher().hash(new)))
             login_limits.forget(conn, _name_key(name))
         return self.end_sessions(name, keep=keep_session)
 

@@ -226,7 +226,7 @@ def _guess_id_column(root: Path, problems: list[str]) -> str | None:
     path = root / "sample_submission.csv"
     try:
         first = pl.read_csv(path, n_rows=0, infer_schema=False).columns[0] if path.is_file() else None
-    except Exception:  # noqa: BLE001 - an unreadable file is reported by the checks that read it
+    except (OSError, IndexError, ValueError, pl.exceptions.PolarsError):  # reported by the checks that read it
         return None
     if first is not None and f"missing key 'id_column' in {TOML}" in problems:
         at = problems.index(f"missing key 'id_column' in {TOML}")

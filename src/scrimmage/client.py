@@ -185,7 +185,7 @@ class RemoteArena:
         try:
             body = resp.json()
             message, problems = body["error"], body.get("errors") or []
-        except Exception:  # noqa: BLE001 - not our envelope: a proxy's page, say
+        except (ValueError, KeyError, TypeError):  # not our envelope: a proxy's page, say
             message, problems = f"the server at {self.server} answered {resp.status_code} {resp.reason_phrase}", []
         if resp.status_code == 422 and not problems:
             exc = ScoringError(message)

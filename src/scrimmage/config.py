@@ -183,7 +183,7 @@ def _megabytes(key: str, value) -> float:
 def _os_login() -> str:
     try:
         name = getpass.getuser()
-    except Exception:  # no login name in some containers
+    except (OSError, KeyError):  # no login name in some containers
         name = "me"
     name = re.sub(r"[^A-Za-z0-9_.-]", "-", name).strip("-.") or "me"
     return name[:64]

@@ -100,6 +100,29 @@ class ScoringError(ScrimmageError):
         self.host_detail = host_detail
 
 
+class HostCodeError(ScrimmageError):
+    """A host's code (a metric file) failed or ran past its time limit.
+
+    ``message`` and ``host_detail`` are for the host only: scoring turns this
+    error into a :class:`ScoringError` whose message is safe for the participant.
+    """
+
+    status = 422
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.host_detail = message
+
+
+class CatalogueError(ScrimmageError):
+    """A built-in catalogue entry is broken (two entries share a ref, a builder made inconsistent files).
+
+    Nothing a user typed causes it: the message names the entry and what is wrong with it.
+    """
+
+    status = 500
+
+
 class ParticipantVisibleError(Exception):
     """Raised by a metric when its message may be shown to the participant.
 
@@ -112,6 +135,11 @@ class ParticipantVisibleError(Exception):
 
 class HostVisibleError(Exception):
     """Raised by a metric when its message is for the host only."""
+
+
+#: What a metric raises where it is not defined on the rows it was given (AUC of one class only,
+#: r2 of one row, ...): code scoring resamples and folds catches these, and nothing else.
+METRIC_UNDEFINED: tuple[type[Exception], ...] = (ValueError, ArithmeticError, ParticipantVisibleError)
 
 
 def is_participant_visible(exc: BaseException) -> bool:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import BundleError, ForbiddenError, ParticipantVisibleError
+from .errors import BundleError, ForbiddenError, HostCodeError, ParticipantVisibleError
 from .hostcode import isolation
 from .hostcode.files import HIDDEN_DIR
 
@@ -41,20 +41,12 @@ SHIM = Path(__file__).resolve().parent / "hostcode" / "shim"
 log = logging.getLogger(__name__)
 
 
-class MetricTimeout(Exception):
+class MetricTimeout(HostCodeError):
     """The host's metric ran past its time limit (shown to the host only)."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.host_detail = message
 
-
-class HostMetricFailure(Exception):
+class HostMetricFailure(HostCodeError):
     """The host's metric failed; ``host_detail`` (its traceback, cut short) is for the host only."""
-
-    def __init__(self, detail: str):
-        super().__init__(detail)
-        self.host_detail = detail
 
 
 def clip(text: str, limit: int = HOST_TEXT_LIMIT, *, tail: bool = False) -> str:

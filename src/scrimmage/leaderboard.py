@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
+from .errors import METRIC_UNDEFINED
+
 if TYPE_CHECKING:  # numpy is loaded where it is used: showing a public leaderboard needs none
     import numpy as np
 
@@ -209,7 +211,7 @@ def ladder_accepts_bootstrap(score: Callable[[np.ndarray], float], y_true: np.nd
         idx = rng.integers(0, n, n)
         try:
             samples.append(diff(idx))
-        except Exception:  # noqa: BLE001 - a resample with one class only
+        except METRIC_UNDEFINED:  # a resample with one class only
             continue
     se = float(np.std(samples, ddof=1)) if len(samples) > 1 else 0.0
     return bool(observed > se)

@@ -97,6 +97,38 @@ def test_report_before_any_work(tmp_path, arena):
     assert "No split advice yet" in html and "No runs yet" in html
 
 
+def test_report_leaves_the_users_matplotlib_backend_and_pyplot_alone(comp, tmp_path):
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    before = matplotlib.get_backend()
+    matplotlib.use("svg")
+    try:
+        coach.ladder(comp)
+        html = coach.report(comp, path=tmp_path / "r.html").read_text()
+        assert html.count("data:image/png;base64,") >= 2  # the plots are there
+        assert matplotlib.get_backend() == "svg"
+        assert plt.get_fignums() == []  # no figure left open in pyplot's state
+    finally:
+        matplotlib.use(before)
+
+
+def test_a_report_part_that_fails_says_so_in_the_report(comp, tmp_path, monkeypatch):
+    import scrimmage.coach._checks as checks
+    import scrimmage.coach._report as report
+
+    def broken(*args, **kwargs):
+        raise ValueError("no column named 'x'")
+
+    monkeypatch.setattr(checks, "run_checks", broken)
+    monkeypatch.setattr(report, "_timing_section", broken)
+    html = coach.report(comp, path=tmp_path / "r.html").read_text()
+    assert ("The checks could not run: <code>ValueError: no column named &#x27;x&#x27;</code>" in html)
+    assert ("<h2>7. Where the time went</h2><div class=\"note bad\">This section could not be computed: "
+            "<code>ValueError: no column named &#x27;x&#x27;</code></div>") in html
+    assert "<h2>8. Every run</h2>" in html  # the rest of the report is still there
+
+
 def test_folds_fit_in_parallel_with_the_same_result(comp):
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline

@@ -21,7 +21,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..errors import ConflictError, NotFoundError
+from ..errors import CatalogueError, ConflictError, NotFoundError
 from ._carriers import Carrier, SourceFile
 from ._common import CatalogEntry, Parts
 
@@ -52,11 +52,14 @@ def _load() -> dict[str, CatalogEntry]:
     global _ENTRIES
     if _ENTRIES is None:
         found: dict[str, CatalogEntry] = {}
+        module_of: dict[str, str] = {}
         for name in _MODULES:
             entry = importlib.import_module(f"{__name__}.{name}").ENTRY
             if entry.ref in found:
-                raise RuntimeError(f"catalogue ref {entry.ref!r} is defined twice")
+                raise CatalogueError(f"catalogue ref {entry.ref!r} is defined twice: by the modules "
+                                     f"{module_of[entry.ref]} and {name}; give one of them another ref")
             found[entry.ref] = entry
+            module_of[entry.ref] = name
         _ENTRIES = dict(sorted(found.items()))
     return _ENTRIES
 
@@ -235,7 +238,7 @@ def _check(entry: CatalogEntry, parts: Parts) -> None:
     if dictionary_columns(parts.dictionary) != list(parts.train.columns):
         problems.append("the data dictionary does not list train.csv's columns in order")
     if problems:
-        raise RuntimeError(f"catalogue builder {entry.ref!r} is broken: " + "; ".join(problems))
+        raise CatalogueError(f"catalogue builder {entry.ref!r} made inconsistent files; nothing was written", problems)
 
 
 def _settings(entry: CatalogEntry, parts: Parts) -> dict:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import ScrimmageError
+from ..errors import METRIC_UNDEFINED, ScrimmageError
 from . import _blend
 from ._journal import Run, resolve, runs, save_run
 from ._rank_loss import AucLoss
@@ -143,7 +143,7 @@ def blend(ws, run_ids=None, *, method: str = "best", rounds: int = _blend.ROUNDS
         yy = y_rows if yy is None else yy
         try:
             return task.loss(task.score(yy, pred))
-        except Exception:  # noqa: BLE001 - undefined on this subset
+        except METRIC_UNDEFINED:  # undefined on this subset
             return np.inf
 
     names = [f"{r.id} {r.name}" for r in chosen]
@@ -169,7 +169,7 @@ def blend(ws, run_ids=None, *, method: str = "best", rounds: int = _blend.ROUNDS
             honest_pred[va] = apply(s, P[:, va])
             try:
                 scores.append(task.score(y_rows[va], honest_pred[va]))
-            except Exception:  # noqa: BLE001
+            except METRIC_UNDEFINED:
                 scores.append(None)
         valid = [s for s in scores if s is not None]
         weights = {}
@@ -214,8 +214,8 @@ def _fold_mean(task, y, pred, folds) -> float | None:
     for k in np.unique(folds):
         try:
             out.append(task.score(y[folds == k], pred[folds == k]))
-        except Exception:  # noqa: BLE001
-            pass
+        except METRIC_UNDEFINED:  # a fold where the metric is undefined does not count
+            continue
     return float(np.mean(out)) if out else None
 
 

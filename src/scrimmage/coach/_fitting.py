@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import METRIC_UNDEFINED
+
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -159,6 +161,6 @@ def fold_score(task, y, valid, pred, scored) -> float | None:
         return None
     try:
         value = task.score(y[valid][keep], pred[keep])
-    except Exception:  # noqa: BLE001 - e.g. AUC of a fold with one class
+    except METRIC_UNDEFINED:  # e.g. AUC of a fold with one class
         return None
     return value if np.isfinite(value) else None

@@ -42,9 +42,6 @@ BLUE, ORANGE, GREEN, GREY, RED = "#0969da", "#e36209", "#1a7f37", "#8c959f", "#c
 def _png(fig) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
     return f'<img alt="" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
 
 
@@ -57,12 +54,11 @@ def _f(x, digits=5) -> str:
 
 
 def _fig(w=8.5, h=3.4):
-    import matplotlib
+    """A figure of its own (the object API, no pyplot state): the user's matplotlib backend is left as it is."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(w, h))
+    fig = Figure(figsize=(w, h))
+    ax = fig.subplots()
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#eaeef2")
     ax.set_axisbelow(True)
@@ -70,6 +66,7 @@ def _fig(w=8.5, h=3.4):
 
 
 def write_report(ws, path=None) -> Path:
+    from ._checks import run_checks
     from ._journal import runs as all_runs
     from ._tracking import track
 
@@ -79,25 +76,25 @@ def write_report(ws, path=None) -> Path:
     advice = dict(split.advice) if split is not None else None
     runs = all_runs(ws)
     tracking = track(ws) if any(r.submission_id for r in runs) else None
-    try:
-        from ._checks import run_checks
-
-        checks = run_checks(ws)
-    except Exception:  # noqa: BLE001 - the report still tells the rest
-        checks = None
+    checks = _computed(lambda: run_checks(ws))
     better = "higher" if task.greater else "lower"
     parts = [f"<h1>{_e(ws.info.title)}</h1>",
              f'<p class="sub">The coach\'s report for <b>{_e(ws.user)}</b> on <code>{_e(ws.ref)}</code> · metric '
              f"<b>{_e(task.metric.name)}</b> ({better} is better)</p>"]
-    parts.append(_summary(task, advice, runs, tracking))
-    parts.append(_split_section(advice))
-    parts.append(_checks_section(checks))
-    parts.append(_ladder_section(task, runs))
-    parts.append(_timeline_section(task, runs))
-    parts.append(_tracking_section(task, tracking))
-    parts.append(_ensemble_section(task, runs))
-    parts.append(_timing_section(runs))
-    parts.append(_runs_table(runs))
+    sections = [
+        ("Summary", lambda: _summary(task, advice, runs, tracking)),
+        ("1. The validation split", lambda: _split_section(advice)),
+        ("2. Leakage and sanity checks", lambda: _checks_section(checks)),
+        ("3. The baseline ladder", lambda: _ladder_section(task, runs)),
+        ("4. Experiments over time", lambda: _timeline_section(task, runs)),
+        ("5. Does the CV track the leaderboard?", lambda: _tracking_section(task, tracking)),
+        ("6. Ensembling", lambda: _ensemble_section(task, runs)),
+        ("7. Where the time went", lambda: _timing_section(runs)),
+        ("8. Every run", lambda: _runs_table(runs)),
+    ]
+    for title, build in sections:
+        made = _computed(build)
+        parts.append(made if isinstance(made, str) else _failed(title, made))
     parts.append('<footer>Made by <code>scrimmage coach report</code>. CV scores are means over the saved folds '
                  '(± their standard deviation); public and private scores come from the arena.</footer>')
     doc = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{_e(ws.info.title)}: coach report'
@@ -106,6 +103,26 @@ def write_report(ws, path=None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(doc, encoding="utf-8")
     return path
+
+
+class _Failure:
+    """A report part that raised: its error, shown in the report in the part's place."""
+
+    def __init__(self, exc: BaseException):
+        self.text = f"{type(exc).__name__}: {exc}"
+
+
+def _computed(build):
+    """``build()``, or a :class:`_Failure` saying what it raised: one part failing does not lose the report."""
+    try:
+        return build()
+    except Exception as exc:  # noqa: BLE001 - shown in the report, in place of the part that failed
+        return _Failure(exc)
+
+
+def _failed(title: str, failure: "_Failure") -> str:
+    return (f"<h2>{_e(title)}</h2><div class=\"note bad\">This section could not be computed: "
+            f"<code>{_e(failure.text)}</code></div>")
 
 
 def _summary(task, advice, runs, tracking) -> str:
@@ -155,8 +172,8 @@ def _split_section(advice) -> str:
 
 def _checks_section(checks) -> str:
     out = ["<h2>2. Leakage and sanity checks</h2>"]
-    if checks is None:
-        return out[0] + "<p>The checks could not run.</p>"
+    if isinstance(checks, _Failure):
+        return out[0] + f'<div class="note bad">The checks could not run: <code>{_e(checks.text)}</code></div>'
     if not checks.findings:
         return out[0] + '<div class="note good">Nothing suspicious found.</div>'
     out.append("<table><tr><th></th><th>finding</th><th>what it means</th><th>what to do</th></tr>")

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import METRIC_UNDEFINED
+
 WARNING = "your validation does not track the leaderboard: revisit the split"
 MIN_ORDER = 4  # submissions needed before the rank correlation is judged
 MIN_RHO = 0.5
@@ -96,7 +98,7 @@ def noise_band(task, y, oof, scored, n_public: int, n_boot: int = BAND_BOOTSTRAP
         pick = rng.choice(idx, size=n_public, replace=True)
         try:
             values.append(task.score(y[pick], oof[pick]))
-        except Exception:  # noqa: BLE001 - e.g. one class in the sample
+        except METRIC_UNDEFINED:  # e.g. one class in the sample
             continue
     return float(1.96 * np.std(values, ddof=1)) if len(values) > 1 else float("nan")
 
