@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sqlalchemy import Connection, Float, and_, delete, func, insert, literal, literal_column, or_, select, text, update
+from sqlalchemy import Connection, Float, and_, delete, func, insert, literal, literal_column, or_, select, text, true, update
 from sqlalchemy.exc import IntegrityError
 
 from .schema import (
@@ -268,32 +268,38 @@ def search(conn: Connection, query: str, competition_id: int | None, everywhere:
     columns = [forum_posts.c.id.label("post_id"), forum_posts.c.body, forum_posts.c.opening,
                forum_posts.c.created_at, forum_topics.c.id.label("topic_id"), forum_topics.c.title,
                users.c.name.label("author"), competitions.c.ref.label("competition")]
-    if conn.dialect.name == "sqlite":
-        ranked = _sqlite_hits(conn, query, competition_id, everywhere, limit * 3)
-        if not ranked:
-            return []
-        order = {post_id: i for i, post_id in enumerate(ranked)}
-        stmt = select(*columns).select_from(forum_posts).where(forum_posts.c.id.in_(ranked))
-    else:
-        tsq = func.websearch_to_tsquery("english", query)
-        search_col = literal_column("forum_posts.search")
-        scope = True if everywhere else (forum_topics.c.competition_id.is_(None) if competition_id is None
-                                         else forum_topics.c.competition_id == competition_id)
-        window = (select(forum_posts.c.id, search_col.label("search"))
-                  .join(forum_topics, forum_topics.c.id == forum_posts.c.topic_id)
-                  .where(search_col.op("@@")(tsq), scope)
-                  .order_by(forum_posts.c.id.desc()).limit(SEARCH_WINDOW).subquery("window"))
-        stmt = (select(*columns).select_from(window).join(forum_posts, forum_posts.c.id == window.c.id)
-                .order_by(func.ts_rank(window.c.search, tsq).desc(), forum_posts.c.id.desc()))
-        order = None
+    hits = _sqlite_hits if conn.dialect.name == "sqlite" else _postgres_hits
+    ranked = hits(conn, query, competition_id, everywhere, limit * 3)
+    if not ranked:
+        return []
+    order = {post_id: i for i, post_id in enumerate(ranked)}
+    stmt = select(*columns).select_from(forum_posts).where(forum_posts.c.id.in_(ranked))
     stmt = (stmt.join(forum_topics, forum_topics.c.id == forum_posts.c.topic_id)
             .join(users, users.c.id == forum_posts.c.user_id)
             .outerjoin(competitions, competitions.c.id == forum_topics.c.competition_id)
             .where(visible))
-    if order is None:
-        return conn.execute(stmt.limit(limit)).all()
     rows = sorted(conn.execute(stmt).all(), key=lambda r: order[r.post_id])
     return rows[:limit]
+
+
+def _postgres_hits(conn: Connection, query: str, competition_id: int | None, everywhere: bool,
+                   n: int) -> list[int]:
+    """Post ids of the best tsvector matches, best first, among the newest SEARCH_WINDOW matches.
+
+    Only ids leave the ranking query: the details of the few shown are read by id afterwards
+    (joining the window back to the posts made PostgreSQL scan the whole table).
+    """
+    tsq = func.websearch_to_tsquery("english", query)
+    search_col = literal_column("forum_posts.search")
+    scope = true() if everywhere else (forum_topics.c.competition_id.is_(None) if competition_id is None
+                                       else forum_topics.c.competition_id == competition_id)
+    window = (select(forum_posts.c.id, search_col.label("search"))
+              .join(forum_topics, forum_topics.c.id == forum_posts.c.topic_id)
+              .where(search_col.op("@@")(tsq), scope)
+              .order_by(forum_posts.c.id.desc()).limit(SEARCH_WINDOW).subquery("window"))
+    ranked = (select(window.c.id).order_by(func.ts_rank(window.c.search, tsq).desc(), window.c.id.desc())
+              .limit(n))
+    return list(conn.execute(ranked).scalars())
 
 
 def _sqlite_hits(conn: Connection, query: str, competition_id: int | None, everywhere: bool, n: int) -> list[int]:
