@@ -171,3 +171,44 @@ def test_a_bad_roster_lists_every_problem_and_adds_nobody(capsys, db_url, tmp_pa
     empty.write_text("name,email\n")
     code, _, err = run(capsys, "users", "import", str(empty))
     assert err.splitlines()[1] == "  - no users: add one line per user below the header"
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one(capsys, db_url):
+    """The "last admin" check is exact under concurrency: the second demotion waits for the
+    first (the admins' rows are locked) and is refused, on PostgreSQL as on SQLite."""
+    import threading
+
+    from sqlalchemy import text
+
+    from scrimmage.errors import ConflictError
+    from scrimmage.store import Store, user_admin as sql
+    from scrimmage.user_admin import UserAdmin
+
+    for name in ("ada", "bob"):
+        assert run(capsys, "users", "add", name, "--role", "admin")[0] == 0
+    store = Store(db_url)
+    outcome = {}
+
+    def demote_ada():
+        try:
+            UserAdmin(Store(db_url)).set_role("ada", "participant")
+            outcome["ada"] = "demoted"
+        except ConflictError as e:
+            outcome["ada"] = str(e)
+
+    second = threading.Thread(target=demote_ada)
+    with store.write() as conn:  # the first demotion, still open
+        assert sql.admins(conn) == 2
+        sql.set_role(conn, sql.find(conn, "bob").id, "participant")
+        second.start()
+        if db_url.startswith("postgresql"):  # the second must be waiting on the lock, not done
+            with Store(db_url).engine.connect() as watch:
+                while "ada" not in outcome and not watch.execute(text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        "AND datname = current_database()")).scalar():
+                    pass
+        assert "ada" not in outcome
+    second.join()
+    assert outcome["ada"] == "'ada' is the only admin; make another user admin first"
+    roles = {name: row["role"] for name, row in users(capsys).items()}
+    assert (roles["ada"], roles["bob"]) == ("admin", "participant")

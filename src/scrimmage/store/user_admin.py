@@ -34,7 +34,15 @@ def listing(conn: Connection) -> list:
 
 
 def admins(conn: Connection) -> int:
-    return conn.execute(select(func.count()).where(users.c.role == "admin", users.c.suspended_at.is_(None))).scalar_one()
+    """How many active admins there are, with their rows locked until the transaction ends.
+
+    The lock makes "is this the last admin?" exact on PostgreSQL too: of two admins demoting
+    each other at once, the second waits, then counts one admin and is refused (SQLite's
+    writes are serial already).
+    """
+    rows = conn.execute(select(users.c.id).where(users.c.role == "admin", users.c.suspended_at.is_(None))
+                        .with_for_update()).all()
+    return len(rows)
 
 
 def set_role(conn: Connection, user_id: int, role: str) -> None:
