@@ -111,6 +111,15 @@ def test_missing_id_column_and_target(tmp_path):
     assert "target column 'label' is missing from solution.csv" in found
 
 
+def test_metric_file_does_not_go_with_the_ladder(tmp_path):
+    folder = write_bundle(tmp_path / "b", extra_toml='metric_file = "metric.py"\ngreater_is_better = true\n'
+                                                     'leaderboard = "ladder"\n')
+    (folder / "metric.py").write_text("def score(solution, submission, row_id_column_name):\n    return 1.0\n")
+    assert problems_of(folder) == [
+        'metric_file does not go with leaderboard = "ladder" (the Ladder rescores the public rows hundreds of times '
+        'per submission); use a built-in metric or leaderboard = "kaggle"']
+
+
 def test_usage_values(tmp_path):
     folder = write_bundle(tmp_path / "b", n=8)
     text = (folder / "solution.csv").read_text().replace("Public", "Private")

@@ -272,6 +272,9 @@ def _check_values(values: dict, problems: list[str]) -> None:
         problems.append(f"max_rows_per_id must be at least 1, got {values['max_rows_per_id']}")
     if values["metric_file"] and values["greater_is_better"] is None:
         problems.append("metric_file needs greater_is_better = true or false")
+    if values["metric_file"] and values["leaderboard"] == "ladder":
+        problems.append('metric_file does not go with leaderboard = "ladder" (the Ladder rescores the public rows '
+                        'hundreds of times per submission); use a built-in metric or leaderboard = "kaggle"')
 
 
 def _check_metric(root: Path, values: dict, problems: list[str], host_code=None) -> None:
