@@ -40,11 +40,13 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from databases import fresh_database  # noqa: E402 - the tests' helper: a database of its own, dropped after
 
 TARGET_P99_MS = 50.0
 TARGET_SUBMISSIONS_PER_S = 50.0
@@ -255,20 +257,8 @@ def database(kind: str, home: Path, pg_url: str):
     if kind == "sqlite":
         yield f"sqlite:///{home / 'scrimmage.db'}"
         return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    base = make_url(pg_url)
-    name = f"scrimmage_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database(pg_url, "scrimmage_bench") as url:
+        yield url
 
 
 def run(kind: str, args) -> dict:

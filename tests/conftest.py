@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
 import pytest
 
 from bundles import write_bundle
 from components import require
+from databases import fresh_database
 
 PG_URL = os.environ.get("SCRIMMAGE_TEST_POSTGRES_URL")
 
@@ -25,24 +25,6 @@ def home(tmp_path, monkeypatch) -> Path:
     return root
 
 
-def _pg_database():
-    """A fresh PostgreSQL database for one test, dropped afterwards."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    base = make_url(PG_URL)
-    name = f"scrimmage_t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, home, monkeypatch):
     """The store's URL: SQLite under SCRIMMAGE_HOME, then the real PostgreSQL server."""
@@ -53,11 +35,18 @@ def db_url(request, home, monkeypatch):
         return
     if not PG_URL:
         require("PostgreSQL")
-    gen = _pg_database()
-    url = next(gen)
-    monkeypatch.setenv("SCRIMMAGE_DATABASE_URL", url)
-    yield url
-    gen.close()
+    with fresh_database(PG_URL) as url:
+        monkeypatch.setenv("SCRIMMAGE_DATABASE_URL", url)
+        yield url
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh database of its own on the real PostgreSQL server (not made the test's store)."""
+    if not PG_URL:
+        require("PostgreSQL")
+    with fresh_database(PG_URL) as url:
+        yield url
 
 
 

@@ -145,8 +145,8 @@ class UserAdmin:
             return None
         with self.store.write() as conn:
             row = sql.find(conn, name)
-            if row is None:
-                user_id = sql.add(conn, name, "participant")
+            if row is None:  # made once even when several servers start at the same moment
+                user_id = self.store.ensure_user(conn, name)
             elif row.password_hash or row.suspended_at is not None:
                 return None
             else:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from alembic.script import ScriptDirectory
 from alembic.config import Config
 
@@ -96,3 +98,102 @@ def test_opening_a_current_database_does_not_load_alembic(db_url):
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))")
     out = subprocess.run([sys.executable, "-c", code, db_url], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def _upgrade(conn, target: str) -> None:
+    from alembic import command
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, target)
+
+
+def test_processes_opening_an_old_database_at_once_migrate_it_once(postgres_url):
+    """Replicas started together on an old PostgreSQL schema: one migrates, the others wait, then find it current."""
+    import threading
+    import time
+
+    from sqlalchemy import text
+
+    from scrimmage.store import MIGRATION_LOCK, make_engine, revision
+
+    engine = make_engine(postgres_url)
+    with engine.begin() as conn:
+        _upgrade(conn, "0003_coach")
+    outcome: dict = {}
+
+    def open_store():
+        try:
+            outcome["store"] = Store(postgres_url)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            outcome["error"] = exc
+
+    # a first process is migrating: it holds the lock, its migration not yet committed
+    first = engine.connect()
+    tx = first.begin()
+    first.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+    _upgrade(first, "head")
+    second = threading.Thread(target=open_store)
+    second.start()
+    waiting = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+    deadline = time.monotonic() + 120  # a safety net only: the second process waits on the lock long before
+    with engine.connect() as probe:
+        while probe.execute(waiting).scalar() == 0:
+            assert second.is_alive() and time.monotonic() < deadline, f"the second process did not wait: {outcome}"
+            time.sleep(0.05)
+    tx.commit()  # the first process's migration is done
+    first.close()
+    second.join(120)
+    assert "error" not in outcome, f"the second process failed instead of finding the schema current: {outcome['error']}"
+    assert revision.recorded(outcome["store"].engine) == {revision.HEAD}
+    outcome["store"].engine.dispose()
+    engine.dispose()
+
+
+def test_a_database_migrated_by_a_newer_scrimmage_is_refused(db_url):
+    from sqlalchemy import text
+
+    from scrimmage.errors import ConfigError
+    from scrimmage.store import make_engine, revision
+
+    Store(db_url).engine.dispose()
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099_future'"))
+    engine.dispose()
+    with pytest.raises(ConfigError) as info:
+        Store(db_url)
+    assert str(info.value) == (
+        f"the database is at schema revision 0099_future, newer than this scrimmage knows (its newest is "
+        f"{revision.HEAD}): a newer scrimmage migrated it; upgrade scrimmage here (pip install --upgrade scrimmage) "
+        "to use this database")
+
+
+def test_admin_migrate_says_from_which_revision(db_url):
+    import subprocess
+    import sys
+
+    from scrimmage.store import make_engine, revision
+
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        _upgrade(conn, "0003_coach")
+    engine.dispose()
+
+    def migrate():
+        return subprocess.run([sys.executable, "-m", "scrimmage", "admin", "migrate", "--db", db_url],
+                              capture_output=True, text=True, timeout=300)
+
+    out = migrate()
+    assert (out.returncode, out.stdout.strip()) == (0, f"the schema was at 0003_coach; now at {revision.HEAD}"), out.stderr
+    out = migrate()
+    assert out.stdout.strip() == f"the schema is at {revision.HEAD}, this version's: nothing to do"
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        from sqlalchemy import text
+
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099_future'"))
+    engine.dispose()
+    out = migrate()
+    assert out.returncode == 1 and out.stderr.startswith("error: the database is at schema revision 0099_future, newer")

@@ -31,3 +31,23 @@ def check_files(as_csv):
           as_csv)
     raise ScrimmageError(f"{len(problems)} recorded file(s) missing or changed; restore them from a backup "
                          "(nothing is removed from the store)")
+
+
+@admin.command("migrate")
+@click.option("--db", "db_url", metavar="URL", help="Database URL (default: the configured store).")
+def migrate(db_url):
+    """Bring the database's schema to this version's (run once before restarting replicas)."""
+    from ..config import Settings
+    from ..store import Store, make_engine, revision
+
+    url = Settings.load(database_url=db_url, server="").database_url
+    engine = make_engine(url)
+    try:
+        before = revision.recorded(engine)
+    finally:
+        engine.dispose()
+    Store(url).engine.dispose()
+    if before == {revision.HEAD}:
+        echo(f"the schema is at {revision.HEAD}, this version's: nothing to do")
+    else:
+        echo(f"the schema was at {', '.join(sorted(before)) or 'nothing (a new database)'}; now at {revision.HEAD}")

@@ -11,14 +11,14 @@ import socket
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import and_, case, create_engine, event, func, insert, or_, select, update
+from sqlalchemy import and_, case, create_engine, event, func, insert, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from ..clock import utcnow
 from ..errors import ConfigError
 from . import schema
-from .revision import is_current
+from .revision import HEAD, is_current, recorded_on
 from .schema import competitions, submissions, team_members, teams, users
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -27,6 +27,8 @@ INTERRUPTED = (
     "this submission does not count against your daily limit: submit the file again"
 )
 STALE_AFTER = dt.timedelta(hours=6)
+#: The PostgreSQL advisory lock held while the schema is migrated (a fixed number, the same in every process).
+MIGRATION_LOCK = 0x7363_7269_6D61_6765
 #: Columns of a submission that leaderboards show: changing one bumps the competition's board_version.
 BOARD_COLUMNS = frozenset({"status", "public_score", "private_score", "selected", "ladder_accepted", "late", "team_id",
                            "created_at"})
@@ -88,14 +90,29 @@ class Store:
         self.migrate()
 
     def migrate(self) -> None:
+        """Bring the schema to :data:`HEAD`: once, even when several processes open an old database at once."""
         if is_current(self.engine):  # the usual case: no Alembic, one small query
             return
         from alembic import command
         from alembic.config import Config
+        from alembic.script import ScriptDirectory
 
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as conn:
+        with self.write() as conn:  # on SQLite the write lock is taken at BEGIN
+            if conn.dialect.name == "postgresql":
+                # one migrating process at a time; the lock ends with the transaction
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            found = recorded_on(conn)
+            if found == {HEAD}:  # another process migrated it while this one waited
+                return
+            unknown = found - {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
+            if unknown:
+                raise ConfigError(
+                    f"the database is at schema revision {', '.join(sorted(unknown))}, newer than this scrimmage "
+                    f"knows (its newest is {HEAD}): a newer scrimmage migrated it; upgrade scrimmage here "
+                    "(pip install --upgrade scrimmage) to use this database"
+                )
             cfg.attributes["connection"] = conn
             _collapse_branch_heads(conn)
             command.upgrade(cfg, "head")

@@ -8,7 +8,7 @@ the newest migration in ``migrations/versions``.
 from __future__ import annotations
 
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 #: The newest migration's ``revision`` (kept in sync by tests/store/test_migrations.py).
 HEAD = "0010_rescoring"
@@ -17,9 +17,14 @@ HEAD = "0010_rescoring"
 def recorded(engine: Engine) -> set[str]:
     """The revisions the database records (empty for a new database)."""
     with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return set()
-        return {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
+        return recorded_on(conn)
+
+
+def recorded_on(conn: Connection) -> set[str]:
+    """:func:`recorded`, read on an open connection (inside its transaction)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return set()
+    return {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
 
 
 def is_current(engine: Engine) -> bool:
