@@ -285,17 +285,28 @@ class Arena:
     def submit(self, ref: str | None, path: str | Path, message: str = "", user: str | None = None) -> SubmissionInfo:
         """Store the file, then check and score it. A rejected file is kept and
         listed with its problems, and does not count against the daily limit."""
-        comp = self.competition(ref, full=False)
-        path = Path(path)
-        if not path.is_file():
-            raise NotFoundError(f"no file at {path}: give the path of your submission CSV")
+        path, ref = Path(path), self._ref(ref)
         user = user or self.settings.user
         now = utcnow()
         quotas = Quotas.of(self.settings)
-        with self.store.read() as conn:  # refuse early, before storing, when a limit is reached already
-            team = self._team_id(conn, comp.ref, user)
-            if team is not None:
-                quotas.check(conn, team, path.stat().st_size, comp.daily_limit, now)
+
+        def exists() -> int:
+            if not path.is_file():
+                raise NotFoundError(f"no file at {path}: give the path of your submission CSV")
+            return path.stat().st_size
+
+        with self.store.read() as conn:  # the competition; refuse early, before storing, when a limit is reached
+            row = self.store.competition(conn, ref)
+            if row is not None:
+                comp = self._info(conn, row, {}, entered=False)
+                size = exists()
+                uid = self._user_id(conn, user)
+                team = self.store.user_team(conn, row.id, uid) if uid else None
+                if team is not None:
+                    quotas.check(conn, team.id, size, comp.daily_limit, now)
+        if row is None:  # built on first use (a catalogue competition: no team yet), or not known
+            comp = self.competition(ref, full=False)
+            exists()
         stored, digest, size = self._keep(comp.ref, path)
         late = comp.closed
         try:

@@ -17,6 +17,7 @@ from ..limits import submission_limit_mb
 from ..practice import honour_notice
 from ..stored_files import require
 from .deps import RowId, arena, optional_api_user, require_api_user, saved_upload
+from .upload_guard import guarded_mb
 from .schemas import (
     CompetitionOut,
     FileOut,
@@ -138,9 +139,11 @@ def submissions(request: Request, ref: str, user=Depends(require_api_user)):
 def submit(request: Request, ref: str, file: UploadFile = File(...), message: str = Form(""),
            user=Depends(require_api_user)):
     a = arena(request)
-    comp = a.competition(ref, full=False)
-    with saved_upload(file, submission_limit_mb(comp.settings), "submission") as path:
-        sub = a.submit(comp.ref, path, message, user=user.name)
+    mb = guarded_mb(request)  # read with the competition before the body was
+    if mb is None:
+        mb = submission_limit_mb(a.competition(ref, full=False).settings)
+    with saved_upload(file, mb, "submission") as path:
+        sub = a.submit(ref, path, message, user=user.name)
     return wire.submission_to_dict(sub)
 
 

@@ -73,7 +73,12 @@ def api_user(request: Request, required: bool = True):
         if required:
             raise AuthError(API_SIGN_IN)
         return None
-    user = arena(request).accounts.token_user(token.strip()) if scheme.lower() == "bearer" else None
+    cached = getattr(request.state, "api_user", None)  # the upload guard asked already for this request
+    if cached is not None and cached[0] == header:
+        user = cached[1]
+    else:
+        user = arena(request).accounts.token_user(token.strip()) if scheme.lower() == "bearer" else None
+        request.state.api_user = (header, user)
     if user is None:
         raise AuthError(BAD_TOKEN)
     return user

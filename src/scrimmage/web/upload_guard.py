@@ -161,8 +161,13 @@ def _limit_for(request: Request, route: Upload, match: re.Match) -> tuple[int | 
         route.who(request)  # AuthError: refused before the body is read
     if route.limit_mb is None:
         return None, route.what
-    mb = route.limit_mb(arena(request), match)
+    mb = request.state.upload_mb = route.limit_mb(arena(request), match)
     return int(mb * 1_000_000) + MULTIPART_OVERHEAD_BYTES, route.what
+
+
+def guarded_mb(request: Request) -> float | None:
+    """The limit (MB) of this request's upload as the guard read it; None if it read none."""
+    return getattr(request.state, "upload_mb", None)
 
 
 def _too_large(size: int | None, limit: int, what: str) -> TooLargeError:
@@ -184,4 +189,4 @@ async def _respond(request: Request, exc: ScrimmageError, scope, receive, send) 
 
 is_disk_full, disk_full = scratch.is_disk_full, scratch.disk_full
 
-__all__ = ["UploadGuard", "UPLOADS", "install", "is_disk_full", "disk_full"]
+__all__ = ["UploadGuard", "UPLOADS", "install", "guarded_mb", "is_disk_full", "disk_full"]
