@@ -28,6 +28,8 @@ COMPONENTS = {
     "bubblewrap": "apt-get install -y bubblewrap (/usr/bin/bwrap)",
     "dask.distributed": "pip install -e '.[test]' (or 'scrimmage[dask]')",
     "mlflow": "pip install -e '.[test]' (or 'scrimmage[mlflow]')",
+    "nginx": "apt-get install -y nginx (/usr/sbin/nginx: the load balancer in front of the replicas)",
+    "moto server": "pip install -e '.[test]' (moto[server]: moto_server, an S3-compatible server on loopback)",
 }
 
 

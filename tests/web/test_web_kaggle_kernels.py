@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 
 from notebooks_hostile import ordinary
-from test_web_kaggle_client import arena_on_80, kaggle, kaggle_env, port_80, table  # noqa: F401
+from kaggle_cli import kaggle, kaggle_env, table
+from test_web_kaggle_client import arena_on_80, port_80  # noqa: F401
 from webutil import app, client, token_for, world  # noqa: F401
 
 import pytest
