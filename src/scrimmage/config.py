@@ -8,14 +8,15 @@ default.
 from __future__ import annotations
 
 import getpass
-import json
 import os
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import write_text
 from .errors import ConfigError
+from .tomlfile import dumps
 
 #: Settings that ``scrimmage config set`` accepts, with what each means.
 KEYS = {
@@ -93,8 +94,7 @@ def write_value(key: str, value: str | None, root: Path | None = None) -> Path:
         data[key] = value
     root.mkdir(parents=True, exist_ok=True)
     path = _config_path(root)
-    # JSON strings are valid TOML basic strings.
-    path.write_text("".join(f"{k} = {json.dumps(v)}\n" for k, v in sorted(data.items())), encoding="utf-8")
+    write_text(path, dumps(dict(sorted(data.items()))))
     return path
 
 

@@ -38,6 +38,19 @@ def submission_limit_mb(settings: dict) -> float:
     return float(settings.get("submission_limit_mb") or SUBMISSION_LIMIT_MB)
 
 
+def human_size(n: float, sep: str = "") -> str:
+    """``n`` bytes in B, KB, MB or GB (units of 1024), ``sep`` between the number and the unit.
+
+    >>> human_size(512), human_size(1536), human_size(3 * 1024 ** 3, sep=" ")
+    ('512B', '1.5KB', '3.0 GB')
+    """
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f}{sep}{unit}" if unit == "B" else f"{n:.1f}{sep}{unit}"
+        n /= 1024
+    return str(n)
+
+
 def short(value: object, chars: int = EXAMPLE_CHARS, quote: bool = True) -> str:
     """``repr(value)`` (or with ``quote=False`` the text itself), cut to about ``chars`` characters,
     its length noted when it was longer."""
@@ -70,7 +83,7 @@ def clip(text: str | None, chars: int = MAX_ERROR_CHARS) -> str | None:
 
 
 __all__ = [
-    "SUBMISSION_LIMIT_MB", "MAX_COLUMNS", "MAX_LINE_BYTES", "FAILED_PER_DAY_FACTOR", "TEAM_STORAGE_MB",
+    "SUBMISSION_LIMIT_MB", "MAX_COLUMNS", "human_size", "MAX_LINE_BYTES", "FAILED_PER_DAY_FACTOR", "TEAM_STORAGE_MB",
     "SERVER_STORAGE_MB", "FORM_BODY_BYTES", "MULTIPART_OVERHEAD_BYTES", "EXAMPLES",
     "EXAMPLE_CHARS", "MAX_ERROR_CHARS", "DISK_FULL", "submission_limit_mb", "short", "examples", "clip",
 ]

@@ -121,6 +121,7 @@ def replace_files(storage: Path, files: dict[str, Path], metric_file: str | None
     import shutil
     import tempfile
 
+    from .atomic import replacing
     from .bundle import SOLUTION, load_bundle
 
     allowed = {SOLUTION} | ({metric_file} if metric_file else set())
@@ -141,9 +142,8 @@ def replace_files(storage: Path, files: dict[str, Path], metric_file: str | None
             raise BundleError(f"with the new {' and '.join(sorted(files))} the competition's bundle is not valid; "
                               "nothing was changed", exc.problems) from None
         for name in files:
-            tmp = storage / f".{name}.new"
-            shutil.copyfile(side / name, tmp)
-            os.replace(tmp, storage / name)
+            with replacing(storage / name) as tmp:
+                shutil.copyfile(side / name, tmp)
     finally:
         shutil.rmtree(side, ignore_errors=True)
 

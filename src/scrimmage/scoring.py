@@ -17,6 +17,7 @@ import numpy as np
 
 from .errors import ScoringError, is_participant_visible
 from .limits import SUBMISSION_LIMIT_MB
+from .metrics import call_kwargs
 from .solution import Solution
 from .submissions import Aligned, check_and_align
 
@@ -40,9 +41,7 @@ def score_file(path: str | Path, solution: Solution, metric, metric_kwargs: dict
 
 
 def score_aligned(aligned: Aligned, solution: Solution, metric, metric_kwargs: dict) -> Scores:
-    kwargs = metric.kwargs(**metric_kwargs)
-    if getattr(metric, "needs_classes", False):
-        kwargs["classes"] = tuple(solution.prediction_columns)
+    kwargs = call_kwargs(metric, metric_kwargs, solution.prediction_columns)
     if hasattr(metric, "score_splits"):  # a host's metric file: both splits in one child process
         return _score_splits(aligned, solution, metric, kwargs)
     y_true = None if metric.input == "any" else solution.y_true(metric.input)
@@ -73,9 +72,7 @@ def per_row_losses(aligned: Aligned, solution: Solution, metric, metric_kwargs: 
     """Per-row losses on one usage's rows, or None when the metric has none."""
     if getattr(metric, "per_row_loss", None) is None:
         return None
-    kwargs = metric.kwargs(**metric_kwargs)
-    if metric.needs_classes:
-        kwargs["classes"] = tuple(solution.prediction_columns)
+    kwargs = call_kwargs(metric, metric_kwargs, solution.prediction_columns)
     mask = solution.mask(usage)
     return np.asarray(metric.per_row_loss(solution.y_true(metric.input)[mask], aligned.y_pred[mask], **kwargs))
 

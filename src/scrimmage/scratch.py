@@ -56,14 +56,14 @@ def sweep(*extra: Path) -> int:
     removed = 0
     for entry in _entries(root()):
         m = _FOLDER.match(entry.name)
-        if m and entry.is_dir() and not _alive(int(m.group(1))):
+        if m and entry.is_dir() and not pid_alive(int(m.group(1))):
             shutil.rmtree(entry, ignore_errors=True)
             removed += 1
     for base in extra:
         for sub in _entries(base):
             for entry in _entries(sub) if sub.is_dir() else ():
                 m = PART.match(entry.name)
-                if m and not _alive(int(m.group(1))):
+                if m and not pid_alive(int(m.group(1))):
                     entry.unlink(missing_ok=True)
                     removed += 1
     return removed
@@ -120,7 +120,10 @@ def _entries(base: Path) -> list[Path]:
         return []
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int | None) -> bool:
+    """True while process ``pid`` of this machine runs (a process of another user counts; None does not)."""
+    if not pid:
+        return False
     if pid == os.getpid():
         return True
     try:
@@ -132,4 +135,4 @@ def _alive(pid: int) -> bool:
     return True
 
 
-__all__ = ["folder", "part_name", "sweep", "write_chunks", "file_chunks", "is_disk_full", "PREFIX"]
+__all__ = ["pid_alive", "folder", "part_name", "sweep", "write_chunks", "file_chunks", "is_disk_full", "PREFIX"]

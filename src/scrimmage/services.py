@@ -614,6 +614,7 @@ class Arena:
                                          host_error=clip(host_error), counts=False, scored_at=utcnow())
 
     def _ladder(self, comp, team_id, sub_id, aligned, solution, metric) -> bool:
+        from .metrics import call_kwargs
         from .scoring import per_row_losses
         from .submissions import check_and_align
 
@@ -629,9 +630,7 @@ class Arena:
         if new is not None:
             return lb.ladder_accepts(new, per_row_losses(best, solution, metric, kwargs))
         mask = solution.mask("Public")
-        kw = metric.kwargs(**kwargs)
-        if metric.needs_classes:
-            kw["classes"] = tuple(solution.prediction_columns)
+        kw = call_kwargs(metric, kwargs, solution.prediction_columns)
         return lb.ladder_accepts_bootstrap(lambda t, p: metric.compute(t, p, **kw), solution.y_true(metric.input)[mask],
                                            aligned.y_pred[mask], best.y_pred[mask], comp.greater_is_better)
 

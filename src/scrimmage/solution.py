@@ -82,11 +82,24 @@ class Solution:
         return cls(id_column, targets, tuple(prediction_columns or targets), frame)
 
 
+def usage_labels(is_public) -> np.ndarray:
+    """The ``Usage`` column for a mask of Public rows: "Public" where true, else "Private".
+
+    Every way of choosing the Public rows ends here: the seeded split of a served
+    solution (:func:`assign_usage`), the catalogue's hash-stable split and the
+    lessons' per-block draws.
+
+    >>> usage_labels([True, False]).tolist()
+    ['Public', 'Private']
+    """
+    return np.where(np.asarray(is_public, dtype=bool), "Public", "Private")
+
+
 def assign_usage(n: int, public_fraction: float, seed: int) -> np.ndarray:
     """A seeded Public/Private split: ``round(public_fraction * n)`` Public rows."""
-    usage = np.full(n, "Private", dtype=object)
     n_public = int(round(public_fraction * n))
     if n >= 2:
         n_public = min(max(n_public, 1), n - 1)  # at least one row on each side
-    usage[np.random.default_rng(seed).permutation(n)[:n_public]] = "Public"
-    return usage
+    is_public = np.zeros(n, dtype=bool)
+    is_public[np.random.default_rng(seed).permutation(n)[:n_public]] = True
+    return usage_labels(is_public)

@@ -204,6 +204,8 @@ def test_existing_destination(tmp_path):
 
 
 def test_toml_writer_round_trips_awkward_strings():
+    from scrimmage.tomlfile import dumps
+
     settings = {
         "title": 'A "quoted" title \\ with backslash',
         "description": 'line one\nline "two" with """triple""" quotes\\n\tand a tab, é, \x01 control\n',
@@ -211,7 +213,7 @@ def test_toml_writer_round_trips_awkward_strings():
         "metric_kwargs": {"k": 5, "beta": 0.5},
         "provenance": [{"package": "p", "version": "1"}, {"package": "q", "version": "2"}],
     }
-    text = _common.toml_dumps(settings)
+    text = dumps(settings)
     assert tomllib.loads(text) == settings
 
 
@@ -228,3 +230,12 @@ def test_splits_are_exact_and_stable():
     test_groups = {g for g, t in zip(groups, in_test) if t}
     train_groups = {g for g, t in zip(groups, in_test) if not t}
     assert len(test_groups) == round(0.25 * 37) and not test_groups & train_groups
+
+
+def test_toml_writer_refuses_what_would_not_read_back():
+    from scrimmage.tomlfile import dumps
+
+    with pytest.raises(ValueError, match="the TOML written does not read back as the settings given"):
+        dumps({"score": float("nan")})
+    with pytest.raises(ValueError, match="cannot write these settings as TOML"):
+        dumps({"when": object()})

@@ -99,8 +99,10 @@ def test_lessons_sit_beside_the_catalogue(capsys):
     (["imbalance", "--rows", "10"], "error: cannot generate the lesson\n"
                                     "  - n_rows must be a whole number of at least 1,000, got 10\n"),
     (["imbalance", "--seed", "-1"], "error: cannot generate the lesson\n  - seed must be a whole number >= 0, got -1\n"),
-    (["imbalance", "--ref", "Bad Ref"], "error: invalid ref 'Bad Ref': use lowercase letters, digits and '-', "
-                                        "starting with a letter or digit\n"),
+    (["imbalance", "--ref", "Bad Ref"], "error: invalid ref 'Bad Ref': use at most 80 lowercase letters, digits "
+                                        "and '-', starting with a letter or digit\n"),
+    (["imbalance", "--ref", "a" * 81], f"error: invalid ref '{'a' * 81}': use at most 80 lowercase letters, digits "
+                                       "and '-', starting with a letter or digit\n"),
     (["imbalance", "--ref", "titanic"], "error: a competition 'titanic' exists already; choose another name "
                                         "with --ref NAME\n"),
 ])

@@ -187,7 +187,8 @@ def build(ref: str, dest: Path, *, overwrite: bool = False) -> Path:
 
 def _render(entry: CatalogEntry, parts: Parts) -> dict:
     """File name -> function writing that file."""
-    from ._common import toml_dumps, write_csv
+    from ..tomlfile import dumps
+    from ._common import write_csv
 
     _check(entry, parts)
     frames = {
@@ -204,7 +205,7 @@ def _render(entry: CatalogEntry, parts: Parts) -> dict:
             files[name] = lambda path, b=bytes(payload): path.write_bytes(b)
         else:
             files[name] = lambda path, df=payload: write_csv(df, path)
-    text = toml_dumps(_settings(entry, parts))
+    text = dumps(_settings(entry, parts))
     files["competition.toml"] = lambda path: path.write_text(text, encoding="utf-8", newline="\n")
     return files
 

@@ -148,84 +148,11 @@ def group_split(groups: Sequence[Any], test_fraction: float, salt: str) -> list[
     return [str(g) in test_groups for g in groups]
 
 
-def usage_labels(is_public: Sequence[bool]) -> list[str]:
-    return ["Public" if p else "Private" for p in is_public]
-
-
 # --- writing -------------------------------------------------------------------
 
 
 def write_csv(df: "pd.DataFrame", path: Path) -> None:
     df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
-
-
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def _toml_string(value: str) -> str:
-    def esc(ch: str, multiline: bool) -> str:
-        if ch == "\\":
-            return "\\\\"
-        if ch == '"':
-            return '\\"'
-        if ch == "\n":
-            return "\n" if multiline else "\\n"
-        if ch == "\t":
-            return "\t"
-        if ord(ch) < 0x20 or ord(ch) == 0x7F:
-            return f"\\u{ord(ch):04X}"
-        return ch
-
-    if "\n" in value:
-        return '"""\n' + "".join(esc(c, True) for c in value) + '"""'
-    return '"' + "".join(esc(c, False) for c in value) + '"'
-
-
-def _toml_key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else _toml_string(key)
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError("TOML values here must be finite")
-        return repr(value)
-    if isinstance(value, str):
-        return _toml_string(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        inner = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
-        return "{ " + inner + " }" if inner else "{}"
-    raise TypeError(f"cannot write {type(value).__name__} to TOML")
-
-
-def toml_dumps(settings: dict[str, Any]) -> str:
-    """TOML for a flat settings dict; lists of dicts become arrays of tables."""
-    import tomllib
-
-    lines: list[str] = []
-    tables: list[tuple[str, list[dict]]] = []
-    for key, value in settings.items():
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            tables.append((key, value))
-        else:
-            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
-    for key, rows in tables:
-        for row in rows:
-            lines.append("")
-            lines.append(f"[[{_toml_key(key)}]]")
-            for k, v in row.items():
-                lines.append(f"{_toml_key(k)} = {_toml_value(v)}")
-    text = "\n".join(lines) + "\n"
-    expected = {k: (list(v) if isinstance(v, tuple) else v) for k, v in settings.items()}
-    if tomllib.loads(text) != expected:  # a writer bug must never ship a wrong file
-        raise ValueError("competition.toml does not read back as written")
-    return text
 
 
 # --- Markdown ------------------------------------------------------------------
@@ -274,6 +201,8 @@ def assemble(
     of the train frame (e.g. the training prior).
     """
     import numpy as np
+
+    from ..solution import usage_labels
 
     df = df.reset_index(drop=True)
     mask = np.asarray(list(is_test), dtype=bool)

@@ -10,6 +10,7 @@ from typing import Any, Sequence
 import click
 
 from ..csv_cells import safe_cell
+from ..limits import human_size
 
 
 def fmt(value: Any) -> str:
@@ -65,8 +66,5 @@ def error(message: str) -> None:
 
 
 def size(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f}{unit}" if unit == "B" else f"{n:.1f}{unit}"
-        n /= 1024
-    return str(n)
+    """A file size as the Kaggle CLI shows it (``1.5KB``)."""
+    return human_size(n)

@@ -9,11 +9,11 @@ Nothing is ever run: a notebook shows the outputs its author ran.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
 
+from .. import atomic
 from ..errors import ConfigError
 from . import cli
 from ._output import echo, table
@@ -143,8 +143,6 @@ def list_(ref, sort, mine, as_csv):
 
 
 def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.part")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    atomic.write_bytes(path, data)
 
 

@@ -10,19 +10,10 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from ..metrics import best_constant
+
 #: prior weight (in rows) that pulls a small group's mean towards the overall mean
 SMOOTHING = 10.0
-
-
-def _constant(y, metric_name: str, metric_kwargs: dict) -> float:
-    y = np.asarray(y, dtype=np.float64)
-    if metric_name in ("mae", "median_ae", "mape", "smape"):
-        return float(np.median(y))
-    if metric_name == "pinball":
-        return float(np.quantile(y, metric_kwargs.get("alpha", 0.5)))
-    if metric_name == "rmsle":
-        return float(np.expm1(np.mean(np.log1p(np.clip(y, 0, None)))))
-    return float(np.mean(y))
 
 
 class Constant(BaseEstimator):
@@ -38,7 +29,7 @@ class Constant(BaseEstimator):
             self.classes_, counts = np.unique(np.asarray(y).astype(str) if _text(y) else y, return_counts=True)
             self.prior_ = counts / counts.sum()
         else:
-            self.value_ = _constant(y, self.metric, self.metric_kwargs or {})
+            self.value_ = best_constant(y, self.metric, self.metric_kwargs)[0]
         return self
 
     def predict_proba(self, X):

@@ -54,9 +54,9 @@ class Workspace:
 
     @cached_property
     def task(self):
-        from ._task import Task
+        from ._task import coach_task
 
-        return Task.of(self.info, self.train)
+        return coach_task(self.info, self.train)
 
     @property
     def feature_columns(self) -> list[str]:

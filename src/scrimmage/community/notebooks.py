@@ -13,11 +13,10 @@ never executed: it shows the outputs its author ran.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import uuid
 from pathlib import Path
 
+from .. import atomic
 from ..errors import AuthError, ConfigError, ConflictError, ForbiddenError, LimitError, NotFoundError
 from ..store import community as cq
 from ..store import notebooks as q
@@ -258,9 +257,7 @@ class Notebooks:
         try:
             title = Path(file_name).name
             for rel, content in ((rel_file, data), (rel_html, files.document(rendered.html, title).encode())):
-                tmp = self.root / folder / f".{uuid.uuid4().hex}.tmp"
-                tmp.write_bytes(content)
-                os.replace(tmp, self.root / rel)
+                atomic.write_bytes(self.root / rel, content)
                 written.append(self.root / rel)
             q.add_version(conn, nb_id, number, utcnow(), file_name=Path(file_name).name[-200:],
                           path=rel_file.as_posix(), rendered_path=rel_html.as_posix(), size_bytes=len(data),

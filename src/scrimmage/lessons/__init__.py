@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import importlib
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .. import tomlfile
+from ..bundle import REF_RE
 from ..errors import ConfigError, ConflictError, NotFoundError
 
 __all__ = ["DEFAULT_ROWS", "SPLITS", "Trap", "create", "default_ref", "generate", "get", "names", "postmortem", "spec",
@@ -46,7 +47,12 @@ _MODULES = {
     "public-overfit": "public_overfit",
 }
 
-_REF = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+def check_ref(ref: str) -> None:
+    """Raise ConfigError unless ``ref`` is a valid competition ref (the bundle's rule: :data:`REF_RE`)."""
+    if not REF_RE.match(ref):
+        raise ConfigError(f"invalid ref {ref!r}: use at most 80 lowercase letters, digits and '-', "
+                          f"starting with a letter or digit")
 
 
 @dataclass(frozen=True)
@@ -117,10 +123,8 @@ def generate(
 
     trap = get(name)
     check_args(n_rows, seed)
-    if ref is not None and not _REF.match(ref):
-        raise ConfigError(
-            f"invalid ref {ref!r}: use lowercase letters, digits and '-', starting with a letter or digit"
-        )
+    if ref is not None:
+        check_ref(ref)
     dest = Path(dest)
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise ConflictError(f"{dest} already exists and is not an empty folder; choose another destination")
@@ -131,8 +135,7 @@ def generate(
         kwargs = {} if chunk_rows is None else {"chunk_rows": chunk_rows}
         trap.generate(tmp, n_rows, seed, **kwargs)
         if ref is not None:
-            toml = tmp / "competition.toml"
-            toml.write_text(f'ref = "{ref}"\n' + toml.read_text(encoding="utf-8"), encoding="utf-8")
+            tomlfile.update(tmp / "competition.toml", {"ref": ref}, first=True)
         os.replace(tmp, dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

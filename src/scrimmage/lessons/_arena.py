@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 from typing import Callable
 
-from ..errors import ConfigError, ConflictError, NotFoundError
+from ..errors import ConflictError, NotFoundError
 from . import DEFAULT_ROWS, default_ref
 
 PREFIX = default_ref("")
@@ -84,7 +84,7 @@ def create(arena, trap: str, n_rows: int = DEFAULT_ROWS, seed: int | None = None
     """Generate lesson ``trap``, score its reference pipelines and register it; returns its CompetitionInfo."""
     from .. import catalog
     from ..config import home as default_home
-    from . import _REF, generate, get
+    from . import check_ref, generate, get
     from ._writer import check_args
 
     get(trap)
@@ -94,10 +94,7 @@ def create(arena, trap: str, n_rows: int = DEFAULT_ROWS, seed: int | None = None
         seed = draw_seed()
     check_args(n_rows, seed)
     ref = ref or default_ref(trap)
-    if not _REF.match(ref) or len(ref) > 80:
-        raise ConfigError(
-            f"invalid ref {ref!r}: use lowercase letters, digits and '-', starting with a letter or digit"
-        )
+    check_ref(ref)
     taken = {c.ref for c in arena.list_competitions() if c.built} | set(catalog.refs())
     if ref in taken:
         raise ConflictError(f"a competition {ref!r} exists already; choose another name with --ref NAME")
@@ -121,10 +118,8 @@ def create(arena, trap: str, n_rows: int = DEFAULT_ROWS, seed: int | None = None
 
 
 def add_reference_scores(folder: Path, rows: list[dict]) -> None:
-    """Append ``rows`` to the bundle's ``competition.toml`` as ``[[reference_scores]]`` tables."""
-    from ..catalog._common import toml_dumps
+    """Set ``rows`` as the bundle's ``reference_scores`` in its ``competition.toml``."""
+    from .. import tomlfile
 
     clean = [{k: v for k, v in row.items() if v is not None} for row in rows]
-    toml = Path(folder) / "competition.toml"
-    text = toml.read_text(encoding="utf-8")
-    toml.write_text(text.rstrip("\n") + "\n" + toml_dumps({"reference_scores": clean}), encoding="utf-8")
+    tomlfile.update(Path(folder) / "competition.toml", {"reference_scores": clean})

@@ -30,6 +30,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from ..errors import ConfigError
+from ..tomlfile import dumps
 
 #: Rows per seeded random block: the unit of determinism.
 BLOCK_ROWS = 10_000
@@ -151,6 +152,8 @@ def write_lesson(
 
 
 def _flush(pl, spec: LessonSpec, pending, start: int, handles, counts, first: bool) -> int:
+    from ..solution import usage_labels  # polars: only when a lesson is written
+
     n = sum(len(block.target) for block, _ in pending)
     ids = np.arange(spec.id_start + start, spec.id_start + start + n, dtype=np.int64)
     is_test = np.concatenate([block.is_test for block, _ in pending])
@@ -170,7 +173,7 @@ def _flush(pl, spec: LessonSpec, pending, start: int, handles, counts, first: bo
         {
             spec.id_column: test_ids,
             spec.target: target[is_test],
-            "Usage": np.where(is_public[is_test], "Public", "Private"),
+            "Usage": usage_labels(is_public[is_test]),
         }
     )
     sample = pl.DataFrame(
@@ -207,7 +210,7 @@ def competition_toml(spec: LessonSpec, n_rows: int, seed: int, counts: Mapping[s
         "license": "CC0-1.0",
         "reveal": spec.reveal.strip() + "\n",
     }
-    return "".join(f"{key} = {_toml_value(value)}\n" for key, value in settings.items())
+    return dumps(settings)
 
 
 def _files_table(spec: LessonSpec, counts: Mapping[str, int]) -> str:
@@ -219,20 +222,3 @@ def _files_table(spec: LessonSpec, counts: Mapping[str, int]) -> str:
         f"| `sample_submission.csv` | {counts['test']:,} | `{spec.id_column}`, `{spec.target}` |\n\n"
         f"About {public} of the test rows are scored on the public leaderboard, the rest on the private one.\n"
     )
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, str):
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-        if "\n" in value:
-            return '"""\n' + escaped + '"""'
-        return '"' + escaped + '"'
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise TypeError(f"no TOML form for {type(value).__name__}")

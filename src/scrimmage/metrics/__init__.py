@@ -6,7 +6,8 @@
 True
 """
 
-from ._base import INPUT_KINDS, Metric, get, names, register
+from ._base import INPUT_KINDS, Metric, call_kwargs, get, names, register
+from ._constant import best_constant
 from ._directions import greater_is_better
 
-__all__ = ["INPUT_KINDS", "Metric", "get", "greater_is_better", "names", "register"]
+__all__ = ["INPUT_KINDS", "Metric", "best_constant", "call_kwargs", "get", "greater_is_better", "names", "register"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from ..errors import ParticipantVisibleError
 
@@ -67,9 +67,7 @@ class Metric:
         from ._contract import arrays_from_frames
 
         y_true, y_pred, classes = arrays_from_frames(self, solution, submission, row_id_column_name)
-        kw = self.kwargs(**kwargs)
-        if self.needs_classes:
-            kw["classes"] = classes
+        kw = call_kwargs(self, kwargs, classes)
         return finite(self.name, self.compute(y_true, y_pred, **kw))
 
 
@@ -150,3 +148,17 @@ def get(name: str) -> Metric:
 def _load_builtins() -> None:
     # Imported here so that ``import scrimmage`` stays fast.
     from . import classification, points, ranking, regression  # noqa: F401
+
+
+def call_kwargs(metric, metric_kwargs: Mapping[str, Any] | None, classes: Sequence[str] = ()) -> dict:
+    """The keyword arguments ``metric.compute`` is called with: the metric's defaults, then the
+    competition's ``metric_kwargs``, and ``classes`` (the prediction columns, in order) for a
+    metric that needs them.
+
+    >>> call_kwargs(get("log_loss"), {"eps": 1e-7}, ["a", "b"])
+    {'eps': 1e-07, 'pos_label': 1, 'classes': ('a', 'b')}
+    """
+    kw = metric.kwargs(**(metric_kwargs or {}))
+    if getattr(metric, "needs_classes", False):
+        kw["classes"] = tuple(classes)
+    return kw

@@ -42,13 +42,14 @@ import re
 import tempfile
 import warnings
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 
 from ..errors import ConfigError
+from ..metrics import best_constant
+from ..task import Task, kind_of
 from . import NAMES
 
 #: The most training rows a pipeline is fitted on.
@@ -69,39 +70,14 @@ _SMALL_FILE = 16 * 1024 * 1024
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _MISSING = "(missing)"
 
-MEDIAN_METRICS = ("mae", "median_ae", "mape", "smape")
-
-
-@dataclass(frozen=True)
-class Task:
-    """What the competition asks for, read from its bundle and metric."""
-
-    kind: str  # binary, classes (one probability column per class), label, regression, ranking
-    id_column: str
-    targets: tuple[str, ...]
-    prediction_columns: tuple[str, ...]
-    metric: object
-    kwargs: dict
-
-    @property
-    def pos_label(self):
-        return self.kwargs.get("pos_label", 1)
-
-
 def task_of(bundle, metric) -> Task:
-    kwargs = metric.kwargs(**(bundle.metric_kwargs or {}))
+    """The task of a bundle scored by ``metric`` (any input kind no other kind covers is read as labels)."""
     targets, preds = tuple(bundle.targets), tuple(bundle.prediction_columns)
-    if metric.input == "text":
-        kind = "ranking"
-    elif metric.input == "number":
-        kind = "regression"
-    elif metric.input in ("score", "probability"):
-        kind = "binary" if len(preds) == 1 else "classes"
-    else:
-        kind = "label"
-    if kind in ("ranking", "binary", "classes") and len(targets) != 1 and set(targets) != set(preds):
+    kind = kind_of(metric, preds) or "label"
+    if kind in ("ranking", "binary", "multiclass") and len(targets) != 1 and set(targets) != set(preds):
         raise ConfigError(f"no reference pipeline for {len(targets)} target columns with metric {metric.name!r}")
-    return Task(kind, bundle.id_column, targets, preds, metric, kwargs)
+    return Task.make(metric, bundle.metric_kwargs, kind=kind, greater=metric.greater_is_better,
+                     id_column=bundle.id_column, targets=targets, prediction_columns=preds)
 
 
 # --- reading ----------------------------------------------------------------------
@@ -287,7 +263,7 @@ def _estimator(name: str, task: Task, prep: Prepared, n_rows: int):
         if regression:
             loss = {"mae": "absolute_error", "median_ae": "absolute_error", "pinball": "quantile"}.get(
                 task.metric.name, "squared_error")
-            extra = {"quantile": task.kwargs.get("alpha", 0.5)} if loss == "quantile" else {}
+            extra = {"quantile": task.metric_kwargs.get("alpha", 0.5)} if loss == "quantile" else {}
             model = HistGradientBoostingRegressor(loss=loss, **common, **extra)
         else:
             model = HistGradientBoostingClassifier(**common)
@@ -342,7 +318,7 @@ class _Constant(_Predictor):
         notes = []
         if task.kind == "ranking":
             counts = _token_counts(train[task.targets[0]])
-            k = int(task.kwargs.get("k", 10))
+            k = int(task.metric_kwargs.get("k", 10))
             self.values[task.prediction_columns[0]] = " ".join(_top(counts, k))
             notes.append(f"the {k} most frequent items")
         elif task.kind == "binary":
@@ -351,7 +327,7 @@ class _Constant(_Predictor):
             rate = float((y == pos).mean())
             self.values[task.prediction_columns[0]] = rate
             notes.append(f"the training rate of {task.targets[0]} = {pos} ({rate:.4g})")
-        elif task.kind == "classes":
+        elif task.kind == "multiclass":
             labels = _class_labels(task, train)
             freq = labels.astype(str).value_counts(normalize=True)
             for c in task.prediction_columns:
@@ -363,19 +339,9 @@ class _Constant(_Predictor):
                 self.values[c] = counts.idxmax()
             notes.append("the most frequent class")
         else:
-            name = task.metric.name
             for t, c in zip(task.targets, task.prediction_columns):
                 y = train[t].dropna().astype("float64")
-                if name == "rmsle":
-                    value, what = float(np.expm1(np.log1p(y.clip(lower=0)).mean())), "the geometric mean of 1 + target, minus 1"
-                elif name == "pinball":
-                    alpha = float(task.kwargs.get("alpha", 0.5))
-                    value, what = float(y.quantile(alpha)), f"the training {alpha:g} quantile"
-                elif name in MEDIAN_METRICS:
-                    value, what = float(y.median()), "the training median"
-                else:
-                    value, what = float(y.mean()), "the training mean"
-                self.values[c] = value
+                self.values[c], what = best_constant(y.to_numpy(), task.metric.name, task.metric_kwargs)
             notes.append(what)
         self.description = f"predicts {notes[0]} for every row"
 
@@ -466,7 +432,7 @@ class _Ranking(_Predictor):
 
     def __init__(self, name: str, task: Task, train, features: Sequence[str]):
         self.name, self.task = name, task
-        self.k = int(task.kwargs.get("k", 10))
+        self.k = int(task.metric_kwargs.get("k", 10))
         target = train[task.targets[0]]
         self.popularity = _token_counts(target)
         vocab = set(self.popularity)

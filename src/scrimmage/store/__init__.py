@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..clock import utcnow
 from ..errors import ConfigError
+from ..scratch import pid_alive
 from . import schema
 from .revision import HEAD, is_current, recorded_on
 from .schema import competitions, submissions, team_members, teams, users
@@ -293,7 +294,7 @@ class Store:
                 select(submissions.c.id, submissions.c.scorer_host, submissions.c.scorer_pid, submissions.c.created_at)
                 .where(submissions.c.status == "pending")
             ).all()
-            dead = [r.id for r in rows if (r.scorer_host == host and not _alive(r.scorer_pid))
+            dead = [r.id for r in rows if (r.scorer_host == host and not pid_alive(r.scorer_pid))
                     or now - r.created_at > STALE_AFTER]
             if dead:
                 conn.execute(
@@ -330,20 +331,6 @@ def _submission_query():
         .join(teams, teams.c.id == submissions.c.team_id)
         .join(users, users.c.id == submissions.c.user_id)
     )
-
-
-def _alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 __all__ = ["Store", "schema", "utcnow", "INTERRUPTED"]

@@ -7,6 +7,8 @@ import functools
 
 from markupsafe import Markup
 
+from ..limits import human_size
+
 
 @functools.cache
 def _md():
@@ -35,11 +37,8 @@ def when(value) -> str:
 
 
 def size(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return str(n)
+    """A file size for a page (``1.5 KB``)."""
+    return human_size(n, sep=" ")
 
 
 def post_markdown(text: str | None) -> Markup:
