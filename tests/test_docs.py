@@ -27,8 +27,18 @@ def test_every_command_is_documented():
     assert headings - paths == set(), "docs/cli.md documents commands that do not exist"
 
 
+def test_the_table_of_bundle_keys_is_the_settings_model():
+    from scrimmage.competition_settings import markdown_table
+
+    text = (DOCS / "competition-format.md").read_text()
+    assert markdown_table() in text, (
+        "docs/competition-format.md's table of keys differs from scrimmage.competition_settings.Settings: "
+        "regenerate it with python -c 'from scrimmage.competition_settings import markdown_table; "
+        "print(markdown_table())' and paste it in place of the table")
+
+
 def test_every_bundle_key_is_documented():
-    from scrimmage.bundle import KEYS
+    from scrimmage.competition_settings import KEYS
 
     text = (DOCS / "competition-format.md").read_text()
     assert [k for k in KEYS if f"| `{k}` |" not in text] == []

@@ -7,104 +7,33 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from .competition_settings import KEYS, TOML, Settings
+from .competition_settings import check as check_settings
 from .errors import BundleError, NotFoundError
-from .limits import SUBMISSION_LIMIT_MB
 from .visibility import public_names
 
-TOML = "competition.toml"
 SOLUTION = "solution.csv"
 REQUIRED_FILES = ("train.csv", "test.csv", "sample_submission.csv", SOLUTION)
 USAGE = "Usage"
 USAGE_VALUES = ("Public", "Private", "Ignored")
-REF_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-
-_STR, _INT, _FLOAT, _BOOL = (str,), (int,), (int, float), (bool,)
-_DATE = (dt.datetime, dt.date)
-# key: (accepted types, default); None default with required=True below.
-KEYS: dict[str, tuple[tuple, Any]] = {
-    "title": (_STR, None),
-    "metric": (_STR, None),
-    "id_column": (_STR, None),
-    "ref": (_STR, None),
-    "targets": ((list,), None),
-    "public_fraction": (_FLOAT, 0.25),
-    "split_seed": (_INT, None),  # None: a secret random seed drawn when the competition is created
-    "daily_limit": (_INT, 5),
-    "final_selections": (_INT, 2),
-    "deadline": (_DATE, None),
-    "leaderboard": (_STR, "kaggle"),
-    "metric_kwargs": ((dict,), {}),
-    "metric_file": (_STR, None),
-    "metric_files": ((list,), []),
-    "metric_timeout": (_FLOAT, 60),
-    "greater_is_better": (_BOOL, None),
-    "submission_limit_mb": (_FLOAT, SUBMISSION_LIMIT_MB),
-    "max_team_size": (_INT, 5),
-    "merger_deadline": (_DATE, None),
-    "tags": ((list,), []),
-    "split": (_STR, ""),
-    "description": (_STR, ""),
-    "evaluation": (_STR, ""),
-    "data": (_STR, ""),
-    "source": (_STR, ""),
-    "license": (_STR, ""),
-    "provenance": ((list,), []),
-    "reference_scores": ((list,), []),
-    "reveal": (_STR, ""),
-    "rows": (_STR, "one"),
-    "max_rows_per_id": (_INT, 100),
-}
-#: ``rows``: one row per test id, or any number (free rows, see freerows.py).
-ROWS = ("one", "free")
-REQUIRED_KEYS = ("title", "metric", "id_column")
 HIDDEN_FILES = (TOML, SOLUTION)
-#: The longest ``metric_timeout`` (seconds) a bundle may ask for.
-MAX_METRIC_TIMEOUT = 600
 
 
-@dataclass(frozen=True)
-class Bundle:
+@dataclass(frozen=True, kw_only=True)
+class Bundle(Settings):
+    """A checked competition folder: its settings (see :class:`~scrimmage.competition_settings.Settings`)
+    and what the files say."""
+
     path: Path
     ref: str
-    title: str
-    metric: str
-    id_column: str
     targets: tuple[str, ...]
     prediction_columns: tuple[str, ...]
     public_files: tuple[str, ...]
     has_usage: bool
-    public_fraction: float = 0.25
-    split_seed: int | None = None
-    daily_limit: int = 5
-    final_selections: int = 2
-    deadline: dt.datetime | None = None
-    leaderboard: str = "kaggle"
-    metric_kwargs: dict = field(default_factory=dict)
-    metric_file: str | None = None
-    metric_files: tuple[str, ...] = ()
-    metric_timeout: float = 60
-    greater_is_better: bool | None = None
-    submission_limit_mb: float = SUBMISSION_LIMIT_MB
-    max_team_size: int = 5
-    merger_deadline: dt.datetime | None = None
-    tags: tuple[str, ...] = ()
-    split: str = ""
-    description: str = ""
-    evaluation: str = ""
-    data: str = ""
-    source: str = ""
-    license: str = ""
-    provenance: tuple[dict, ...] = ()
-    reference_scores: tuple[dict, ...] = ()
-    reveal: str = ""
-    rows: str = "one"
-    max_rows_per_id: int = 100
 
     def settings(self) -> dict:
         """The TOML settings as plain data (what the store keeps)."""
@@ -133,7 +62,7 @@ def load_bundle(path: str | Path, host_code=None) -> Bundle:
     for name in REQUIRED_FILES:
         if not (root / name).is_file():
             problems.append(f"missing file {name}")
-    values = _check_keys(conf, problems) if conf is not None else None
+    values = check_settings(conf, problems) if conf is not None else None
     if values is None:
         raise BundleError(f"{root} is not a valid competition bundle", problems)
 
@@ -193,32 +122,6 @@ def _read_toml(root: Path, problems: list[str]) -> dict | None:
     return None
 
 
-def _check_keys(conf: dict, problems: list[str]) -> dict:
-    """The settings; a key missing or of the wrong type is reported and takes its default (None when required)."""
-    values: dict[str, Any] = {}
-    for key in conf:
-        if key not in KEYS:
-            problems.append(f"unknown key {key!r} in {TOML}; valid keys: {', '.join(KEYS)}")
-    for key, (types, default) in KEYS.items():
-        if key not in conf:
-            if key in REQUIRED_KEYS:
-                problems.append(f"missing key {key!r} in {TOML}")
-            values[key] = default
-            continue
-        value = conf[key]
-        if isinstance(value, bool) and bool not in types:
-            ok = False
-        else:
-            ok = isinstance(value, types)
-        if not ok:
-            names = " or ".join(_type_name(t) for t in types)
-            problems.append(f"key {key!r} in {TOML} must be {names}, got {value!r}")
-            value = default
-        values[key] = value
-    _check_values(values, problems)
-    return values
-
-
 def _guess_id_column(root: Path, problems: list[str]) -> str | None:
     """Without ``id_column``: the first column of sample_submission.csv (Kaggle's convention), named in the fix."""
     import polars as pl
@@ -232,49 +135,6 @@ def _guess_id_column(root: Path, problems: list[str]) -> str | None:
         at = problems.index(f"missing key 'id_column' in {TOML}")
         problems[at] += f" (sample_submission.csv's first column is {first!r}: add id_column = \"{first}\")"
     return first
-
-
-def _check_values(values: dict, problems: list[str]) -> None:
-    ref = values.get("ref")
-    if ref is not None and not REF_RE.match(ref):
-        problems.append(f"ref {ref!r} must be lowercase letters, digits and '-' (at most 80)")
-    if not 0 < values["public_fraction"] < 1:
-        problems.append(f"public_fraction must be between 0 and 1 (exclusive), got {values['public_fraction']}")
-    for key in ("daily_limit", "final_selections", "max_team_size"):
-        if values[key] < 1:
-            problems.append(f"{key} must be at least 1, got {values[key]}")
-    if values["metric_timeout"] <= 0:
-        problems.append(f"metric_timeout must be positive (seconds), got {values['metric_timeout']}")
-    elif values["metric_timeout"] > MAX_METRIC_TIMEOUT:
-        problems.append(f"metric_timeout must be at most {MAX_METRIC_TIMEOUT} seconds, got {values['metric_timeout']}")
-    if values["submission_limit_mb"] <= 0:
-        problems.append(f"submission_limit_mb must be positive, got {values['submission_limit_mb']}")
-    if values["leaderboard"] not in ("kaggle", "ladder"):
-        problems.append(f"leaderboard must be \"kaggle\" or \"ladder\", got {values['leaderboard']!r}")
-    for key in ("tags", "targets", "metric_files"):
-        if values[key] is not None and not all(isinstance(t, str) for t in values[key]):
-            problems.append(f"{key} must be a list of strings")
-    for key in ("provenance", "reference_scores"):
-        if not all(isinstance(t, dict) for t in values[key]):
-            problems.append(f"{key} must be an array of tables ([[{key}]])")
-    for i, row in enumerate(values["reference_scores"], start=1):
-        score = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)  # noqa: E731
-        if isinstance(row, dict) and not (isinstance(row.get("name"), str) and score(row.get("public"))
-                                          and score(row.get("private"))):
-            problems.append(f"reference_scores table {i} needs a text name and numbers public and private")
-    if values["metric_files"] and not values["metric_file"] and all(isinstance(t, str) for t in values["metric_files"]):
-        values["metric_file"] = values["metric_files"][0]  # the first of them holds score()
-    if values["rows"] not in ROWS:
-        problems.append(f"rows must be \"one\" (one row per test id) or \"free\" (any number), got {values['rows']!r}")
-    elif values["rows"] == "free" and values["leaderboard"] == "ladder":
-        problems.append('rows = "free" does not go with leaderboard = "ladder" (it needs one row per test id)')
-    if values["max_rows_per_id"] < 1:
-        problems.append(f"max_rows_per_id must be at least 1, got {values['max_rows_per_id']}")
-    if values["metric_file"] and values["greater_is_better"] is None:
-        problems.append("metric_file needs greater_is_better = true or false")
-    if values["metric_file"] and values["leaderboard"] == "ladder":
-        problems.append('metric_file does not go with leaderboard = "ladder" (the Ladder rescores the public rows '
-                        'hundreds of times per submission); use a built-in metric or leaderboard = "kaggle"')
 
 
 def _check_metric(root: Path, values: dict, problems: list[str], host_code=None) -> None:
@@ -392,11 +252,6 @@ def _check_id_sets(frames: dict, problems: list[str]) -> None:
             if len(only):
                 examples = ", ".join(only.head(5).to_list())
                 problems.append(f"{len(only)} id(s) in {name} are not in {other}, e.g. {examples}")
-
-
-def _type_name(t) -> str:
-    return {str: "a string", int: "an integer", float: "a number", bool: "true or false", list: "a list",
-            dict: "a table", dt.datetime: "a date-time", dt.date: "a date"}.get(t, t.__name__)
 
 
 def _as_utc(value):

@@ -27,6 +27,7 @@ import numpy as np
 import polars as pl
 
 from .bundle import USAGE
+from .limits import SUBMISSION_LIMIT_MB
 from .scoring import Scores
 from .solution import Solution, assign_usage
 from . import scratch
@@ -66,7 +67,7 @@ def _usage_by_id(solution: Solution) -> pl.DataFrame:
                                                                    maintain_order=True)
 
 
-def check_free(source: str | Path, solution: Solution, metric_input: str, limit_mb: float = 500,
+def check_free(source: str | Path, solution: Solution, metric_input: str, limit_mb: float = SUBMISSION_LIMIT_MB,
                max_rows_per_id: int = 100) -> pl.DataFrame:
     """The submission's rows (id and prediction columns, "nothing here" rows dropped), or
     :class:`SubmissionError` listing every problem."""

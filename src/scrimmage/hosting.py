@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .bundle_zip import extract_bundle_zip
+from .competition_settings import problems as settings_problems
 from .errors import ConfigError, ForbiddenError
 from .services import Arena, CompetitionInfo, SubmissionInfo
 from .store import utcnow
@@ -67,6 +68,7 @@ def edit(arena: Arena, ref: str, user: str, changes: dict) -> CompetitionInfo:
                 problems.append("title cannot be empty")
             title = value or title
         settings[key] = value
+    problems.extend(settings_problems(settings))  # the rules of competition.toml hold for edits too
     if problems:
         raise ConfigError(f"{comp.ref!r} was not changed", problems)
     with arena.store.write() as conn:
@@ -111,8 +113,6 @@ def _parse(kind: str, key: str, raw):
             value = int(str(raw).strip())
         except ValueError:
             raise ValueError(f"{key} must be a whole number, got {raw!r}") from None
-        if value < 1:
-            raise ValueError(f"{key} must be at least 1, got {value}")
         return value
     text = str(raw or "").strip()
     if not text:

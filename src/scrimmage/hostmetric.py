@@ -23,14 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .competition_settings import DEFAULT_METRIC_TIMEOUT, MAX_METRIC_TIMEOUT
 from .errors import BundleError, ForbiddenError, HostCodeError, ParticipantVisibleError
 from .hostcode import isolation
 from .hostcode.files import HIDDEN_DIR
 
 #: Seconds a metric file may take to import and score one split (bundle key ``metric_timeout``).
-DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = float(DEFAULT_METRIC_TIMEOUT)
 #: The largest ``metric_timeout`` a bundle may ask for.
-MAX_TIMEOUT = 600
+MAX_TIMEOUT = MAX_METRIC_TIMEOUT
 #: Characters of any text from host code (error, traceback, output) that are kept.
 HOST_TEXT_LIMIT = 500
 #: Characters of a metric's printed output and warnings kept in the host's log per run.

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from . import leaderboard as lb
 from .clock import utcnow
+from .competition_settings import default
 
 
 @dataclass(frozen=True)
@@ -50,17 +51,12 @@ class CompetitionInfo:
                                        for r in out.get("reference_scores") or []]
         return out
 
-    @property
-    def daily_limit(self) -> int:
-        return self.settings.get("daily_limit", 5)
-
-    @property
-    def final_selections(self) -> int:
-        return self.settings.get("final_selections", 2)
-
-    @property
-    def leaderboard(self) -> str:
-        return self.settings.get("leaderboard", "kaggle")
+    # settings with their defaults from competition.toml's model
+    daily_limit = property(lambda self: self.settings.get("daily_limit", default("daily_limit")))
+    final_selections = property(lambda self: self.settings.get("final_selections", default("final_selections")))
+    max_team_size = property(lambda self: self.settings.get("max_team_size", default("max_team_size")))
+    max_rows_per_id = property(lambda self: self.settings.get("max_rows_per_id", default("max_rows_per_id")))
+    leaderboard = property(lambda self: self.settings.get("leaderboard", default("leaderboard")))
 
     @property
     def public_rows(self) -> int | None:
@@ -75,7 +71,7 @@ class CompetitionInfo:
         if rows:
             scored = rows["Public"] + rows["Private"]
             return rows["Public"] / scored if scored else 0.0
-        return float(self.settings.get("public_fraction", 0.25))
+        return float(self.settings.get("public_fraction", default("public_fraction")))
 
     # the bundle's Markdown texts and provenance, for the faces
     # once closed, the description ends with the post-mortem (a lesson's ``reveal``)

@@ -365,7 +365,7 @@ class Arena:
         if s.get("rows") == "free":
             from .freerows import check_free, score_free
 
-            frame = check_free(stored, solution, metric.input, submission_limit_mb(s), s.get("max_rows_per_id", 100))
+            frame = check_free(stored, solution, metric.input, submission_limit_mb(s), comp.max_rows_per_id)
             return score_free(frame, solution, metric, s.get("metric_kwargs") or {}), None, solution, metric
         scores, aligned = score_file(stored, solution, metric, s.get("metric_kwargs") or {}, submission_limit_mb(s))
         return scores, aligned, solution, metric

@@ -182,7 +182,7 @@ class Teams:
             if now >= deadline:
                 raise LimitError(f"the team merger deadline of {comp.ref!r} has passed ({deadline:%Y-%m-%d %H:%M} UTC); "
                                  "teams can no longer merge")
-        size, limit = len(a.members) + len(b.members), comp.settings.get("max_team_size", 5)
+        size, limit = len(a.members) + len(b.members), comp.max_team_size
         if size > limit:
             raise LimitError(f"the merged team would have {size} members; {comp.ref!r} allows at most {limit} per team")
         days = days_running(comp.created_at, now)

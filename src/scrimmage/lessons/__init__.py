@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable
 
 from .. import tomlfile
-from ..bundle import REF_RE
+from ..competition_settings import REF_RE
 from ..errors import ConfigError, ConflictError, NotFoundError
 
 __all__ = ["DEFAULT_ROWS", "SPLITS", "Trap", "create", "default_ref", "generate", "get", "names", "postmortem", "spec",
