@@ -1,6 +1,7 @@
 """The arena server under load: public-leaderboard latency and submission throughput.
 
-    python benchmarks/server.py                       # SQLite, then PostgreSQL
+    python benchmarks/server.py                       # SQLite, then PostgreSQL, then 1 and 2 replicas
+    python benchmarks/server.py --db replicated       # PostgreSQL through nginx: 1 replica, then 2
     python benchmarks/server.py --db sqlite
     python benchmarks/server.py --db postgresql --pg-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
@@ -21,8 +22,16 @@ measures, from this process over HTTP:
   concurrent clients (one account and API token each, keep-alive), each
   uploading 10,000-row CSV files that are checked and scored before the answer.
 
+With ``--db replicated`` (and by default, after the two databases) the same
+PostgreSQL arena is then served by 1, then 2 ``scrimmage serve`` replicas (a
+home each) behind nginx (round robin, docs/deploy.md's proxy settings), and the
+same two figures are measured through the balancer, printed side by side. On a
+machine whose few cores the replicas, nginx, PostgreSQL and the clients share,
+the second replica is not expected to double the throughput: the comparison
+shows what it and the balancer cost.
+
 Targets: p99 < 50 ms and >= 50 submissions/s. Prints one JSON line per
-database and a table; the figures go in docs/performance.md (## Server).
+setup and a table; the figures go in docs/performance.md (## Server).
 """
 
 from __future__ import annotations
@@ -33,9 +42,7 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -45,13 +52,19 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from databases import fresh_database  # noqa: E402 - the tests' helper: a database of its own, dropped after
+TESTS = Path(__file__).resolve().parents[1] / "tests"
+sys.path[:0] = [str(TESTS), str(TESTS / "deploy")]  # the tests' helpers: a database of its own; replicas and nginx
+from databases import fresh_database  # noqa: E402
+from deployment import Replica, balancer, free_port, proxy_location, replica_env  # noqa: E402
 
 TARGET_P99_MS = 50.0
 TARGET_SUBMISSIONS_PER_S = 50.0
 REF = "bench"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+REPLICAS_NOTE = (
+    "Replicas, the balancer, PostgreSQL and the clients share this machine's CPUs: a second replica is not expected\n"
+    "to double the throughput here. What the side-by-side shows is what the second replica and the balancer cost\n"
+    "(or gain) on the same cores; on machines of their own, replicas add their CPUs.")
 
 
 # -- data ----------------------------------------------------------------------
@@ -155,43 +168,15 @@ def seed(arena, teams: int, per_team: int, labels: np.ndarray, pool_size: int = 
 
 
 # -- the server ----------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def server(home: Path, url: str):
     """``scrimmage serve`` in a child process; yields its base URL."""
-    import httpx
-
-    port = free_port()
-    env = {**os.environ, "SCRIMMAGE_HOME": str(home)}
-    proc = subprocess.Popen([sys.executable, "-m", "scrimmage", "serve", "--host", "127.0.0.1", "--port", str(port),
-                             "--db", url], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+    r = Replica("server", home, free_port(), replica_env(home, None), url, separate=False)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the server stopped: {proc.stderr.read().decode()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/api/competitions/{REF}", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not answer within 60 s")
-            time.sleep(0.2)
-        yield base
+        r.start()
+        yield r.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        r.stop()
 
 
 def leaderboard_latency(base: str, n: int, teams: int) -> dict:
@@ -261,7 +246,10 @@ def database(kind: str, home: Path, pg_url: str):
         yield url
 
 
-def run(kind: str, args) -> dict:
+@contextmanager
+def prepared(kind: str, args):
+    """A fresh arena on ``kind`` with the seeded competition; yields (root, database URL, seeding figures, tokens,
+    files), then removes it all."""
     from scrimmage.config import Settings
     from scrimmage.services import Arena
 
@@ -282,15 +270,65 @@ def run(kind: str, args) -> dict:
                     arena.store.ensure_user(conn, f"client{k}")
                 tokens.append(arena.accounts.create_token(f"client{k}", "benchmark"))
             arena.store.engine.dispose()
-            with server(home, url) as base:
-                latency = leaderboard_latency(base, args.requests, args.teams)
-                throughput = submission_throughput(base, tokens, files, args.per_client)
-        result = {"db": kind, "teams": args.teams, "per_team": args.per_team, "rows": args.rows,
-                  **seeded, "leaderboard": latency, "submit": throughput}
-        print(json.dumps(result), flush=True)
-        return result
+            yield root, url, seeded, tokens, files
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def measure(base: str, tokens: list[str], files: list[Path], args) -> dict:
+    return {"leaderboard": leaderboard_latency(base, args.requests, args.teams),
+            "submit": submission_throughput(base, tokens, files, args.per_client)}
+
+
+def run(kind: str, args) -> dict:
+    with prepared(kind, args) as (root, url, seeded, tokens, files):
+        with server(root / "home", url) as base:
+            figures = measure(base, tokens, files, args)
+    result = {"db": kind, "teams": args.teams, "per_team": args.per_team, "rows": args.rows, **seeded, **figures}
+    print(json.dumps(result), flush=True)
+    return result
+
+
+@contextmanager
+def replicated(root: Path, url: str, n: int):
+    """``n`` replicas (``scrimmage serve``, a home each) behind nginx on a free port; yields the balancer's URL.
+
+    The replicas read the competition's files where the seeding arena keeps them (one machine)."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"replicas{n}-", dir=root))
+    replicas = [Replica(f"replica{i + 1}", workdir / f"replica{i + 1}" / "home", free_port(), {}, url, separate=False)
+                for i in range(n)]
+    try:
+        for r in replicas:
+            r.env = replica_env(r.home, None)
+            r.launch()
+        for r in replicas:
+            r.wait_ready()
+        with balancer(workdir, replicas, free_port(), proxy_location()) as lb:
+            yield lb.url
+    finally:
+        for r in replicas:
+            r.stop()
+
+
+def run_replicated(args) -> list[dict]:
+    """PostgreSQL through nginx: the same arena served by 1, then 2 replicas."""
+    import httpx
+
+    results = []
+    with prepared("postgresql", args) as (root, url, seeded, tokens, files):
+        for n in (1, 2):
+            with replicated(root, url, n) as base:
+                with httpx.Client(base_url=base, timeout=300, headers={"Authorization": f"Bearer {tokens[0]}"}) as c:
+                    for _ in range(n):  # one submission per replica (round robin): each reads the solution once
+                        r = c.post(f"/api/competitions/{REF}/submissions",
+                                   files={"file": (files[0].name, files[0].read_bytes(), "text/csv")})
+                        r.raise_for_status()
+                figures = measure(base, tokens, files, args)
+            result = {"db": f"{n} replica{'s' * (n > 1)} behind nginx", "replicas": n, "teams": args.teams,
+                      "per_team": args.per_team, "rows": args.rows, **seeded, **figures}
+            print(json.dumps(result), flush=True)
+            results.append(result)
+    return results
 
 
 def table(results: list[dict]) -> str:
@@ -310,7 +348,9 @@ def table(results: list[dict]) -> str:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    p.add_argument("--db", choices=("sqlite", "postgresql", "both", "replicated", "all"), default="all",
+                   help="both: SQLite and PostgreSQL, one server each; replicated: PostgreSQL through nginx with 1 "
+                        "and 2 replicas; all: both, then replicated")
     p.add_argument("--pg-url", default=os.environ.get("SCRIMMAGE_TEST_POSTGRES_URL") or DEFAULT_PG)
     p.add_argument("--teams", type=int, default=1000)
     p.add_argument("--per-team", type=int, default=50)
@@ -319,14 +359,20 @@ def main(argv=None) -> int:
     p.add_argument("--clients", type=int, default=8)
     p.add_argument("--per-client", type=int, default=40, help="submissions per client")
     args = p.parse_args(argv)
-    # stopped from outside: still stop the server and drop the benchmark's database (the finally blocks)
+    # stopped from outside: still stop the servers and drop the benchmark's database (the finally blocks)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
+    kinds = {"both": ("sqlite", "postgresql"), "all": ("sqlite", "postgresql"), "replicated": ()}.get(args.db, (args.db,))
     results = [run(kind, args) for kind in kinds]
+    replicas = run_replicated(args) if args.db in ("replicated", "all") else []
     print()
     print(f"{args.teams} teams x {args.per_team} submissions; {args.rows:,}-row files; {args.clients} clients")
-    print(table(results))
-    missed = [r["db"] for r in results
+    if results:
+        print(table(results))
+    if replicas:
+        print()
+        print(table(replicas))
+        print(REPLICAS_NOTE)
+    missed = [r["db"] for r in results + replicas
               if r["leaderboard"]["p99_ms"] >= TARGET_P99_MS or r["submit"]["per_s"] < TARGET_SUBMISSIONS_PER_S]
     return 1 if missed else 0
 
