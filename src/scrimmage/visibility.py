@@ -61,3 +61,9 @@ def internal_dir(storage: Path) -> Path:
 
 
 __all__ = ["is_public", "public_names", "internal_dir", "hidden_paths", "HIDDEN_NAMES", "HIDDEN_STEMS"]
+
+
+def listed(comps: list, can_host: bool) -> list:
+    """The competitions a viewer sees listed: a lesson not created yet only to those who can create it
+    (an admin or host); to everyone else it does not exist yet, and no instruction to create it is shown."""
+    return [c for c in comps if c.built or not c.settings.get("lesson") or can_host]

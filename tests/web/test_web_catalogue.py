@@ -11,6 +11,7 @@ import pytest
 
 from webutil import PASSWORD, csrf, live_server, local_app, text_of  # noqa: F401
 
+KAGGLE = "/api/v1/competitions.CompetitionApiService/"
 OPERATOR_WORDS = ("pip ", "scrimmage catalogue", "scrimmage lessons create", "wheels", "/tmp", "SCRIMMAGE")
 
 
@@ -79,6 +80,9 @@ def test_lesson_cards_only_for_lessons_that_exist_and_a_working_create_button(lo
             assert "the lesson 'lesson-small-noisy' is not created yet" in text_of(page.text)
             assert not any(word in text_of(page.text) for word in OPERATOR_WORDS)
             assert "Create this lesson" not in page.text
+            for listing in (who.get("/api/competitions").text,
+                            who.post(KAGGLE + "ListCompetitions", json={}).text):
+                assert "lesson-small-noisy" not in listing and "lessons create" not in listing
         html = admin.get("/").text
         card = html[html.index('href="/c/lesson-small-noisy"'):].split("</li>")[0]
         assert 'action="/lessons/small-noisy/create"' in card and "Create this lesson" in card
@@ -93,6 +97,7 @@ def test_lesson_cards_only_for_lessons_that_exist_and_a_working_create_button(lo
         assert 'href="/c/lesson-small-noisy"' in pat.get("/").text
         opened = pat.get("/c/lesson-small-noisy")
         assert opened.status_code == 200 and "Create this lesson" not in opened.text
+        assert "lesson-small-noisy" in anonymous.get("/api/competitions").text
 
 
 def test_tag_filters_are_grouped_and_counted(local_app):

@@ -16,6 +16,7 @@ from ..errors import NotFoundError
 from ..limits import submission_limit_mb
 from ..practice import honour_notice
 from ..stored_files import require
+from ..visibility import listed
 from .deps import RowId, arena, optional_api_user, require_api_user, saved_upload
 from .upload_guard import guarded_mb
 from .schemas import (
@@ -75,7 +76,8 @@ def list_competitions(request: Request, tag: str | None = None, search: str | No
                       user=Depends(optional_api_user)):
     a = arena(request)
     entered = a.teams.entered(user.name if user else None)
-    return [competition_json(c, c.ref in entered) for c in a.list_competitions(tag=tag, search=search)]
+    comps = listed(a.list_competitions(tag=tag, search=search), bool(user and user.can_host))
+    return [competition_json(c, c.ref in entered) for c in comps]
 
 
 @router.get("/competitions/{ref}", summary="One competition", response_model=CompetitionOut,

@@ -43,6 +43,7 @@ from ..csv_cells import safe_cell
 from ..errors import ForbiddenError, LimitError, NotFoundError, ScrimmageError
 from ..limits import submission_limit_mb
 from ..store import lookups
+from ..visibility import listed
 from .api import public_file
 from .deps import arena
 
@@ -288,8 +289,10 @@ _SORTS = {
 @kaggle_call("ListCompetitions")
 def list_competitions(request: Request, body: dict):
     a = arena(request)
-    user = name_of(kaggle_user(request, required=False))
-    comps = a.list_competitions(search=(body.get("search") or "").strip() or None)
+    who = kaggle_user(request, required=False)
+    user = name_of(who)
+    comps = listed(a.list_competitions(search=(body.get("search") or "").strip() or None),
+                   bool(who and who.can_host))
     entered = a.teams.entered(user)
     group = body.get("group") or "COMPETITION_LIST_TAB_EVERYTHING"
     if group == "COMPETITION_LIST_TAB_ENTERED":

@@ -7,6 +7,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse
 
+from ...visibility import listed
 from ..api import public_file
 from ..deps import arena, csrf_guard, page, require_viewer, viewer
 
@@ -33,22 +34,17 @@ def index(request: Request, tag: str | None = None, q: str | None = None, track:
     a = arena(request)
     user = viewer(request)
     can_host = bool(user and user.can_host)
-    comps = shown_to(a.list_competitions(tag=tag or None, search=q or None), can_host)
+    comps = listed(a.list_competitions(tag=tag or None, search=q or None), can_host)
     chosen = tracks.get(track) if track else None  # an unknown track lists the valid ones
     if chosen:  # the track's steps, in the order a learner takes them
         order = {ref: i for i, ref in enumerate(tracks.refs(chosen))}
         comps = sorted((c for c in comps if c.ref in order), key=lambda c: order[c.ref])
-    groups = tag_groups.grouped(c.tags for c in shown_to(a.list_competitions(), can_host))
+    groups = tag_groups.grouped(c.tags for c in listed(a.list_competitions(), can_host))
     entered = a.teams.entered(user.name if user else None)
     from ... import catalog
 
     return page(request, "index.html", comps=comps, groups=groups, tag=tag, q=q or "", entered=entered,
                 tracks=tracks.tracks(), track=chosen, can_host=can_host, practice=set(catalog.refs()))
-
-
-def shown_to(comps: list, can_host: bool) -> list:
-    """A lesson not created yet is listed to those who can create it only."""
-    return [c for c in comps if c.built or not c.settings.get("lesson") or can_host]
 
 
 @router.get("/c/{ref}")
