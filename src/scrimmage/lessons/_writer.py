@@ -94,6 +94,11 @@ def check_args(n_rows: int, seed: int) -> None:
         raise ConfigError("cannot generate the lesson", problems)
 
 
+def no_context(n_rows: int, seed: int) -> None:
+    """The context of a lesson that draws every row on its own: none."""
+    return None
+
+
 def params_rng(trap: str, seed: int) -> np.random.Generator:
     """The generator for a lesson's global parameters (drawn once, before any row)."""
     return np.random.default_rng([seed, salt_of(trap), 2**32 - 1])

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from . import Trap
-from ._writer import CHUNK_ROWS, Block, LessonSpec, check_args, write_lesson
+from ._writer import CHUNK_ROWS, Block, LessonSpec, check_args, no_context, write_lesson
 
 NAME = "imbalance"
 TEST_SHARE = 0.3
@@ -112,9 +112,7 @@ SPEC = LessonSpec(
 )
 
 
-def make_context(n_rows: int, seed: int) -> None:
-    """This lesson draws every row independently: no global parameters."""
-    return None
+make_context = no_context  # every row is drawn on its own: no global parameters
 
 
 def make_block(rng: np.random.Generator, start: int, stop: int, ctx: None) -> Block:

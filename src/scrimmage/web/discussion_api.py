@@ -6,7 +6,6 @@ Reading needs no token (as the pages); writing needs ``Authorization: Bearer TOK
 
 from __future__ import annotations
 
-import dataclasses
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
@@ -14,7 +13,7 @@ from pydantic import BaseModel, Field
 from ..community import discussion as d
 from ..community import records
 from .deps import RowId, arena, optional_api_user, require_api_user
-from .schemas import UtcDateTime
+from .schemas import Done, UtcDateTime, Votes, out_of, user_name
 
 router = APIRouter(prefix="/api/discussion", tags=["discussion"])
 ERRORS = {s: {"description": text} for s, text in (
@@ -130,27 +129,11 @@ class PostFlags(BaseModel):
     hidden: bool
 
 
-class Votes(BaseModel):
-    votes: int
-
-
-class Done(BaseModel):
-    ok: bool = True
-
-
-def _out(model, value):
-    return model(**dataclasses.asdict(value))
-
-
-def _name(user) -> str | None:
-    return user.name if user else None
-
-
 @router.get("/topics", response_model=TopicList, responses=ERRORS, summary="A discussion's topics, pinned first")
 def topics(request: Request, competition: str | None = None, sort: str = "active", page: int = Query(1, ge=1, le=100_000),
            user=Depends(optional_api_user)):
-    found, total = arena(request).discussion.topics(competition, _name(user), sort, page)
-    return TopicList(topics=[_out(TopicOut, t) for t in found], total=total, page=page)
+    found, total = arena(request).discussion.topics(competition, user_name(user), sort, page)
+    return TopicList(topics=[out_of(TopicOut, t) for t in found], total=total, page=page)
 
 
 @router.post("/topics", status_code=201, response_model=ThreadOut, responses=ERRORS, summary="Open a topic")
@@ -161,26 +144,26 @@ def create(request: Request, body: NewTopic, user=Depends(require_api_user)):
 
 @router.get("/topics/{topic_id}", response_model=ThreadOut, responses=ERRORS, summary="A topic and its posts")
 def thread(request: Request, topic_id: RowId, user=Depends(optional_api_user)):
-    return _thread(arena(request).discussion.thread(topic_id, _name(user)))
+    return _thread(arena(request).discussion.thread(topic_id, user_name(user)))
 
 
 @router.post("/topics/{topic_id}/replies", status_code=201, response_model=PostOut, responses=ERRORS,
              summary="Reply to a topic")
 def reply(request: Request, topic_id: RowId, body: Body, user=Depends(require_api_user)):
-    return _out(PostOut, arena(request).discussion.reply(topic_id, user.name, body.body))
+    return out_of(PostOut, arena(request).discussion.reply(topic_id, user.name, body.body))
 
 
 @router.post("/topics/{topic_id}/moderate", response_model=TopicOut, responses=ERRORS,
              summary="Pin, lock or hide a topic (host, admin)")
 def moderate_topic(request: Request, topic_id: RowId, flags: TopicFlags, user=Depends(require_api_user)):
     topic = arena(request).discussion.moderate_topic(topic_id, user.name, **flags.model_dump())
-    return _out(TopicOut, topic)
+    return out_of(TopicOut, topic)
 
 
 @router.patch("/posts/{post_id}", response_model=PostOut, responses=ERRORS,
               summary="Edit your post (the text before is kept in its history)")
 def edit(request: Request, post_id: RowId, body: Body, user=Depends(require_api_user)):
-    return _out(PostOut, arena(request).discussion.edit(post_id, user.name, body.body, body.title))
+    return out_of(PostOut, arena(request).discussion.edit(post_id, user.name, body.body, body.title))
 
 
 @router.delete("/posts/{post_id}", response_model=Done, responses=ERRORS, summary="Delete your post")
@@ -192,7 +175,7 @@ def delete(request: Request, post_id: RowId, user=Depends(require_api_user)):
 @router.get("/posts/{post_id}/history", response_model=list[EditOut], responses=ERRORS,
             summary="A post's texts before each edit, newest first")
 def history(request: Request, post_id: RowId, user=Depends(optional_api_user)):
-    return [_out(EditOut, e) for e in arena(request).discussion.history(post_id, _name(user))]
+    return [out_of(EditOut, e) for e in arena(request).discussion.history(post_id, user_name(user))]
 
 
 @router.post("/posts/{post_id}/vote", response_model=Votes, responses=ERRORS, summary="Upvote a post")
@@ -221,23 +204,23 @@ def moderate_post(request: Request, post_id: RowId, flags: PostFlags, user=Depen
 @router.get("/reports", response_model=list[ReportOut], responses=ERRORS,
             summary="Reported posts not yet dealt with (host: their competition; admin: all)")
 def reports(request: Request, competition: str | None = None, user=Depends(require_api_user)):
-    return [_out(ReportOut, r) for r in arena(request).discussion.reports(competition, user.name)]
+    return [out_of(ReportOut, r) for r in arena(request).discussion.reports(competition, user.name)]
 
 
 @router.get("/search", response_model=list[HitOut], responses=ERRORS,
             summary="Full-text search over titles and posts")
 def search(request: Request, q: str, competition: str | None = None, everywhere: bool = False,
            limit: int = Query(20, ge=1, le=100), user=Depends(optional_api_user)):
-    hits = arena(request).discussion.search(q, _name(user), competition, everywhere, limit)
-    return [_out(HitOut, h) for h in hits]
+    hits = arena(request).discussion.search(q, user_name(user), competition, everywhere, limit)
+    return [out_of(HitOut, h) for h in hits]
 
 
 @router.get("/new", response_model=list[NewOut], responses=ERRORS,
             summary="What changed since your last visit (and mark it seen)")
 def whats_new(request: Request, competition: str | None = None, mark: bool = True, user=Depends(require_api_user)):
-    return [_out(NewOut, n) for n in arena(request).discussion.whats_new(user.name, competition, mark)]
+    return [out_of(NewOut, n) for n in arena(request).discussion.whats_new(user.name, competition, mark)]
 
 
 def _thread(thread: records.Thread) -> ThreadOut:
-    return ThreadOut(topic=_out(TopicOut, thread.topic), posts=[_out(PostOut, p) for p in thread.posts],
+    return ThreadOut(topic=out_of(TopicOut, thread.topic), posts=[out_of(PostOut, p) for p in thread.posts],
                      can_moderate=thread.can_moderate, can_reply=thread.can_reply)

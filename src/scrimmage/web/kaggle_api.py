@@ -160,7 +160,8 @@ def required(body: dict, field: str) -> str:
     return value.strip()
 
 
-def _int(body: dict, field: str, default: int) -> int:
+def whole_number(body: dict, field: str, default: int) -> int:
+    """``body[field]`` as a whole number (``default`` when absent); a clear error for anything else."""
     value = body.get(field)
     if value in (None, ""):
         return default
@@ -190,14 +191,14 @@ def _compact(d: dict) -> dict:
 
 def _page(items: list, body: dict) -> tuple[list, str]:
     """One page by ``pageToken`` (an offset) or ``page`` (from 1), and the next page's token."""
-    size = min(max(_int(body, "pageSize", DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE)
+    size = min(max(whole_number(body, "pageSize", DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE)
     token = body.get("pageToken") or ""
     if token:
         if not str(token).isdigit():
             raise ScrimmageError(f"pageToken {token!r} is not one this server gave out")
         start = int(token)
     else:
-        start = (max(_int(body, "page", 1), 1) - 1) * size
+        start = (max(whole_number(body, "page", 1), 1) - 1) * size
     end = start + size
     return items[start:end], (str(end) if end < len(items) else "")
 
@@ -387,7 +388,7 @@ def start_submission_upload(request: Request, body: dict):
     user = kaggle_user(request)
     a = arena(request)
     comp = a.competition(required(body, "competitionName"), full=False)
-    size = _int(body, "contentLength", 0)
+    size = whole_number(body, "contentLength", 0)
     limit_mb = submission_limit_mb(comp.settings)
     if size > limit_mb * 1e6:
         raise LimitError(f"the submission is over the {limit_mb:g} MB limit of {comp.ref!r}; submit a smaller file")

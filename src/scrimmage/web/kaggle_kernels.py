@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..errors import ConfigError, ForbiddenError, ScrimmageError
 from .deps import arena
-from .kaggle_api import PREFIX, KaggleRoute, body_of, kaggle_user, when
+from .kaggle_api import PREFIX, KaggleRoute, body_of, kaggle_user, when, whole_number
 
 SERVICE = "kernels.KernelsApiService"
 DEFAULT_PAGE_SIZE = 20
@@ -39,16 +39,6 @@ router = APIRouter(route_class=KaggleRoute, include_in_schema=False)
 
 def _call(method: str):
     return router.post(f"{PREFIX}/{SERVICE}/{method}")
-
-
-def _whole(body: dict, field: str, default: int) -> int:
-    value = body.get(field)
-    if value in (None, ""):
-        return default
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{field} must be a whole number, not {value!r}") from None
 
 
 def _name(user) -> str | None:
@@ -78,11 +68,11 @@ def _list_kernels(request: Request, body: dict):
     owner = (body.get("user") or "").strip() or None
     if not competition and not mine and not owner:
         raise ConfigError("name a competition: `kaggle kernels list --competition REF` (or --mine, or --user NAME)")
-    size = min(max(_whole(body, "pageSize", DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE)
+    size = min(max(whole_number(body, "pageSize", DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE)
     token = str(body.get("pageToken") or "")
     if token and not (token.isdigit() and len(token) <= 6):
         raise ConfigError(f"pageToken {token!r} is not one this server gave out")
-    page = int(token) if token else min(max(_whole(body, "page", 1), 1), MAX_PAGE)
+    page = int(token) if token else min(max(whole_number(body, "page", 1), 1), MAX_PAGE)
     sort = SORTS.get(str(body.get("sortBy") or "HOTNESS"), "votes")
     found = arena(request).notebooks.list(competition, user, sort, mine, owner, page, size)
     search = (body.get("search") or "").strip().lower()

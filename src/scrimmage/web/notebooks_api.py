@@ -9,7 +9,6 @@ no script).
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -18,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from ..community import notebook_files as files
 from .deps import RowId, arena, optional_api_user, require_api_user, saved_upload
-from .schemas import UtcDateTime
+from .schemas import Done, UtcDateTime, Votes, out_of, user_name
 
 router = APIRouter(prefix="/api/notebooks", tags=["notebooks"])
 ERRORS = {s: {"description": text} for s, text in (
@@ -96,29 +95,13 @@ class Changes(BaseModel):
     highlighted: bool | None = Field(None, description="host or admin, after the close")
 
 
-class Votes(BaseModel):
-    votes: int
-
-
-class Done(BaseModel):
-    ok: bool = True
-
-
-def _out(model, value):
-    return model(**dataclasses.asdict(value))
-
-
-def _name(user) -> str | None:
-    return user.name if user else None
-
-
 @router.get("", response_model=NotebookList, responses=ERRORS,
             summary="Notebooks you may see (of one competition, or all), by votes, score or recency")
 def listing(request: Request, competition: str | None = None, sort: Literal["votes", "score", "recent"] = "votes",
             mine: bool = False, owner: str | None = Query(None, max_length=64), page: int = Query(1, ge=1, le=100_000),
             user=Depends(optional_api_user)):
-    found = arena(request).notebooks.list(competition, _name(user), sort, mine, owner, page)
-    return NotebookList(notebooks=[_out(NotebookOut, x) for x in found], page=page)
+    found = arena(request).notebooks.list(competition, user_name(user), sort, mine, owner, page)
+    return NotebookList(notebooks=[out_of(NotebookOut, x) for x in found], page=page)
 
 
 @router.post("", status_code=201, response_model=NotebookOut, responses=ERRORS,
@@ -133,7 +116,7 @@ def share(request: Request, competition: str = Form(..., max_length=96),
         name = path.name
     nb = arena(request).notebooks.push(competition, user.name, name, data, slug=slug, title=title,
                                        visibility=visibility, submission=submission)
-    return _out(NotebookOut, nb)
+    return out_of(NotebookOut, nb)
 
 
 @router.delete("/comments/{comment_id}", response_model=Done, responses=ERRORS,
@@ -146,9 +129,9 @@ def delete_comment(request: Request, comment_id: RowId, user=Depends(require_api
 @router.get("/{owner}/{slug}", response_model=NotebookPageOut, responses=ERRORS,
             summary="A notebook: its versions and comments")
 def notebook(request: Request, owner: str, slug: str, user=Depends(optional_api_user)):
-    p = arena(request).notebooks.page(owner, slug, _name(user))
-    return NotebookPageOut(notebook=_out(NotebookOut, p.notebook), versions=[_out(VersionOut, v) for v in p.versions],
-                           comments=[_out(CommentOut, c) for c in p.comments], can_highlight=p.can_highlight)
+    p = arena(request).notebooks.page(owner, slug, user_name(user))
+    return NotebookPageOut(notebook=out_of(NotebookOut, p.notebook), versions=[out_of(VersionOut, v) for v in p.versions],
+                           comments=[out_of(CommentOut, c) for c in p.comments], can_highlight=p.can_highlight)
 
 
 @router.patch("/{owner}/{slug}", response_model=NotebookOut, responses=ERRORS,
@@ -160,7 +143,7 @@ def change(request: Request, owner: str, slug: str, body: Changes, user=Depends(
         nb = nbs.set_visibility(owner, slug, user.name, body.visibility)
     if body.highlighted is not None:
         nb = nbs.highlight(owner, slug, user.name, body.highlighted)
-    return _out(NotebookOut, nb or nbs.get(owner, slug, user.name))
+    return out_of(NotebookOut, nb or nbs.get(owner, slug, user.name))
 
 
 @router.get("/{owner}/{slug}/file", response_class=FileResponse,
@@ -169,7 +152,7 @@ def change(request: Request, owner: str, slug: str, body: Changes, user=Depends(
             summary="Download a version's file as shared (the latest by default)")
 def download(request: Request, owner: str, slug: str, version: int | None = Query(None, ge=1),
              user=Depends(optional_api_user)):
-    return file_response(*arena(request).notebooks.file(owner, slug, _name(user), version)[:2])
+    return file_response(*arena(request).notebooks.file(owner, slug, user_name(user), version)[:2])
 
 
 @router.post("/{owner}/{slug}/vote", response_model=Votes, responses=ERRORS, summary="Upvote a notebook")
@@ -185,13 +168,13 @@ def unvote(request: Request, owner: str, slug: str, user=Depends(require_api_use
 @router.post("/{owner}/{slug}/comments", status_code=201, response_model=CommentOut, responses=ERRORS,
              summary="Comment on a notebook (markdown)")
 def comment(request: Request, owner: str, slug: str, body: CommentIn, user=Depends(require_api_user)):
-    return _out(CommentOut, arena(request).notebooks.comment(owner, slug, user.name, body.body))
+    return out_of(CommentOut, arena(request).notebooks.comment(owner, slug, user.name, body.body))
 
 
 @router.post("/{owner}/{slug}/copy", status_code=201, response_model=NotebookOut, responses=ERRORS,
              summary="Copy and edit: the latest version as your own private notebook")
 def copy(request: Request, owner: str, slug: str, body: CopyIn | None = None, user=Depends(require_api_user)):
-    return _out(NotebookOut, arena(request).notebooks.copy(owner, slug, user.name, body.slug if body else None))
+    return out_of(NotebookOut, arena(request).notebooks.copy(owner, slug, user.name, body.slug if body else None))
 
 
 def file_response(path, version) -> FileResponse:

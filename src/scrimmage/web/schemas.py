@@ -7,6 +7,7 @@ answer, errors included.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Annotated, Any
 
@@ -146,3 +147,21 @@ class SessionsEndedOut(BaseModel):
 
 
 __all__ = [name for name in dir() if name.endswith("Out")] + ["errors", "STATUS_TEXT", "UtcDateTime"]
+
+
+class Votes(BaseModel):
+    votes: int
+
+
+class Done(BaseModel):
+    ok: bool = True
+
+
+def out_of(model, value):
+    """The response ``model`` of a record (a dataclass with the same fields)."""
+    return model(**dataclasses.asdict(value))
+
+
+def user_name(user) -> str | None:
+    """The name of a signed-in user, None for a visitor."""
+    return user.name if user else None
