@@ -118,6 +118,20 @@ def test_x_forwarded_for_is_believed_only_from_a_configured_proxy(db_url):
     assert (direct.status_code, message(direct)) == (429, LOCKED_ADDRESS)
 
 
+def test_the_scheme_a_trusted_proxy_forwarded_is_the_one_links_use():
+    """Behind nginx with TLS the server is reached over http; the links it writes must say https."""
+    https = {"X-Forwarded-Proto": "https"}
+    for args, scheme in [((), "http"), (("--trusted-proxy", "127.0.0.1"), "https")]:
+        with served(*args) as url, httpx.Client(base_url=url, timeout=120) as c:
+            c.get("/login")
+            r = c.post("/signup", data={"name": f"pia{len(args)}", "password": PASSWORD,
+                                        "csrf_token": c.cookies["scrimmage_csrf"]})
+            assert r.status_code == 303, r.text
+            page = c.get("/account", headers=https).text
+        host = url.split("://", 1)[1]
+        assert f"scrimmage config set server {scheme}://{host}/" in page
+
+
 def test_a_bad_trusted_proxy_setting_is_refused_clearly(home, monkeypatch):
     from scrimmage.config import Settings
     from scrimmage.errors import ConfigError

@@ -22,7 +22,7 @@ from ..config import Settings
 from ..errors import AuthError, NotFoundError, ScrimmageError
 from ..services import Arena
 from . import openapi, render, upload_guard
-from .client_address import parse_proxies
+from .client_address import ForwardedScheme, parse_proxies
 from .deps import wants_json
 from .headers import SecurityHeaders
 
@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None, *, arena: Arena | None = None, 
     openapi.install(app)
 
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ForwardedScheme, proxies=app.state.trusted_proxies)
 
     upload_guard.install(app)
     app.add_exception_handler(ScrimmageError, _scrimmage_error)

@@ -3,7 +3,9 @@
 ``X-Forwarded-For`` is believed only when the connection comes from an address in the
 ``trusted_proxies`` setting; then the client is the rightmost forwarded address that is not
 itself a trusted proxy. From anyone else the header is ignored, so a client cannot pick
-the address its failed logins are counted against.
+the address its failed logins are counted against. ``X-Forwarded-Proto`` from a trusted
+proxy is the scheme the client used (https in front of TLS), so the links the server
+writes (upload URLs of the Kaggle client, redirects to downloads) keep it.
 """
 
 from __future__ import annotations
@@ -59,4 +61,21 @@ def client_address(request: Request) -> str:
     return peer
 
 
-__all__ = ["client_address", "parse_proxies"]
+class ForwardedScheme:
+    """An ASGI middleware: behind a trusted proxy, the request's scheme is the one it forwarded."""
+
+    def __init__(self, app, proxies: tuple[Network, ...]):
+        self.app = app
+        self.proxies = proxies
+
+    async def __call__(self, scope, receive, send):
+        if self.proxies and scope["type"] == "http" and scope.get("client") and _trusted(scope["client"][0], self.proxies):
+            forwarded = [v for k, v in scope["headers"] if k == b"x-forwarded-proto"]
+            # the first proxy's value is the scheme the client used
+            scheme = forwarded[0].split(b",")[0].strip().lower().decode("latin-1") if forwarded else ""
+            if scheme in ("http", "https"):
+                scope = {**scope, "scheme": scheme}
+        await self.app(scope, receive, send)
+
+
+__all__ = ["ForwardedScheme", "client_address", "parse_proxies"]
