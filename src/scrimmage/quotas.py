@@ -38,12 +38,13 @@ class Quotas:
         return cls(team_mb=settings.team_storage_mb or TEAM_STORAGE_MB,
                    server_mb=settings.server_storage_mb or SERVER_STORAGE_MB)
 
-    def check(self, conn, team_id: int, size: int, daily_limit: int, now: dt.datetime) -> None:
-        """Raise when the team may not store a ``size``-byte submission now."""
-        failed, cap = usage.failed_today(conn, team_id, now), self.failed_factor * daily_limit
+    def check(self, conn, team_id: int, size: int, daily_limit: int, now: dt.datetime) -> usage.TeamUsage:
+        """Raise when the team may not store a ``size``-byte submission now; else return what it has used."""
+        used = usage.team_usage(conn, team_id, now)
+        failed, cap = used.failed_today, self.failed_factor * daily_limit
         if failed >= cap:
             raise LimitError(failed_message(failed, cap, daily_limit, self.failed_factor))
-        team = usage.stored_bytes(conn, team_id)
+        team = used.stored_bytes
         if team + size > self.team_mb * 1e6:
             raise QuotaError(
                 f"your team's kept submission files take {team / 1e6:.1f} MB; this {size / 1e6:.1f} MB file would "
@@ -57,6 +58,7 @@ class Quotas:
                 f"pass the server storage quota of {self.server_mb:g} MB; nothing was stored: ask the arena's admin "
                 "to raise server_storage_mb"
             )
+        return used
 
 
 class _Counted:

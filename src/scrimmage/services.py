@@ -300,10 +300,9 @@ class Arena:
             if row is not None:
                 comp = self._info(conn, row, {}, entered=False)
                 size = exists()
-                uid = self._user_id(conn, user)
-                team = self.store.user_team(conn, row.id, uid) if uid else None
+                team = self.store.user_and_team(conn, row.id, user)[1]
                 if team is not None:
-                    quotas.check(conn, team.id, size, comp.daily_limit, now)
+                    quotas.check(conn, team, size, comp.daily_limit, now)
         if row is None:  # built on first use (a catalogue competition: no team yet), or not known
             comp = self.competition(ref, full=False)
             exists()
@@ -312,12 +311,10 @@ class Arena:
         try:
             with self.store.write() as conn:
                 row = self.store.competition(conn, comp.ref)
-                user_id = self.store.ensure_user(conn, user)
-                team_id = self.store.ensure_team(conn, row.id, user_id, user)
+                user_id, team_id = self.store.ensure_user_team(conn, row.id, user)
                 self.store.lock_team(conn, team_id, now)
-                quotas.check(conn, team_id, size, comp.daily_limit, now)  # exact, under the team's lock
-                used = self.store.used_today(conn, team_id, now)
-                over = used >= comp.daily_limit
+                used = quotas.check(conn, team_id, size, comp.daily_limit, now)  # exact, under the team's lock
+                over = used.counted_today >= comp.daily_limit
                 sub_id = self.store.add_submission(
                     conn, competition_id=row.id, team_id=team_id, user_id=user_id, created_at=now,
                     file_name=path.name, stored_path=str(stored), size_bytes=size, sha256=digest,

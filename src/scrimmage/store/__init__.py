@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import and_, case, create_engine, event, func, insert, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DisconnectionError, IntegrityError
 
 from ..clock import utcnow
 from ..errors import ConfigError
@@ -62,9 +63,33 @@ def make_engine(url: str) -> Engine:
         return engine
     try:
         # a pool as large as the server's busiest moments: connections past it are opened and closed per use
-        return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=20)
+        engine = create_engine(url, pool_size=20, max_overflow=20)
     except Exception as exc:  # noqa: BLE001 - bad URL or missing driver
         raise ConfigError(f"cannot use database URL {url!r}: {exc}") from None
+    _ping_when_idle(engine)
+    return engine
+
+
+#: A pooled connection unused for longer than this is tested (one round trip) before it is handed out.
+IDLE_PING_SECONDS = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Hand out no connection that the database dropped (a restart, an idle timeout): one that rested in the
+    pool for more than IDLE_PING_SECONDS is tested first, and replaced if it fails. A connection in steady use
+    is not: testing it before every use would double the round trips of a short read."""
+    @event.listens_for(engine, "checkin")
+    def _rested(_dbapi_conn, record):
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _tested(dbapi_conn, record, _proxy):
+        if time.monotonic() - record.info.get("checked_in", time.monotonic()) <= IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # noqa: BLE001 - any failure: the pool opens a new connection instead
+            raise DisconnectionError(f"a pooled connection failed its test: {exc}") from exc
 
 
 #: Before the migrations formed one line, 0002-0004 were sibling branches of 0001 and a
@@ -88,6 +113,7 @@ class Store:
     def __init__(self, url: str):
         self.url = url
         self.engine = make_engine(url)
+        self._autocommit_reads = self.engine.dialect.name == "postgresql"
         self.migrate()
 
     def migrate(self) -> None:
@@ -121,6 +147,8 @@ class Store:
     @contextmanager
     def read(self):
         with self.engine.connect() as conn:
+            if self._autocommit_reads:  # PostgreSQL reads committed rows either way: no BEGIN, no ROLLBACK
+                conn.execution_options(isolation_level="AUTOCOMMIT")
             yield conn
 
     @contextmanager
@@ -161,6 +189,23 @@ class Store:
             out[team_id] = "host" if user_id == host_user_id or out.get(team_id) == "host" else "admin"
         return out
 
+    def user_and_team(self, conn: Connection, competition_id: int, name: str) -> tuple[int | None, int | None]:
+        """(the id of the user called ``name``, the id of their team in the competition); None where there is none."""
+        team = (select(teams.c.id).join(team_members, team_members.c.team_id == teams.c.id)
+                .where(teams.c.competition_id == competition_id, team_members.c.user_id == users.c.id)
+                .limit(1).scalar_subquery())
+        row = conn.execute(select(users.c.id, team).where(users.c.name == name)).first()
+        return (row[0], row[1]) if row else (None, None)
+
+    def ensure_user_team(self, conn: Connection, competition_id: int, name: str) -> tuple[int, int]:
+        """(user id, team id) of the user called ``name`` in the competition; both are created on first use."""
+        user_id, team_id = self.user_and_team(conn, competition_id, name)
+        if user_id is None:
+            user_id = self.ensure_user(conn, name)
+        if team_id is None:
+            team_id = self.ensure_team(conn, competition_id, user_id, name)
+        return user_id, team_id
+
     def ensure_team(self, conn: Connection, competition_id: int, user_id: int, name: str) -> int:
         """The user's team in this competition; a team of one is created on first use."""
         row = self.user_team(conn, competition_id, user_id)
@@ -200,14 +245,10 @@ class Store:
 
     # submissions -------------------------------------------------------------
     def used_today(self, conn: Connection, team_id: int, now: dt.datetime) -> int:
-        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        q = select(func.count()).where(
-            submissions.c.team_id == team_id,
-            submissions.c.counts.is_(True),
-            submissions.c.status != "error",
-            submissions.c.created_at >= midnight,
-        )
-        return conn.execute(q).scalar_one()
+        """The team's submissions since midnight UTC that count against the daily limit."""
+        from .usage import team_usage
+
+        return team_usage(conn, team_id, now).counted_today
 
     def lock_team(self, conn: Connection, team_id: int, now: dt.datetime) -> None:
         """Row-lock the team (PostgreSQL) / take the write lock (SQLite) for this transaction."""

@@ -1,21 +1,35 @@
-"""What teams and the server have used: failed uploads today, bytes of kept files, stored paths."""
+"""What teams and the server have used: submissions today, bytes of kept files, stored paths."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Connection
 
 from .schema import competitions, submissions
 
 
-def failed_today(conn: Connection, team_id: int, now: dt.datetime) -> int:
-    """The team's submissions rejected since midnight UTC (they do not count against the daily limit)."""
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    q = select(func.count()).where(submissions.c.team_id == team_id, submissions.c.status == "error",
-                                   submissions.c.created_at >= midnight)
-    return conn.execute(q).scalar_one()
+@dataclass(frozen=True)
+class TeamUsage:
+    """What a team has used (UTC days)."""
+
+    failed_today: int  # submissions rejected since midnight: they do not count against the daily limit
+    counted_today: int  # submissions since midnight that count against it (pending ones too)
+    stored_bytes: int  # bytes of the team's kept submission files
+
+
+def team_usage(conn: Connection, team_id: int, now: dt.datetime) -> TeamUsage:
+    """The team's :class:`TeamUsage` at ``now``, in one pass over its submissions."""
+    s = submissions
+    today = s.c.created_at >= now.replace(hour=0, minute=0, second=0, microsecond=0)
+    failed = and_(today, s.c.status == "error")
+    counted = and_(today, s.c.counts.is_(True), s.c.status != "error")
+    q = (select(func.sum(case((failed, 1), else_=0)), func.sum(case((counted, 1), else_=0)), func.sum(s.c.size_bytes))
+         .where(s.c.team_id == team_id))
+    failed_n, counted_n, size = conn.execute(q).one()
+    return TeamUsage(int(failed_n or 0), int(counted_n or 0), int(size or 0))
 
 
 def stored_bytes(conn: Connection, team_id: int | None = None) -> int:
@@ -35,4 +49,4 @@ def stored_files(conn: Connection):
     return conn.execute(q).all()
 
 
-__all__ = ["failed_today", "stored_bytes", "stored_files"]
+__all__ = ["TeamUsage", "team_usage", "stored_bytes", "stored_files"]
