@@ -119,6 +119,7 @@ class Replica:
     db_url: str
     elsewhere: list[Path] = field(default_factory=list)  # the other replicas' folders: hidden from this one
     separate: bool = True  # as on a machine of its own
+    args: list[str] | None = None  # the arguments of `scrimmage serve` (default: this port, the database, nginx trusted)
     proc: subprocess.Popen | None = None
     starts: int = 0
 
@@ -138,8 +139,9 @@ class Replica:
         """Start the process (without waiting for it to answer), as if on a machine of its own."""
         self.home.mkdir(parents=True, exist_ok=True)
         self.starts += 1
-        serve = [sys.executable, "-m", "scrimmage", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                 "--db", self.db_url, "--trusted-proxy", "127.0.0.1"]
+        args = self.args or ["--host", "127.0.0.1", "--port", str(self.port), "--db", self.db_url,
+                             "--trusted-proxy", "127.0.0.1"]
+        serve = [sys.executable, "-m", "scrimmage", "serve", *args]
         with open(self.log, "ab") as out:
             self.proc = subprocess.Popen((self.machine() if self.separate else []) + serve, env=self.env, stdin=subprocess.DEVNULL, stdout=out,
                                          stderr=subprocess.STDOUT)
@@ -181,10 +183,9 @@ def replica_env(home: Path, storage_url: str | None, extra: dict | None = None) 
 
 
 # -- the balancer --------------------------------------------------------------
-def nginx_config(prefix: Path, listen: str, upstreams: list[str], location: str) -> str:
-    """A whole nginx configuration: the files in ``prefix``, one server on ``listen``, round robin."""
+def nginx_main(prefix: Path, http: str) -> str:
+    """A whole nginx configuration around ``http`` (the body of its http block), its files in ``prefix``."""
     user = "user root root;\n" if os.geteuid() == 0 else ""  # the worker writes its temp files in prefix
-    servers = "".join(f"    server {u} max_fails=1 fail_timeout=60s;\n" for u in upstreams)
     temp = "".join(f"  {kind}_temp_path {prefix / kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     return (
         f"{user}worker_processes 1;\npid {prefix / 'nginx.pid'};\nerror_log {prefix / 'error.log'} warn;\n"
@@ -192,17 +193,16 @@ def nginx_config(prefix: Path, listen: str, upstreams: list[str], location: str)
         "http {\n"
         f"  log_format upstreams '{LOG_FORMAT}';\n"
         f"  access_log {prefix / 'access.log'} upstreams;\n"
-        f"{temp}"
-        "  upstream scrimmage {\n"
-        f"{servers}"
-        "    keepalive 32;\n"
-        "  }\n"
-        "  server {\n"
-        f"    listen {listen};\n"
-        f"{location}"
-        "  }\n"
+        f"{temp}{http}"
         "}\n"
     )
+
+
+def nginx_config(prefix: Path, listen: str, upstreams: list[str], location: str) -> str:
+    """One server on ``listen``, round robin over ``upstreams``."""
+    servers = "".join(f"    server {u} max_fails=1 fail_timeout=60s;\n" for u in upstreams)
+    return nginx_main(prefix, "  upstream scrimmage {\n" f"{servers}" "    keepalive 32;\n  }\n"
+                              f"  server {{\n    listen {listen};\n{location}  }}\n")
 
 
 DEPLOY_DOC = Path(__file__).resolve().parents[2] / "docs" / "deploy.md"
@@ -250,20 +250,17 @@ class Balancer:
 
 
 @contextmanager
-def balancer(workdir: Path, replicas: list[Replica], port: int, location: str):
-    """nginx in the foreground (a child of this process), round robin over ``replicas`` on 127.0.0.1:``port``."""
-    prefix = workdir / "nginx"
-    prefix.mkdir()
+def nginx(prefix: Path, config: str, ready):
+    """nginx in the foreground (a child of this process) with ``config``, once ``ready()``; yields the process."""
     conf = prefix / "nginx.conf"
-    conf.write_text(nginx_config(prefix, f"127.0.0.1:{port}", [f"127.0.0.1:{r.port}" for r in replicas], location))
+    conf.write_text(config)
     log = prefix / "error.log"
     deadline = time.monotonic() + PORT_WAIT
     while True:
         proc = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf), "-e", str(log), "-g", "daemon off;"],
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         try:
-            wait_until(lambda: (prefix / "nginx.pid").exists() and answers(f"http://127.0.0.1:{port}/api/competitions"),
-                       "nginx", proc, log)
+            wait_until(lambda: (prefix / "nginx.pid").exists() and ready(), "nginx", proc, log)
             break
         except RuntimeError:
             stop(proc, signal.SIGQUIT)
@@ -273,9 +270,19 @@ def balancer(workdir: Path, replicas: list[Replica], port: int, location: str):
             log.unlink()
             time.sleep(0.5)
     try:
-        yield Balancer(prefix, port, proc)
+        yield proc
     finally:
         stop(proc, signal.SIGQUIT)
+
+
+@contextmanager
+def balancer(workdir: Path, replicas: list[Replica], port: int, location: str):
+    """nginx, round robin over ``replicas`` on 127.0.0.1:``port``; yields a Balancer."""
+    prefix = workdir / "nginx"
+    prefix.mkdir()
+    config = nginx_config(prefix, f"127.0.0.1:{port}", [f"127.0.0.1:{r.port}" for r in replicas], location)
+    with nginx(prefix, config, lambda: answers(f"http://127.0.0.1:{port}/api/competitions")) as proc:
+        yield Balancer(prefix, port, proc)
 
 
 # -- everything together -------------------------------------------------------
