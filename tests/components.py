@@ -28,9 +28,9 @@ COMPONENTS = {
     "bubblewrap": "apt-get install -y bubblewrap (/usr/bin/bwrap)",
     "dask.distributed": "pip install -e '.[test]' (or 'scrimmage[dask]')",
     "mlflow": "pip install -e '.[test]' (or 'scrimmage[mlflow]')",
+    "moto": "pip install -e '.[test]' (moto[server]: the S3-compatible server the object-store tests run against)",
     "nginx": "apt-get install -y nginx (/usr/sbin/nginx: the load balancer in front of the replicas)",
     "openssl": "apt-get install -y openssl (makes the self-signed certificate of the TLS deployment test)",
-    "moto server": "pip install -e '.[test]' (moto[server]: moto_server, an S3-compatible server on loopback)",
 }
 
 

@@ -66,7 +66,7 @@ def cluster(tmp_path_factory):
         require("PostgreSQL")
     require_program(NGINX, "nginx")
     if OBJECT_STORAGE:
-        require_program("moto_server", "moto server")
+        require_program("moto_server", "moto")
     require_program("/usr/bin/bwrap", "bubblewrap")
     _port_80_free()
     with deployment(tmp_path_factory.mktemp("deploy"), PG_URL, port=80, object_storage=OBJECT_STORAGE,
