@@ -13,13 +13,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
-
 from .config import check_user_name
 from .errors import AuthError, ConfigError, ConflictError, ForbiddenError, LimitError, NotFoundError
 from .store import Store, login_limits, utcnow
-from .store.schema import login_attempts, tokens, users
+from .store import accounts as q
+from .store.accounts import IntegrityError
 from .team_names import check_team_name
 
 ROLES = ("admin", "host", "participant")
@@ -112,17 +110,12 @@ class Accounts:
         for attempt_first in (True, False):
             try:
                 with self.store.write() as conn:
-                    row = conn.execute(select(users.c.id).where(func.lower(users.c.name) == name.lower())).first()
-                    if row:
+                    if q.name_taken(conn, name):
                         raise taken
-                    first = attempt_first and conn.execute(
-                        select(func.count()).where(users.c.password_hash.is_not(None))).scalar_one() == 0
+                    first = attempt_first and not q.has_password_users(conn)
                     # first_admin is unique: when two first sign-ups race, the database lets one win
-                    conn.execute(insert(users).values(
-                        name=name, display_name=(display_name or name)[:128], password_hash=digest,
-                        role="admin" if first else "participant", first_admin=True if first else None,
-                        created_at=utcnow(),
-                    ))
+                    q.add_user(conn, name, (display_name or name)[:128], digest, "admin" if first else "participant",
+                               True if first else None, utcnow())
                 break
             except IntegrityError:
                 if not attempt_first:
@@ -134,7 +127,7 @@ class Accounts:
         now = utcnow()
         self._count_attempt(name, address, now)
         with self.store.read() as conn:
-            row = conn.execute(select(users).where(users.c.name == name)).first()
+            row = q.user_row(conn, name)
         ok = False
         if row is not None and row.password_hash:
             ok = _verifies(row.password_hash, password)
@@ -142,13 +135,13 @@ class Accounts:
             # spend the same time as a real check, so timing does not tell which names exist
             _verifies(_dummy_hash(tuple(PASSWORD_HASH.values())), password)
         with self.store.write() as conn:
-            conn.execute(insert(login_attempts).values(name=name[:64], address=address[:64], at=now, ok=ok))
+            q.record_login(conn, name, address, now, ok)
             if ok:  # a success clears its name's failures and was no failure of its address
                 login_limits.forget(conn, _name_key(name))
                 if address:
                     login_limits.take_back(conn, _address_key(address))
             if ok and _hasher().check_needs_rehash(row.password_hash):
-                conn.execute(update(users).where(users.c.id == row.id).values(password_hash=_hasher().hash(password)))
+                q.set_password_hash(conn, row.id, _hasher().hash(password))
         if not ok:
             raise AuthError(WRONG_LOGIN)
         if getattr(row, "suspended_at", None) is not None:
@@ -171,14 +164,14 @@ class Accounts:
 
     def user(self, name: str) -> User:
         with self.store.read() as conn:
-            row = conn.execute(select(users).where(users.c.name == name)).first()
+            row = q.user_row(conn, name)
         if row is None:
             raise NotFoundError(f"no user {name!r}")
         return _user(row)
 
     def users(self) -> list[User]:
         with self.store.read() as conn:
-            return [_user(r) for r in conn.execute(select(users).order_by(users.c.name)).all()]
+            return [_user(r) for r in q.user_rows(conn)]
 
     def set_role(self, actor: str, name: str, role: str) -> User:
         if role not in ROLES:
@@ -189,7 +182,7 @@ class Accounts:
         if target.name == actor and role != "admin":
             raise ConflictError("an admin cannot drop their own admin role; ask another admin")
         with self.store.write() as conn:
-            conn.execute(update(users).where(users.c.id == target.id).values(role=role))
+            q.set_role(conn, target.id, role)
         return self.user(name)
 
     # sessions and API tokens -------------------------------------------------------
@@ -202,24 +195,20 @@ class Accounts:
     def end_session(self, token: str | None) -> None:
         if token:
             with self.store.write() as conn:
-                conn.execute(delete(tokens).where(tokens.c.token_hash == hash_token(token), tokens.c.kind == "session"))
+                q.delete_session(conn, hash_token(token))
 
     def end_sessions(self, name: str, keep: str | None = None) -> int:
         """End every browser session of ``name`` ("log out everywhere"), except the one ``keep`` when given;
         returns how many ended. API tokens are left alone: revoke those one by one."""
         user = self.user(name)
-        query = delete(tokens).where(tokens.c.user_id == user.id, tokens.c.kind == "session")
-        if keep:
-            query = query.where(tokens.c.token_hash != hash_token(keep))
         with self.store.write() as conn:
-            return conn.execute(query).rowcount
+            return q.delete_sessions(conn, user.id, hash_token(keep) if keep else None)
 
     def sessions(self, name: str) -> list[TokenInfo]:
         """The browser sessions of ``name`` that have not expired, oldest first."""
         user = self.user(name)
         with self.store.read() as conn:
-            rows = conn.execute(select(tokens).where(tokens.c.user_id == user.id, tokens.c.kind == "session",
-                                                     tokens.c.expires_at > utcnow()).order_by(tokens.c.id)).all()
+            rows = q.user_tokens(conn, user.id, "session", alive_at=utcnow())
         return [TokenInfo(r.id, r.name, "", r.created_at, r.last_used_at) for r in rows]
 
     def change_password(self, name: str, old: str, new: str, keep_session: str | None = None) -> int:
@@ -229,12 +218,12 @@ class Accounts:
         user = self.user(name)
         self._count_attempt(name, "", utcnow())  # guessing the current password is limited like logging in
         with self.store.read() as conn:
-            digest = conn.execute(select(users.c.password_hash).where(users.c.id == user.id)).scalar()
+            digest = q.password_hash(conn, user.id)
         ok = bool(digest) and _verifies(digest, old)
         if not ok:
             raise AuthError(WRONG_PASSWORD)
         with self.store.write() as conn:
-            conn.execute(update(users).where(users.c.id == user.id).values(password_hash=_hasher().hash(new)))
+            q.set_password_hash(conn, user.id, _hasher().hash(new))
             login_limits.forget(conn, _name_key(name))
         return self.end_sessions(name, keep=keep_session)
 
@@ -246,15 +235,13 @@ class Accounts:
     def tokens(self, name: str) -> list[TokenInfo]:
         user = self.user(name)
         with self.store.read() as conn:
-            rows = conn.execute(select(tokens).where(tokens.c.user_id == user.id, tokens.c.kind == "api")
-                                .order_by(tokens.c.id)).all()
+            rows = q.user_tokens(conn, user.id, "api")
         return [TokenInfo(r.id, r.name, r.prefix, r.created_at, r.last_used_at) for r in rows]
 
     def revoke_token(self, name: str, token_id: int) -> None:
         user = self.user(name)
         with self.store.write() as conn:
-            gone = conn.execute(delete(tokens).where(tokens.c.id == token_id, tokens.c.user_id == user.id,
-                                                     tokens.c.kind == "api")).rowcount
+            gone = q.delete_api_token(conn, user.id, token_id)
         if not gone:
             raise NotFoundError(f"no token {token_id} of yours")
 
@@ -264,8 +251,7 @@ class Accounts:
     def _new_token(self, user: User, kind: str, label: str, expires: dt.datetime | None) -> str:
         token = ("scr_" if kind == "api" else "") + secrets.token_urlsafe(32)
         with self.store.write() as conn:
-            conn.execute(insert(tokens).values(user_id=user.id, kind=kind, name=label, token_hash=hash_token(token),
-                                               prefix=token[:8], created_at=utcnow(), expires_at=expires))
+            q.add_token(conn, user.id, kind, label, hash_token(token), token[:8], utcnow(), expires)
         return token
 
     def _token_user(self, token: str | None, kind: str) -> User | None:
@@ -273,16 +259,12 @@ class Accounts:
             return None
         now = utcnow()
         with self.store.read() as conn:
-            row = conn.execute(
-                select(users, tokens.c.id.label("token_id"), tokens.c.expires_at, tokens.c.last_used_at)
-                .join(tokens, tokens.c.user_id == users.c.id)
-                .where(tokens.c.token_hash == hash_token(token), tokens.c.kind == kind)
-            ).first()
+            row = q.token_owner(conn, hash_token(token), kind)
         if row is None or (row.expires_at is not None and row.expires_at <= now):
             return None
         if row.last_used_at is None or now - row.last_used_at > dt.timedelta(minutes=1):
             with self.store.write() as conn:
-                conn.execute(update(tokens).where(tokens.c.id == row.token_id).values(last_used_at=now))
+                q.touch_token(conn, row.token_id, now)
         return _user(row)
 
 

@@ -170,8 +170,18 @@ class RemoteArena:
             raise ScrimmageError(f"cannot reach the arena server at {self.server} ({exc}); "
                                  "check `scrimmage config set server URL`") from None
 
+    def response(self, method: str, url: str, **kw):
+        """The server's answer to a request; an error answer raises its ScrimmageError."""
+        resp = self._call("request", method, url, **kw)
+        self._check(resp)
+        return resp
+
+    def send(self, method: str, url: str, **kw):
+        """The JSON the server answers to a request (see :meth:`response`)."""
+        return self.response(method, url, **kw).json()
+
     def _get(self, url: str, **kw):
-        return self._json(self._call("request", "GET", url, **kw))
+        return self.send("GET", url, **kw)
 
     def _json(self, resp):
         self._check(resp)

@@ -18,7 +18,7 @@ from .competition_settings import problems as settings_problems
 from .errors import ConfigError, ForbiddenError
 from .services import Arena, CompetitionInfo, SubmissionInfo
 from .store import utcnow
-from .store.schema import competitions
+from .store import competition_edits
 
 #: What a host may change after creation, with the kind of value each takes.
 EDITABLE = {
@@ -51,7 +51,7 @@ def create_from_zip(arena: Arena, zip_path: str | Path, user: str) -> Competitio
 def edit(arena: Arena, ref: str, user: str, changes: dict) -> CompetitionInfo:
     """Change settings of ``ref`` (host or admin); every bad value is reported at once."""
     comp = arena.competition(ref)
-    arena._require_host(comp, user)
+    require_host(arena, comp, user)
     settings, problems, title = dict(comp.settings), [], comp.title
     for key, raw in changes.items():
         kind = EDITABLE.get(key)
@@ -72,18 +72,18 @@ def edit(arena: Arena, ref: str, user: str, changes: dict) -> CompetitionInfo:
     if problems:
         raise ConfigError(f"{comp.ref!r} was not changed", problems)
     with arena.store.write() as conn:
-        conn.execute(competitions.update().where(competitions.c.ref == comp.ref).values(settings=settings, title=title))
+        competition_edits.set_settings(conn, comp.ref, settings, title)
     return arena.competition(comp.ref)
 
 
 def submissions(arena: Arena, ref: str, user: str) -> list[HostSubmission]:
     """Every submission of ``ref`` with its host-only error, newest first (host or admin)."""
     comp = arena.competition(ref)
-    arena._require_host(comp, user)
+    require_host(arena, comp, user)
     with arena.store.read() as conn:
-        rows = arena.store.submissions_of(conn, arena._comp_id(conn, comp.ref))
+        rows = arena.store.submissions_of(conn, arena.store.competition(conn, comp.ref).id)
     shown = _revealed(comp) if arena.sees_private(comp, user) else comp
-    return [HostSubmission(arena._sub_info(shown, r), r.host_error) for r in rows]
+    return [HostSubmission(SubmissionInfo.of_row(shown, r), r.host_error) for r in rows]
 
 
 def metric_log(arena: Arena, ref: str, user: str) -> str:
@@ -91,8 +91,14 @@ def metric_log(arena: Arena, ref: str, user: str) -> str:
     from .hostmetric import log_path, read_log
 
     comp = arena.competition(ref, full=False)
-    arena._require_host(comp, user)
+    require_host(arena, comp, user)
     return read_log(log_path(arena.settings.home, comp.ref)) if comp.settings.get("metric_file") else ""
+
+
+def require_host(arena: Arena, comp: CompetitionInfo, user: str | None) -> None:
+    """Raise ForbiddenError unless ``user`` hosts ``comp`` or is an admin."""
+    if not arena.is_host(comp, user):
+        raise ForbiddenError(f"only the host of {comp.ref!r} can do this")
 
 
 def _revealed(comp: CompetitionInfo) -> CompetitionInfo:
@@ -125,4 +131,4 @@ def _parse(kind: str, key: str, raw):
     return when.isoformat()
 
 
-__all__ = ["create_from_zip", "edit", "submissions", "HostSubmission", "EDITABLE"]
+__all__ = ["create_from_zip", "edit", "submissions", "require_host", "HostSubmission", "EDITABLE"]

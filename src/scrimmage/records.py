@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from . import leaderboard as lb
 from .clock import utcnow
 from .competition_settings import default
+from .limits import clip
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,20 @@ class SubmissionInfo:
     size_bytes: int
     stored_path: str
     problems: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of_row(cls, comp: CompetitionInfo, row, shown: dict | None = None) -> "SubmissionInfo":
+        """A stored submission row as its faces show it: private scores hidden before the close (unless late),
+        ``shown`` (the Ladder's public scores by id) in place of the raw public score."""
+        hide_private = not comp.closed and not row.late
+        return cls(
+            id=row.id, competition=comp.ref, team=row.team_name, user=row.user_name, date=row.created_at,
+            file_name=row.file_name, description=row.description, status=row.status,
+            public_score=row.public_score if shown is None else shown.get(row.id),
+            private_score=None if hide_private else row.private_score,
+            error=clip(row.error), selected=bool(row.selected), late=bool(row.late), size_bytes=row.size_bytes,
+            stored_path=row.stored_path, problems=(clip(row.error) or "").splitlines() if row.status == "error" else [],
+        )
 
 
 @dataclass(frozen=True)

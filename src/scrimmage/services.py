@@ -529,12 +529,10 @@ class Arena:
 
     def _is_host(self, comp: CompetitionInfo, user: str | None) -> bool:
         """The competition's host, or an admin (admins may do everything)."""
-        from .store.schema import users
+        from .store.lookups import is_host_or_admin
 
         with self.store.read() as conn:
-            row = self.store.competition(conn, comp.ref)
-            me = conn.execute(select(users.c.id, users.c.role).where(users.c.name == (user or self.settings.user))).first()
-            return me is not None and (me.role == "admin" or row.host_user_id == me.id)
+            return is_host_or_admin(conn, comp.ref, user or self.settings.user)
 
     def sees_private(self, comp: CompetitionInfo, user: str | None) -> bool:
         """Whether ``user`` may see private scores of ``comp`` now: anyone once it has closed; before that its
@@ -638,15 +636,7 @@ class Arena:
         return shown_public_scores(self.store.submissions_of(conn, competition_id, team_id))
 
     def _sub_info(self, comp: CompetitionInfo, row, shown: dict | None = None) -> SubmissionInfo:
-        hide_private = not comp.closed and not row.late
-        return SubmissionInfo(
-            id=row.id, competition=comp.ref, team=row.team_name, user=row.user_name, date=row.created_at,
-            file_name=row.file_name, description=row.description, status=row.status,
-            public_score=row.public_score if shown is None else shown.get(row.id),
-            private_score=None if hide_private else row.private_score,
-            error=clip(row.error), selected=bool(row.selected), late=bool(row.late), size_bytes=row.size_bytes,
-            stored_path=row.stored_path, problems=(clip(row.error) or "").splitlines() if row.status == "error" else [],
-        )
+        return SubmissionInfo.of_row(comp, row, shown)
 
 
 def _greater(bundle: Bundle) -> bool:

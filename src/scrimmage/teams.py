@@ -14,11 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, or_, select, update
-
 from .errors import ConflictError, ForbiddenError, LimitError, NotFoundError
+from .store import team_queries as q
 from .store import utcnow
-from .store.schema import competitions, submissions, team_invites, team_members, teams, users
 from .team_names import check_team_name
 
 
@@ -61,7 +59,7 @@ class Teams:
         """The user's team in ``ref``, or None before they join."""
         comp = self.arena.competition(ref)
         with self.store.read() as conn:
-            team_id = self.arena._team_id(conn, comp.ref, user)
+            team_id = q.team_id(self.store, conn, comp.ref, user)
             return _team(conn, comp.ref, team_id) if team_id else None
 
     def entered(self, user: str | None) -> set[str]:
@@ -69,16 +67,13 @@ class Teams:
         if not user:
             return set()
         with self.store.read() as conn:
-            q = (select(competitions.c.ref).join(teams, teams.c.competition_id == competitions.c.id)
-                 .join(team_members, team_members.c.team_id == teams.c.id)
-                 .join(users, users.c.id == team_members.c.user_id).where(users.c.name == user))
-            return set(conn.execute(q).scalars())
+            return q.entered_refs(conn, user)
 
     def used_today(self, ref: str, user: str) -> tuple[int, int]:
         """(scored submissions the user's team made today (UTC), the daily limit)."""
         comp = self.arena.competition(ref)
         with self.store.read() as conn:
-            team_id = self.arena._team_id(conn, comp.ref, user)
+            team_id = q.team_id(self.store, conn, comp.ref, user)
             used = self.store.used_today(conn, team_id, utcnow()) if team_id else 0
         return used, comp.daily_limit
 
@@ -89,13 +84,11 @@ class Teams:
             raise ConflictError("a team name needs 1 to 64 characters")
         check_team_name(name)
         with self.store.write() as conn:
-            comp_id = self.arena._comp_id(conn, team.competition)
-            taken = conn.execute(select(teams.c.id).where(teams.c.competition_id == comp_id, teams.c.name == name,
-                                                          teams.c.id != team.id)).first()
-            is_user = conn.execute(select(users.c.name).where(users.c.name == name)).first()
-            if taken or (is_user and name not in team.members):
+            comp_id = self.store.competition(conn, team.competition).id
+            is_user = q.user_id(conn, name) is not None
+            if q.name_taken(conn, comp_id, name, team.id) or (is_user and name not in team.members):
                 raise ConflictError(f"the team name {name!r} is taken in {team.competition!r}; choose another")
-            conn.execute(update(teams).where(teams.c.id == team.id).values(name=name))
+            q.rename(conn, team.id, name)
             self.store.bump_board(conn, comp_id)
         return self.team(ref, user)
 
@@ -110,16 +103,10 @@ class Teams:
             raise ConflictError(f"{other!r} is already in your team")
         self._check_merge(comp, mine, theirs)
         with self.store.write() as conn:
-            pending = conn.execute(select(team_invites.c.id).where(
-                team_invites.c.from_team_id == mine.id, team_invites.c.to_team_id == theirs.id,
-                team_invites.c.status == "pending")).first()
-            if pending:
+            if q.pending_invite(conn, mine.id, theirs.id):
                 raise ConflictError(f"you have already invited {other!r}; wait for them to accept")
-            comp_id = self.arena._comp_id(conn, comp.ref)
-            invite_id = conn.execute(insert(team_invites).values(
-                competition_id=comp_id, from_team_id=mine.id, to_team_id=theirs.id,
-                created_by=self.arena._user_id(conn, user), created_at=utcnow(), status="pending",
-            )).inserted_primary_key[0]
+            invite_id = q.add_invite(conn, self.store.competition(conn, comp.ref).id, mine.id, theirs.id,
+                                     q.user_id(conn, user), utcnow())
         return self._invite(invite_id)
 
     def invites(self, ref: str, user: str) -> tuple[list[Invite], list[Invite]]:
@@ -128,9 +115,7 @@ class Teams:
         if team is None:
             return [], []
         with self.store.read() as conn:
-            rows = conn.execute(select(team_invites.c.id, team_invites.c.to_team_id).where(
-                or_(team_invites.c.to_team_id == team.id, team_invites.c.from_team_id == team.id),
-                team_invites.c.status == "pending").order_by(team_invites.c.id)).all()
+            rows = q.pending_invites(conn, team.id)
         got = [self._invite(r.id) for r in rows]
         return [i for i, r in zip(got, rows) if r.to_team_id == team.id], [i for i, r in zip(got, rows) if r.to_team_id != team.id]
 
@@ -139,7 +124,7 @@ class Teams:
         comp = self.arena.competition(ref)
         mine = self._own(comp.ref, user)
         with self.store.read() as conn:
-            inv = conn.execute(select(team_invites).where(team_invites.c.id == invite_id)).first()
+            inv = q.invite_row(conn, invite_id)
         if inv is None or inv.to_team_id != mine.id or inv.status != "pending":
             raise NotFoundError(f"no pending invitation {invite_id} for you in {comp.ref!r}")
         now = utcnow()
@@ -148,26 +133,15 @@ class Teams:
                 self.store.lock_team(conn, team_id, now)
             host, guest = _team(conn, comp.ref, inv.from_team_id), _team(conn, comp.ref, inv.to_team_id)
             self._check_merge(comp, host, guest)
-            conn.execute(update(team_members).where(team_members.c.team_id == guest.id)
-                         .values(team_id=host.id, joined_at=now))
-            conn.execute(update(submissions).where(submissions.c.team_id == guest.id)
-                         .values(team_id=host.id, selected=False))
-            conn.execute(update(team_invites).where(team_invites.c.id == invite_id)
-                         .values(status="accepted", decided_at=now))
-            conn.execute(update(team_invites).where(
-                or_(team_invites.c.from_team_id == guest.id, team_invites.c.to_team_id == guest.id),
-                team_invites.c.status == "pending").values(status="cancelled", decided_at=now))
-            self.store.bump_board(conn, self.arena._comp_id(conn, comp.ref))
+            q.merge(conn, invite_id, host.id, guest.id, now)
+            self.store.bump_board(conn, self.store.competition(conn, comp.ref).id)
         return self.team(comp.ref, user)
 
     def decline(self, ref: str, user: str, invite_id: int) -> None:
         """Decline an invitation to your team, or withdraw one your team sent."""
         mine = self._own(ref, user)
         with self.store.write() as conn:
-            done = conn.execute(update(team_invites).where(
-                team_invites.c.id == invite_id, team_invites.c.status == "pending",
-                or_(team_invites.c.to_team_id == mine.id, team_invites.c.from_team_id == mine.id),
-            ).values(status="declined", decided_at=utcnow())).rowcount
+            done = q.decline(conn, invite_id, mine.id, utcnow())
         if not done:
             raise NotFoundError(f"no pending invitation {invite_id} for you in {mine.competition!r}")
 
@@ -203,14 +177,13 @@ class Teams:
 
     def _exists(self, name: str) -> bool:
         with self.store.read() as conn:
-            return conn.execute(select(users.c.id).where(users.c.name == name)).first() is not None
+            return q.user_id(conn, name) is not None
 
     def _invite(self, invite_id: int) -> Invite:
         with self.store.read() as conn:
-            inv = conn.execute(select(team_invites).where(team_invites.c.id == invite_id)).one()
-            ref = conn.execute(select(competitions.c.ref).where(competitions.c.id == inv.competition_id)).scalar_one()
+            inv = q.invite_row(conn, invite_id)
+            ref, by = q.invite_names(conn, inv)
             a, b = _team(conn, ref, inv.from_team_id), _team(conn, ref, inv.to_team_id)
-            by = conn.execute(select(users.c.name).where(users.c.id == inv.created_by)).scalar_one()
         return Invite(inv.id, ref, a.name, b.name, b.members, by, inv.created_at, inv.status)
 
 
@@ -222,17 +195,13 @@ def days_running(created_at: dt.datetime | None, now: dt.datetime) -> int:
 
 
 def _team(conn, ref: str, team_id: int) -> Team:
-    row = conn.execute(select(teams).where(teams.c.id == team_id)).one()
-    members = conn.execute(select(users.c.name).join(team_members, team_members.c.user_id == users.c.id)
-                           .where(team_members.c.team_id == team_id).order_by(team_members.c.joined_at, users.c.name)).scalars().all()
-    count = conn.execute(select(func.count()).where(submissions.c.team_id == team_id, submissions.c.counts.is_(True),
-                                                    submissions.c.status != "error")).scalar_one()
-    return Team(row.id, row.name, ref, list(members), count)
+    row = q.team_row(conn, team_id)
+    return Team(row.id, row.name, ref, q.member_names(conn, team_id), q.counted_submissions(conn, team_id))
 
 
 def _free_name(conn, competition_id: int, name: str) -> str:
     """``name``, or ``name-2``, ``name-3``... when a team already uses it."""
-    taken = set(conn.execute(select(teams.c.name).where(teams.c.competition_id == competition_id)).scalars())
+    taken = q.team_names(conn, competition_id)
     out, n = name, 1
     while out in taken:
         n += 1

@@ -9,11 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
-
 from .errors import ConfigError, ForbiddenError, NotFoundError
 from .store import utcnow
-from .store.schema import users, writeups
+from .store import team_queries
+from .store import writeups as q
 
 MAX_TITLE = 200
 MAX_BODY = 100_000
@@ -40,13 +39,10 @@ class Writeups:
         comp = self.arena.competition(ref)
         title, body = _check(title, body)
         with self.store.write() as conn:
-            if self.arena._team_id(conn, comp.ref, user) is None:
+            if team_queries.team_id(self.store, conn, comp.ref, user) is None:
                 raise ForbiddenError(f"join {comp.ref!r} before writing about it")
-            now = utcnow()
-            wid = conn.execute(insert(writeups).values(
-                competition_id=self.arena._comp_id(conn, comp.ref), user_id=self.arena._user_id(conn, user),
-                title=title, body=body, shared=shared, created_at=now, updated_at=now,
-            )).inserted_primary_key[0]
+            wid = q.add(conn, self.store.competition(conn, comp.ref).id, team_queries.user_id(conn, user),
+                        title, body, shared, utcnow())
         return self.get(comp.ref, wid, user)
 
     def edit(self, ref: str, user: str, writeup_id: int, title: str, body: str, shared: bool) -> Writeup:
@@ -55,17 +51,15 @@ class Writeups:
             raise ForbiddenError("only its author can edit a write-up")
         title, body = _check(title, body)
         with self.store.write() as conn:
-            conn.execute(update(writeups).where(writeups.c.id == writeup_id)
-                         .values(title=title, body=body, shared=shared, updated_at=utcnow()))
+            q.change(conn, writeup_id, title, body, shared, utcnow())
         return self.get(ref, writeup_id, user)
 
     def list(self, ref: str, viewer: str | None) -> list[Writeup]:
         """The write-ups ``viewer`` may read, newest first."""
         comp = self.arena.competition(ref)
         with self.store.read() as conn:
-            rows = conn.execute(_query().where(writeups.c.competition_id == self.arena._comp_id(conn, comp.ref))
-                                .order_by(writeups.c.created_at.desc(), writeups.c.id.desc())).all()
-        everyone = comp.closed or (viewer is not None and self.arena._is_host(comp, viewer))
+            rows = q.of_competition(conn, self.store.competition(conn, comp.ref).id)
+        everyone = comp.closed or (viewer is not None and self.arena.is_host(comp, viewer))
         return [_writeup(comp.ref, r) for r in rows if everyone or r.shared or r.author == viewer]
 
     def get(self, ref: str, writeup_id: int, viewer: str | None) -> Writeup:
@@ -89,10 +83,6 @@ def _check(title: str, body: str) -> tuple[str, str]:
     if problems:
         raise ConfigError("the write-up was not saved", problems)
     return title, body
-
-
-def _query():
-    return select(writeups, users.c.name.label("author")).join(users, users.c.id == writeups.c.user_id)
 
 
 def _writeup(ref: str, r) -> Writeup:

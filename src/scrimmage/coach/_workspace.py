@@ -8,12 +8,11 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import insert, select, update
 
 from ..errors import NotFoundError, ScrimmageError
+from ..store import coach as coach_store
 from ..store import utcnow
 from ._folds import Folds
-from ._tables import coach_runs, coach_splits
 
 
 class Workspace:
@@ -80,20 +79,17 @@ class Workspace:
         folds.save(path, self.task.id_column)
         comp_id, user_id = self.competition_id, self.user_id
         with self.arena.store.write() as conn:
-            split_id = conn.execute(insert(coach_splits).values(
-                competition_id=comp_id, user_id=user_id, created_at=utcnow(), kind=folds.kind,
+            split_id = coach_store.add_split(
+                conn, comp_id, user_id, created_at=utcnow(), kind=folds.kind,
                 n_folds=folds.n_folds, repeats=folds.repeats, seed=folds.seed, n_rows=folds.n_rows,
                 fold_hash=folds.hash, path=str(path), advice=clean_json(advice),
-            )).inserted_primary_key[0]
+            )
         return Folds(folds.kind, folds.fold, folds.scored, folds.test_likeness, folds.ids, folds.seed, split_id)
 
     def split_row(self, split_id: int | None = None):
-        self.user_id  # noqa: B018 - resolved outside the read below
-        q = select(coach_splits).where(coach_splits.c.competition_id == self.competition_id,
-                                       coach_splits.c.user_id == self.user_id)
-        q = q.where(coach_splits.c.id == split_id) if split_id is not None else q.order_by(coach_splits.c.id.desc())
+        comp_id, user_id = self.competition_id, self.user_id  # resolved outside the read below
         with self.arena.store.read() as conn:
-            return conn.execute(q.limit(1)).first()
+            return coach_store.split_row(conn, comp_id, user_id, split_id)
 
     def folds(self, split_id: int | None = None) -> Folds:
         """The latest saved folds (or those of ``split_id``)."""
@@ -123,20 +119,16 @@ class Workspace:
         values = {k: clean_json(v) if isinstance(v, (dict, list)) else _finite(v) for k, v in values.items()}
         comp_id, user_id = self.competition_id, self.user_id
         with self.arena.store.write() as conn:
-            return conn.execute(insert(coach_runs).values(
-                competition_id=comp_id, user_id=user_id, created_at=utcnow(), **values,
-            )).inserted_primary_key[0]
+            return coach_store.add_run(conn, comp_id, user_id, created_at=utcnow(), **values)
 
     def link_submission(self, run_id: int, submission_id: int) -> None:
         with self.arena.store.write() as conn:
-            conn.execute(update(coach_runs).where(coach_runs.c.id == run_id).values(submission_id=submission_id))
+            coach_store.link_submission(conn, run_id, submission_id)
 
     def run_rows(self):
-        self.user_id  # noqa: B018
-        q = (select(coach_runs).where(coach_runs.c.competition_id == self.competition_id,
-                                      coach_runs.c.user_id == self.user_id).order_by(coach_runs.c.id))
+        comp_id, user_id = self.competition_id, self.user_id
         with self.arena.store.read() as conn:
-            return conn.execute(q).all()
+            return coach_store.run_rows(conn, comp_id, user_id)
 
 
 def refuse_remote(server: str | None = None) -> None:

@@ -27,7 +27,7 @@ class RemoteDiscussion:
         self.remote = remote  # a RemoteArena: its HTTP client and error mapping
 
     def _do(self, method: str, url: str, **kw):
-        return self.remote._json(self.remote._call("request", method, f"/api/discussion{url}", **kw))
+        return self.remote.send(method, f"/api/discussion{url}", **kw)
 
     def topics(self, ref, viewer=None, sort="active", page=1):
         data = self._do("GET", "/topics", params={k: v for k, v in
@@ -90,13 +90,13 @@ class RemoteProfiles:
         self.remote = remote
 
     def _me(self) -> str:
-        return self.remote._get("/api/me")["name"]
+        return self.remote.send("GET", "/api/me")["name"]
 
     def get(self, name, viewer=None):
         name = name or self._me()
         from .records import Profile, Result, TrackRecord
 
-        data = self.remote._get(f"/api/users/{name}/profile")
+        data = self.remote.send("GET", f"/api/users/{name}/profile")
         data.pop("tier", None)
         data["joined"] = dt.datetime.fromisoformat(data["joined"])
         data["results"] = [Result(**r) for r in data["results"]]
@@ -107,8 +107,7 @@ class RemoteProfiles:
 
     def set_public(self, user, public):
         user = user or self._me()
-        self.remote._json(self.remote._call("request", "PUT", f"/api/users/{user}/profile/visibility",
-                                            json={"public": public}))
+        self.remote.send("PUT", f"/api/users/{user}/profile/visibility", json={"public": public})
 
 
 class RemoteNotebooks:
@@ -118,29 +117,27 @@ class RemoteNotebooks:
         self.remote = remote
 
     def me(self) -> str:
-        return self.remote._get("/api/me")["name"]
+        return self.remote.send("GET", "/api/me")["name"]
 
     def push(self, ref, user, file_name, data, *, slug=None, title=None, visibility=None, submission=None):
         form = {k: str(v) for k, v in (("competition", ref), ("slug", slug), ("title", title),
                                        ("visibility", visibility), ("submission", submission)) if v is not None}
-        resp = self.remote._call("request", "POST", "/api/notebooks", data=form,
-                                 files={"file": (file_name, data, "application/octet-stream")})
-        return _value(d.Notebook, self.remote._json(resp))
+        made = self.remote.send("POST", "/api/notebooks", data=form,
+                                files={"file": (file_name, data, "application/octet-stream")})
+        return _value(d.Notebook, made)
 
     def list(self, ref, viewer=None, sort="votes", mine=False, owner=None, page=1):
         params = {k: v for k, v in (("competition", ref), ("sort", sort), ("mine", "true" if mine else None),
                                     ("owner", owner), ("page", page)) if v}
-        return [_value(d.Notebook, n) for n in self.remote._get("/api/notebooks", params=params)["notebooks"]]
+        return [_value(d.Notebook, n) for n in self.remote.send("GET", "/api/notebooks", params=params)["notebooks"]]
 
     def get(self, owner, slug, viewer=None):
-        return _value(d.Notebook, self.remote._get(f"/api/notebooks/{owner}/{slug}")["notebook"])
+        return _value(d.Notebook, self.remote.send("GET", f"/api/notebooks/{owner}/{slug}")["notebook"])
 
     def download(self, owner, slug, viewer=None, version=None):
-        page = self.remote._get(f"/api/notebooks/{owner}/{slug}")
+        page = self.remote.send("GET", f"/api/notebooks/{owner}/{slug}")
         number = version or page["notebook"]["version"]
         found = [v for v in page["versions"] if v["number"] == number]
-        resp = self.remote._call("request", "GET", f"/api/notebooks/{owner}/{slug}/file",
-                                 params={"version": number})
-        self.remote._check(resp)
+        resp = self.remote.response("GET", f"/api/notebooks/{owner}/{slug}/file", params={"version": number})
         name = found[0]["file_name"] if found else f"{slug}.ipynb"
         return name, resp.content, _value(d.Notebook, page["notebook"])

@@ -48,3 +48,12 @@ def last_submission_dates(conn: Connection, ref: str) -> dict[int, dt.datetime]:
          .where(competitions.c.ref == ref, s.c.status == "complete", s.c.late.is_(False))
          .group_by(s.c.team_id))
     return {team_id: when for team_id, when in conn.execute(q).all()}
+
+
+def is_host_or_admin(conn: Connection, ref: str, user: str) -> bool:
+    """Whether ``user`` hosts competition ``ref`` or is an admin (admins may do everything)."""
+    me = conn.execute(select(users.c.id, users.c.role).where(users.c.name == user)).first()
+    if me is None:
+        return False
+    host = conn.execute(select(competitions.c.host_user_id).where(competitions.c.ref == ref)).scalar()
+    return me.role == "admin" or host == me.id

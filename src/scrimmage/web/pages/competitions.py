@@ -23,7 +23,7 @@ def comp_page(request: Request, ref: str, tab: str, template: str, **context):
     context.setdefault("team", a.teams.team(comp.ref, name) if name else None)
     from ...practice import honour_notice
 
-    return page(request, template, comp=comp, tab=tab, is_host=bool(name) and a._is_host(comp, name),
+    return page(request, template, comp=comp, tab=tab, is_host=bool(name) and a.is_host(comp, name),
                 practice_notice=honour_notice(comp.ref), **context)
 
 

@@ -1,4 +1,4 @@
-"""The coach's tables, on the store's ``metadata`` (migration ``0003_coach``).
+"""The coach's tables, on the store's ``metadata`` (migration ``0003_coach``), and their queries.
 
 * ``coach_splits``: one row per fold assignment written by the split advisor;
   the folds themselves live in a CSV file under ``$SCRIMMAGE_HOME/coach``.
@@ -9,9 +9,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, Float, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Column, DateTime, Float, ForeignKey, Integer, String, Table, Text, insert, select, update
 
-from ..store.schema import metadata
+from .schema import metadata
 
 coach_splits = Table(
     "coach_splits",
@@ -57,3 +57,32 @@ coach_runs = Table(
     Column("submission_id", Integer, ForeignKey("submissions.id")),
     Column("extra", JSON, nullable=False),
 )
+
+
+def add_split(conn, competition_id: int, user_id: int, **values) -> int:
+    """Record a fold assignment; its id."""
+    return conn.execute(insert(coach_splits).values(competition_id=competition_id, user_id=user_id,
+                                                    **values)).inserted_primary_key[0]
+
+
+def split_row(conn, competition_id: int, user_id: int, split_id: int | None = None):
+    """The user's fold assignment ``split_id``, or their latest one (None when there is none)."""
+    q = select(coach_splits).where(coach_splits.c.competition_id == competition_id, coach_splits.c.user_id == user_id)
+    q = q.where(coach_splits.c.id == split_id) if split_id is not None else q.order_by(coach_splits.c.id.desc())
+    return conn.execute(q.limit(1)).first()
+
+
+def add_run(conn, competition_id: int, user_id: int, **values) -> int:
+    """Record a run; its id."""
+    return conn.execute(insert(coach_runs).values(competition_id=competition_id, user_id=user_id,
+                                                  **values)).inserted_primary_key[0]
+
+
+def link_submission(conn, run_id: int, submission_id: int) -> None:
+    conn.execute(update(coach_runs).where(coach_runs.c.id == run_id).values(submission_id=submission_id))
+
+
+def run_rows(conn, competition_id: int, user_id: int) -> list:
+    """The user's runs on a competition, oldest first."""
+    return conn.execute(select(coach_runs).where(coach_runs.c.competition_id == competition_id,
+                                                 coach_runs.c.user_id == user_id).order_by(coach_runs.c.id)).all()
