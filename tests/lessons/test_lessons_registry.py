@@ -56,6 +56,17 @@ def test_each_trap_knows_its_splits_and_tags(name):
     assert callable(trap.generate)
 
 
+def test_the_list_shows_each_lesson_as_its_module_describes_it():
+    """Listing competitions reads lessons/_listing.py, not the trap modules: it must say what they say."""
+    from scrimmage.lessons._listing import LISTED, Listed
+
+    assert list(LISTED) == NAMES
+    for name in NAMES:
+        s, trap = lessons.spec(name), lessons.get(name)
+        module = Listed(s.title, s.metric, s.split, s.tags, trap.summary)
+        assert LISTED[name] == module, f"update {name!r} in src/scrimmage/lessons/_listing.py to {module!r}"
+
+
 def test_trap_is_frozen_and_checks_its_splits():
     trap = lessons.get("imbalance")
     with pytest.raises(AttributeError):
