@@ -23,7 +23,7 @@ def coach(ctx):
     """Split advice, checks, baselines, runs, CV-vs-leaderboard, blends, report."""
     server = (ctx.find_root().obj or {}).get("server")
     if server:  # `scrimmage --server URL coach ...`; a configured server is refused by the coach itself
-        from ..coach._workspace import refuse_remote
+        from ..coach import refuse_remote
 
         refuse_remote(server)
 

@@ -199,7 +199,7 @@ def leaderboard(ref, private, show, dl, as_csv):
 
 def _personal_postmortem(a, board) -> None:
     """Below a closed lesson's post-mortem: what this learner did (local arena only)."""
-    from ..lessons._arena import is_lesson
+    from ..lessons import is_lesson
     from ..services import Arena
 
     if not (isinstance(a, Arena) and board.competition.closed and is_lesson(board.competition)):

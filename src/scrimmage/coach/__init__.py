@@ -1,15 +1,17 @@
 """The coach: a Kaggle grandmaster's routine, made executable, in the competition you are in.
 
->>> from scrimmage import coach                                   # doctest: +SKIP
->>> advice = coach.advise_split("time-drift-lesson")              # doctest: +SKIP
->>> coach.check()                                                 # leakage and sanity checks
->>> coach.ladder()                                                # constant -> group mean -> simple model
->>> run = coach.run(my_pipeline, name="hgb", frac=0.05)           # recorded on the saved folds
->>> coach.compare("ridge", run)                                   # beyond fold noise?
->>> coach.submit(run, message="hgb v1")                           # linked: CV beside the public score
->>> coach.track()                                                 # does CV track the leaderboard?
->>> coach.ensemble()                                              # blend recorded runs
->>> coach.report(path="report.html")                              # the story, one HTML file
+A session (each step needs the competition's data, so this is shown, not run)::
+
+    from scrimmage import coach
+    advice = coach.advise_split("time-drift-lesson")
+    coach.check()                                                 # leakage and sanity checks
+    coach.ladder()                                                # constant -> group mean -> simple model
+    run = coach.run(my_pipeline, name="hgb", frac=0.05)           # recorded on the saved folds
+    coach.compare("ridge", run)                                   # beyond fold noise?
+    coach.submit(run, message="hgb v1")                           # linked: CV beside the public score
+    coach.track()                                                 # does CV track the leaderboard?
+    coach.ensemble()                                              # blend recorded runs
+    coach.report(path="report.html")                              # the story, one HTML file
 
 Every function takes ``comp=`` (a ``scrimmage.competition(...)`` object or a
 ref); left out, it is the competition of the previous coach call, else the
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 __all__ = [
     "Workspace",
+    "refuse_remote",
     "advise_split",
     "check",
     "compare",
@@ -146,8 +149,8 @@ def report(comp=None, *, path=None):
 
 
 def __getattr__(name):
-    if name == "Workspace":
-        from ._workspace import Workspace
+    if name in ("Workspace", "refuse_remote"):  # loaded when asked for: `import scrimmage.coach` stays light
+        from . import _workspace
 
-        return Workspace
+        return getattr(_workspace, name)
     raise AttributeError(f"module 'scrimmage.coach' has no attribute {name!r}")

@@ -108,6 +108,12 @@ class Workspace:
         return folds
 
     # -- runs -----------------------------------------------------------------------
+    def recorded_runs(self) -> list:
+        """Every recorded run, oldest first (see :func:`scrimmage.coach.runs`)."""
+        from ._journal import runs
+
+        return runs(self)
+
     def run_folder(self) -> Path:
         import uuid
 

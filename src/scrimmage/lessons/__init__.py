@@ -29,8 +29,8 @@ from .. import tomlfile
 from ..competition_settings import REF_RE
 from ..errors import ConfigError, ConflictError, NotFoundError
 
-__all__ = ["DEFAULT_ROWS", "SPLITS", "Trap", "create", "default_ref", "generate", "get", "names", "postmortem", "spec",
-           "traps"]
+__all__ = ["DEFAULT_ROWS", "SPLITS", "Trap", "check_ref", "create", "default_ref", "generate", "get", "is_lesson", "names",
+           "postmortem", "spec", "traps"]
 
 #: The validation schemes a lesson can prove right or punish.
 SPLITS = ("random", "stratified", "group", "time", "adversarial", "repeated")
@@ -46,6 +46,12 @@ _MODULES = {
     "small-noisy": "small_noisy",
     "public-overfit": "public_overfit",
 }
+
+
+def is_lesson(comp) -> bool:
+    """True for a competition made by ``lessons create`` (tagged ``lesson``, with a post-mortem)."""
+    settings = getattr(comp, "settings", None) or {}
+    return "lesson" in (settings.get("tags") or ()) and bool(settings.get("reveal") or settings.get("lesson"))
 
 
 def check_ref(ref: str) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import ConflictError, NotFoundError
-from . import DEFAULT_ROWS, default_ref
+from . import DEFAULT_ROWS, default_ref, is_lesson  # noqa: F401 - is_lesson: the arena reads it here
 
 PREFIX = default_ref("")
 
@@ -24,12 +24,6 @@ PREFIX = default_ref("")
 #: what a lesson's host reads when asking for private scores before the close
 CLOSE_HINT = ("; you host this lesson and learn from it, so its private scores stay hidden from you too: close it "
               "with `scrimmage competitions close {ref}` when you are done, to see them and the post-mortem")
-
-
-def is_lesson(comp) -> bool:
-    """True for a competition made by ``lessons create`` (tagged ``lesson``, with a post-mortem)."""
-    settings = getattr(comp, "settings", None) or {}
-    return "lesson" in (settings.get("tags") or ()) and bool(settings.get("reveal") or settings.get("lesson"))
 
 
 def create_command(trap: str) -> str:

@@ -120,13 +120,12 @@ class _Run:
 
 def _coach_runs(arena, ref: str) -> list[_Run]:
     """The learner's coach runs with the kind of split each used (empty when they never used the coach)."""
-    from ..coach._journal import runs
-    from ..coach._workspace import Workspace
+    from ..coach import Workspace
 
     ws = Workspace(ref, arena=arena)
     out = []
     kinds: dict[int, str] = {}
-    for r in runs(ws):
+    for r in ws.recorded_runs():
         if r.split_id not in kinds:
             row = ws.split_row(r.split_id)
             kinds[r.split_id] = row.kind if row is not None else "unknown"
