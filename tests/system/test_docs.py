@@ -6,7 +6,7 @@ import click
 
 from scrimmage.cli import _register, cli
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def command_paths(group: click.Group, prefix: str = "scrimmage"):

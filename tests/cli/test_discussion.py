@@ -67,7 +67,7 @@ def test_discussion_from_the_cli(tiny, capsys, monkeypatch, tmp_path):
 def test_the_same_against_a_live_server(db_url, tiny, capsys, monkeypatch):
     from scrimmage.config import Settings
     from scrimmage.web import create_app
-    from web.webutil import live_server
+    from webutil import live_server
 
     app = create_app(Settings.load())
     with app.state.arena.store.write() as conn:

@@ -35,7 +35,7 @@ def test_database_fixture_without_postgresql(tmp_path, ci, outcome):
     import os
     from pathlib import Path
 
-    tests = Path(__file__).parent
+    tests = Path(__file__).parents[1]
     (tmp_path / "test_pg.py").write_text(textwrap.dedent("""
         def test_store(db_url):
             assert db_url

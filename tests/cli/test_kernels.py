@@ -91,7 +91,7 @@ def test_bad_metadata(tiny, capsys, monkeypatch, tmp_path):
 def test_the_same_against_a_live_server(db_url, tiny, capsys, monkeypatch, tmp_path):
     from scrimmage.config import Settings
     from scrimmage.web import create_app
-    from web.webutil import live_server
+    from webutil import live_server
 
     app = create_app(Settings.load())
     with app.state.arena.store.write() as conn:

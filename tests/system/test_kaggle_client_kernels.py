@@ -8,7 +8,7 @@ import json
 
 from notebooks_hostile import ordinary
 from kaggle_cli import kaggle, kaggle_env, table
-from test_web_kaggle_client import arena_on_80, port_80  # noqa: F401
+from system.test_kaggle_client import arena_on_80, port_80  # noqa: F401
 from webutil import app, client, token_for, world  # noqa: F401
 
 import pytest

@@ -6,7 +6,7 @@ comments and copies it; nothing in it runs, in the page or in the framed renderi
 
 from components import require_module
 from notebooks_hostile import hostile
-from test_browser_discussion import ARGS, CHROMIUM, server, sign_up  # noqa: F401 - the same live server (and checks)
+from system.test_browser_discussion import ARGS, CHROMIUM, server, sign_up  # noqa: F401 - the same live server (and checks)
 
 sync_playwright = require_module("playwright.sync_api", "playwright", module_level=True).sync_playwright
 
