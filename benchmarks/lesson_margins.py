@@ -4,7 +4,7 @@
     python benchmarks/lesson_margins.py --seeds 0 1 time-drift imbalance
     python benchmarks/lesson_margins.py --markdown         # also the table for docs/lessons.md
 
-The pipelines are the ones of ``tests/lessons/margin_pipelines.py`` (plain
+The pipelines are the ones of ``tests/margin_pipelines.py`` (plain
 scikit-learn, one thread, each lesson at its default size of 20,000 rows). Per
 lesson and seed it prints one JSON line: both learners' validation estimate and
 private score, the gaps ``|cv - private|``, the careful-minus-naive private margin
@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "lessons"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from margin_pipelines import MEASURES, measure  # noqa: E402
 

@@ -8,7 +8,7 @@ Each competition is built into a temporary folder from its pinned carrier, then
 ``scrimmage.references.pipelines.compute`` fits the constant, simple and strong
 pipelines on one thread and scores their predictions with the code that scores
 every submission. Run it again whenever a builder or a pipeline changes; the
-catalogue test (tests/catalog/test_catalog_references.py) recomputes the small
+catalogue test (tests/catalog/test_references.py) recomputes the small
 competitions and fails when the shipped figures no longer match.
 
 Prints one line per competition with its time. About 3 minutes for all
@@ -30,7 +30,7 @@ TOLERANCE = 1e-4
 HEADER = '''"""Reference scores of the catalogue competitions (see ``scrimmage.catalog.reference_scores``).
 
 Written by ``scripts/reference_scores.py``; do not edit by hand. Checked by
-``tests/catalog/test_catalog_references.py``, which recomputes some of them.
+``tests/catalog/test_references.py``, which recomputes some of them.
 """
 
 SCORES: dict[str, tuple[dict, ...]] = {

@@ -2,7 +2,7 @@
 
     python scripts/screenshots.py
 
-Runs tests/web/test_browser_flow.py on SQLite with SCRIMMAGE_SCREENSHOTS pointing at
+Runs tests/system/test_browser_flow.py on SQLite with SCRIMMAGE_SCREENSHOTS pointing at
 docs/screenshots/, so the pages are shot exactly as the test walks them. Needs
 Chromium at /usr/bin/chromium and the test extras (pip install -e ".[test]").
 """
@@ -22,7 +22,7 @@ def main() -> int:
     env = dict(os.environ, SCRIMMAGE_SCREENSHOTS=str(SHOTS))
     env.pop("SCRIMMAGE_TEST_POSTGRES_URL", None)  # SQLite is enough for pictures
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           "tests/web/test_browser_flow.py"], cwd=ROOT, env=env)
+                           "tests/system/test_browser_flow.py"], cwd=ROOT, env=env)
     if done.returncode == 0:
         print(f"wrote {len(list(SHOTS.glob('*.png')))} screenshots to {SHOTS.relative_to(ROOT)}/")
     return done.returncode

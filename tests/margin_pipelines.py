@@ -17,7 +17,7 @@ metric's direction) and ``noise``: the paired bootstrap standard error of that
 margin over the private rows. ``changes_pick`` says whether the two learners end
 with different models.
 
-Used by ``tests/lessons/test_lesson_margins.py`` (two seeds) and
+Used by ``tests/lessons/test_lessons_margins.py`` (two seeds) and
 ``benchmarks/lesson_margins.py`` (five seeds, the table in docs/lessons.md).
 Models are kept small (few boosting iterations, linear models) so all eight
 lessons at 20,000 rows fit a few CPU minutes.

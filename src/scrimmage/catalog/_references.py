@@ -1,7 +1,7 @@
 """Reference scores of the catalogue competitions (see ``scrimmage.catalog.reference_scores``).
 
 Written by ``scripts/reference_scores.py``; do not edit by hand. Checked by
-``tests/catalog/test_catalog_references.py``, which recomputes some of them.
+``tests/catalog/test_references.py``, which recomputes some of them.
 """
 
 SCORES: dict[str, tuple[dict, ...]] = {

@@ -15,7 +15,7 @@ the learner learns to trust their own cross-validation instead. ``daily_limit`` 
 raised to 20 so the climb can be tried. ``log_loss`` is a mean of per-row
 losses, so the exact parameter-free Ladder applies.
 
-Proof (``tests/lessons/test_lesson_margins.py`` and ``test_lessons_traps.py``,
+Proof (``tests/lessons/test_lessons_margins.py`` and ``test_lessons_traps.py``,
 20,000 rows, logistic regression): a climb of 20 submissions, each a nudge of
 the best so far kept when the public log loss improves, gains visibly on public
 and loses visibly on private, far beyond the noise of the private rows; the
