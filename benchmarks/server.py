@@ -53,7 +53,7 @@ from pathlib import Path
 import numpy as np
 
 TESTS = Path(__file__).resolve().parents[1] / "tests"
-sys.path[:0] = [str(TESTS), str(TESTS / "deploy")]  # the tests' helpers: a database of its own; replicas and nginx
+sys.path[:0] = [str(TESTS)]  # the tests' helpers: a database of its own; replicas and nginx
 from databases import fresh_database  # noqa: E402
 from deployment import Replica, balancer, free_port, proxy_location, replica_env  # noqa: E402
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 PACKAGE = SRC / "scrimmage"
 FACES = ("scrimmage.cli", "scrimmage.web")
 #: What store/ may import besides itself: the errors, the clock, and the check whether a process lives.

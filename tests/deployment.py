@@ -10,7 +10,7 @@ Each piece is a real process of its own, started here and stopped at the end:
 nginx writes which replica answered each request (``$upstream_addr``) to its access log and in an
 ``X-Upstream`` response header: the balancer itself says where a request landed.
 
-Used by tests/deploy and by benchmarks/server.py.
+Used by tests/system/test_replicas.py, tests/system/test_deploy_doc.py and benchmarks/server.py.
 """
 
 from __future__ import annotations
@@ -205,7 +205,7 @@ def nginx_config(prefix: Path, listen: str, upstreams: list[str], location: str)
                               f"  server {{\n    listen {listen};\n{location}  }}\n")
 
 
-DEPLOY_DOC = Path(__file__).resolve().parents[2] / "docs" / "deploy.md"
+DEPLOY_DOC = Path(__file__).resolve().parents[1] / "docs" / "deploy.md"
 
 
 def doc_block(language: str, containing: str) -> str:
