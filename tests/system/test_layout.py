@@ -1,6 +1,6 @@
 """The tests mirror the source: the tests of ``src/scrimmage/x/y.py`` are in ``tests/x/test_y.py``.
 
-The rule (docs/testing.md):
+The rule (docs/architecture.md, "Tests"):
 
 - ``src/scrimmage/<path>/<name>.py`` is tested in ``tests/<path>/test_<name>.py``, leading
   underscores dropped (``coach/_splits.py`` -> ``tests/coach/test_splits.py``);
@@ -29,7 +29,7 @@ def names_in(folder: Path) -> set[str]:
     names = set()
     for entry in folder.iterdir():
         if entry.suffix == ".py" and entry.name != "__init__.py":
-            names.add(entry.stem.lstrip("_"))
+            names.add(entry.stem.strip("_"))
         elif entry.is_dir() and not (entry / "__init__.py").exists() and entry.name != "__pycache__":
             names.add(entry.name)
     if (folder / "__init__.py").exists():
@@ -90,11 +90,11 @@ def test_every_test_folder_is_a_package():
     ("store/test_migrations.py", None),
     ("test_submissions_bounds.py", None),
     ("system/test_anything.py", None),
-    ("metrics/test_metrics_points.py", "tests/metrics/test_points.py: drop the package's name: "
+    ("metrics/test_metrics_points.py", "tests/metrics/test_metrics_points.py: drop the package's name: "
                                        "tests/metrics/test_points.py"),
-    ("test_alignment.py", "tests/test_submissions_alignment.py: no module src/scrimmage/alignment.py (nor _alignment.py) "
+    ("test_alignment.py", "tests/test_alignment.py: no module src/scrimmage/alignment.py (nor _alignment.py) "
                           "and no package src/scrimmage/alignment/; name the file after the module it tests"),
-    ("web/test_web_api.py", "tests/web/test_api.py: drop the package's name: tests/web/test_api.py"),
+    ("web/test_web_api.py", "tests/web/test_web_api.py: drop the package's name: tests/web/test_api.py"),
     ("web/test_forms.py", "tests/web/test_forms.py: no module src/scrimmage/web/forms.py"),
     ("nowhere/test_it.py", "tests/nowhere/test_it.py: there is no package src/scrimmage/nowhere; "),
 ])
