@@ -387,6 +387,8 @@ class Arena:
             if team is None:
                 return []
             rows = self.store.submissions_of(conn, self._comp_id(conn, comp.ref), team)
+        if any(r.status == "pending" for r in rows) and self.store.fail_interrupted():
+            return self.submissions(ref, user)  # a scorer had died (another replica, killed): shown failed, with why
         shown = shown_public_scores(rows) if ladder_hides_raw(comp.leaderboard, comp.closed) else None
         return [self._sub_info(comp, r, shown) for r in rows]
 

@@ -6,8 +6,6 @@ All SQL lives in this package. Times are stored as naive UTC.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import socket
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,9 +16,9 @@ from sqlalchemy.exc import DisconnectionError, IntegrityError
 
 from ..clock import utcnow
 from ..errors import ConfigError
-from ..scratch import pid_alive
 from . import schema
 from .revision import HEAD, is_current, recorded_on
+from .scorers import Presence
 from .schema import competitions, submissions, team_members, teams, users
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -114,6 +112,7 @@ class Store:
         self.url = url
         self.engine = make_engine(url)
         self._autocommit_reads = self.engine.dialect.name == "postgresql"
+        self.presence = Presence(self.engine)  # tells other machines this process is alive while it scores
         self.migrate()
 
     def migrate(self) -> None:
@@ -255,8 +254,10 @@ class Store:
         conn.execute(update(teams).where(teams.c.id == team_id).values(touched_at=now))
 
     def add_submission(self, conn: Connection, **values) -> int:
-        values.setdefault("scorer_host", socket.gethostname())
-        values.setdefault("scorer_pid", os.getpid())
+        values.setdefault("scorer_host", self.presence.host)
+        values.setdefault("scorer_pid", self.presence.pid)
+        if values.get("status") == "pending":
+            self.presence.hold()  # before the pending row can be seen
         sub_id = conn.execute(insert(submissions).values(**values)).inserted_primary_key[0]
         if values.get("status") == "complete":  # submissions arrive pending: only a scored one shows at once
             self.bump_board(conn, values["competition_id"])
@@ -328,15 +329,16 @@ class Store:
         return conn.execute(select(*cols).where(keep)).all()
 
     def fail_interrupted(self) -> int:
-        """Mark as failed every pending submission whose scoring process is gone."""
-        host, now = socket.gethostname(), utcnow()
+        """Mark as failed every pending submission whose scoring process is gone (on this machine or, on
+        PostgreSQL, on any other: see :mod:`.scorers`)."""
+        now = utcnow()
         with self.write() as conn:
             rows = conn.execute(
                 select(submissions.c.id, submissions.c.scorer_host, submissions.c.scorer_pid, submissions.c.created_at)
                 .where(submissions.c.status == "pending")
             ).all()
-            dead = [r.id for r in rows if (r.scorer_host == host and not pid_alive(r.scorer_pid))
-                    or now - r.created_at > STALE_AFTER]
+            dead = [r.id for r in rows if now - r.created_at > STALE_AFTER
+                    or self.presence.is_gone(conn, r.scorer_host, r.scorer_pid)]
             if dead:
                 conn.execute(
                     update(submissions).where(submissions.c.id.in_(dead))
