@@ -81,7 +81,7 @@ def test_every_test_folder_is_a_package():
     assert not missing, "add an empty " + ", ".join(missing) + " (mirrored test names repeat across folders)"
 
 
-@pytest.mark.parametrize("test, message", [
+CASES = [
     ("metrics/test_points.py", None),
     ("coach/test_splits.py", None),
     ("coach/test_time_forms.py", None),
@@ -97,7 +97,10 @@ def test_every_test_folder_is_a_package():
     ("web/test_web_api.py", "tests/web/test_web_api.py: drop the package's name: tests/web/test_api.py"),
     ("web/test_forms.py", "tests/web/test_forms.py: no module src/scrimmage/web/forms.py"),
     ("nowhere/test_it.py", "tests/nowhere/test_it.py: there is no package src/scrimmage/nowhere; "),
-])
+]
+
+
+@pytest.mark.parametrize("test, message", CASES, ids=[test for test, _ in CASES])
 def test_a_misplaced_test_file_is_named_with_where_it_goes(test, message):
     problem = misplaced(Path(test), ROOT / "src" / "scrimmage")
     if message is None:
