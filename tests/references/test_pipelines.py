@@ -13,6 +13,7 @@ import pytest
 from scrimmage import lessons, metrics
 from scrimmage.bundle import load_bundle
 from scrimmage.errors import ForbiddenError
+from scrimmage.references import _columns as columns
 from scrimmage.references import pipelines
 from scrimmage.references.pipelines import compute, read_train
 from scrimmage.services import Arena
@@ -68,8 +69,8 @@ def test_a_large_train_file_is_sampled_evenly_in_bounded_chunks(tmp_path, monkey
     pd.DataFrame({"id": [f"{i:05d}" for i in range(1_003)], "x": np.arange(1_003) * 0.5}).to_csv(path, index=False)
     whole = read_train(path, "id", max_rows=100)
     assert len(whole) == 92 and list(whole["id"][:3]) == ["00000", "00011", "00022"]  # every 11th row
-    monkeypatch.setattr(pipelines, "_SMALL_FILE", 10)
-    monkeypatch.setattr(pipelines, "CHUNK_ROWS", 37)
+    monkeypatch.setattr(columns, "_SMALL_FILE", 10)  # where read_train reads them
+    monkeypatch.setattr(columns, "CHUNK_ROWS", 37)
     chunked = read_train(path, "id", max_rows=100)
     pd.testing.assert_frame_equal(whole, chunked)
     assert len(read_train(path, "id", max_rows=5_000)) == 1_003

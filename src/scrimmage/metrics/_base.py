@@ -147,7 +147,7 @@ def get(name: str) -> Metric:
 
 def _load_builtins() -> None:
     # Imported here so that ``import scrimmage`` stays fast.
-    from . import classification, points, ranking, regression  # noqa: F401
+    from . import classification, points, probabilities, ranking, regression, scores  # noqa: F401
 
 
 def call_kwargs(metric, metric_kwargs: Mapping[str, Any] | None, classes: Sequence[str] = ()) -> dict:

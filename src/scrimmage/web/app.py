@@ -30,21 +30,12 @@ HERE = Path(__file__).parent
 #: Modules (relative to this package) whose ``router`` the app includes, in order.
 ROUTERS = ["api", "discussion_api", "notebooks_api", "profiles_api", "pages.account", "pages.competitions", "pages.participate",
            "pages.host", "pages.rescore", "pages.discussion", "pages.notebooks", "pages.profiles", "pages.lessons",
-           "pages.welcome", "kaggle_kernels"]
+           "pages.welcome", "kaggle_kernels", "kaggle_api", "kaggle_submissions", "kaggle_verbs"]
 
 
 def routers() -> list:
-    """The routers to include; optional ones (e.g. ``kaggle_api``) are picked up when present."""
-    out = []
-    for name in ROUTERS + ["kaggle_api", "kaggle_verbs"]:  # kaggle_verbs last: it ends with a catch-all
-        try:
-            module = importlib.import_module(f"{__package__}.{name}")
-        except ModuleNotFoundError as exc:
-            if name.startswith("kaggle_") and exc.name == f"{__package__}.{name}":
-                continue
-            raise
-        out.append(module.router)
-    return out
+    """The routers to include, in order (``kaggle_verbs`` last: it ends with a catch-all)."""
+    return [importlib.import_module(f"{__package__}.{name}").router for name in ROUTERS]
 
 
 def create_app(settings: Settings | None = None, *, arena: Arena | None = None, secure_cookies: bool = False) -> FastAPI:

@@ -1,7 +1,7 @@
 """The Kaggle-compatible API for shared notebooks: what the official ``kaggle`` client's
 ``kernels list``, ``kernels pull`` and ``kernels push`` call (``/api/v1/kernels.KernelsApiService/...``).
 
-Credentials, request bodies and errors are those of :mod:`.kaggle_api`. scrimmage never runs
+Credentials, request bodies and errors are those of :mod:`.kaggle_protocol`. scrimmage never runs
 a notebook: ``kernels push`` is taken as a quick save (``--no-run``) and every verb that would
 run one or read a run (``status``, ``output``, ``logs``) answers with the client's error shape
 and says so. The client strips a notebook's outputs before pushing; ``scrimmage kernels push``
@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..errors import ConfigError, ForbiddenError, ScrimmageError
 from .deps import arena
-from .kaggle_api import PREFIX, KaggleRoute, body_of, kaggle_user, when, whole_number
+from .kaggle_protocol import PREFIX, KaggleRoute, body_of, kaggle_user, when, whole_number
 
 SERVICE = "kernels.KernelsApiService"
 DEFAULT_PAGE_SIZE = 20

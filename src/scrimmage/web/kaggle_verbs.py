@@ -23,7 +23,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 from ..errors import ForbiddenError, NotFoundError, ScrimmageError
 from ..store import lookups
 from .deps import RowId, arena
-from .kaggle_api import (
+from .kaggle_protocol import (
     CATEGORIES,
     FILES,
     PREFIX,

@@ -83,8 +83,10 @@ def install(app) -> None:
     """Add the guard around ``app``, sweep scratch files left by killed processes, map a full disk to 507."""
     from sqlalchemy.exc import OperationalError
 
+    from .kaggle_submissions import UPLOADS
+
     a = app.state.arena
-    scratch.sweep(a.settings.home / "kaggle-uploads")
+    scratch.sweep(a.settings.home / UPLOADS)
     app.add_middleware(UploadGuard)
     app.add_exception_handler(OSError, _disk_full)
     app.add_exception_handler(OperationalError, _disk_full)
