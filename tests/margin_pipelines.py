@@ -480,6 +480,107 @@ def public_overfit(root, seed):
     )
 
 
+# --- particle-picking: an F1 threshold on held-out candidates vs F-beta on whole tomograms ---
+
+
+@dataclass(frozen=True)
+class Picking:
+    """What each particle-picking learner did and scored (see :func:`picking_learners`)."""
+
+    threshold_naive: float
+    threshold_careful: float
+    naive_cv: float  # F1 of held-out candidates at the naive threshold
+    careful_cv: float  # F-beta of held-out whole training tomograms at the careful threshold
+    naive_private: float
+    careful_private: float
+    every_candidate_private: float  # keeping every candidate, no model
+    missed_share: float  # share of training particles without a candidate within the radius
+    noise: float  # paired bootstrap s.e. over the private tomograms of careful minus naive
+
+
+def _picking_counts(truth: pd.DataFrame, kept: pd.DataFrame, ids, radius: float) -> np.ndarray:
+    """(TP, FP, FN) per id of ``ids`` (rows), points matched one-to-one within ``radius`` (the metric's matching)."""
+    from scrimmage.metrics.points import max_matching
+
+    cols = ["x", "y", "z"]
+    t = {k: g[cols].to_numpy(float) for k, g in truth.dropna().groupby("tomogram_id")}
+    p = {k: g[cols].to_numpy(float) for k, g in kept.groupby("tomogram_id")}
+    out = np.zeros((len(ids), 3))
+    for i, k in enumerate(ids):
+        a, b = t.get(k, np.empty((0, 3))), p.get(k, np.empty((0, 3)))
+        tp = max_matching(a, b, radius)
+        out[i] = tp, len(b) - tp, len(a) - tp
+    return out
+
+
+def fbeta_of(counts: np.ndarray, beta: float) -> float:
+    tp, fp, fn = counts.sum(axis=0)
+    b2 = beta * beta
+    return float((1 + b2) * tp / ((1 + b2) * tp + b2 * fn + fp))
+
+
+def picking_learners(root, seed, n_rows: int | None = None) -> Picking:
+    """Both particle-picking learners fit the same boosting on the training tomograms' candidates (a candidate
+    is a ribosome when one lies within the radius). The naive one validates on held-out candidates (shuffled
+    5-fold over rows) and keeps those above the threshold with the best F1; the careful one holds out whole
+    tomograms (GroupKFold) and picks the threshold with the best F-beta of the competition (every ribosome of
+    the held-out tomograms counted). Both are scored on the private tomograms."""
+    from scipy.spatial import cKDTree
+    from sklearn.metrics import precision_recall_curve
+
+    from scrimmage.lessons.particle_picking import BETA, RADIUS
+
+    folder = lessons.generate("particle-picking", Path(root) / f"particle-picking-{seed}",
+                              n_rows=n_rows or lessons.DEFAULT_ROWS, seed=seed)
+    candidates = pd.read_csv(folder / "candidates.csv")
+    truth = pd.read_csv(folder / "train.csv")
+    solution = pd.read_csv(folder / "solution.csv")
+    is_test = candidates["tomogram_id"].isin(solution["tomogram_id"])
+    train, test = candidates[~is_test].reset_index(drop=True), candidates[is_test].reset_index(drop=True)
+    cols = [c for c in candidates.columns if c != "tomogram_id"]
+    y = np.zeros(len(train), dtype=int)
+    for key, index in train.groupby("tomogram_id").indices.items():
+        points = truth.loc[truth["tomogram_id"] == key, ["x", "y", "z"]].to_numpy(float)
+        if len(points):
+            y[index] = cKDTree(points).query(train.loc[index, ["x", "y", "z"]].to_numpy(float))[0] <= RADIUS
+    reach = {k: cKDTree(g[["x", "y", "z"]].to_numpy(float)) for k, g in train.groupby("tomogram_id")}
+    missed = np.mean([k not in reach or reach[k].query(r)[0] > RADIUS
+                      for k, r in zip(truth["tomogram_id"], truth[["x", "y", "z"]].to_numpy(float))])
+
+    def model():
+        return hgb_classifier(max_iter=100, learning_rate=0.1)
+
+    # naive: held-out candidates, the threshold of the best F1
+    oof = oof_proba(model(), train[cols], y, kfold())
+    precision, recall, cuts = precision_recall_curve(y, oof)
+    f1 = 2 * precision * recall / np.clip(precision + recall, 1e-12, None)
+    best = int(np.argmax(f1[:-1]))
+    naive_threshold, naive_cv = float(cuts[best]), float(f1[best])
+    # careful: whole tomograms held out, the threshold of the best F-beta against all their ribosomes
+    oof = oof_proba(model(), train[cols], y, GroupKFold(5), train["tomogram_id"])
+    train_ids = train["tomogram_id"].unique()
+    grid = np.round(np.arange(0.0, 0.5, 0.01), 2)
+    cv = [fbeta_of(_picking_counts(truth, train[oof >= g], train_ids, RADIUS), BETA) for g in grid]
+    careful_threshold, careful_cv = float(grid[int(np.argmax(cv))]), float(max(cv))
+
+    p = proba(model().fit(train[cols], y), test[cols])
+    private_ids = solution.loc[solution["Usage"] == "Private", "tomogram_id"].unique()
+    counts = {name: _picking_counts(solution, test[p >= t], private_ids, RADIUS)
+              for name, t in (("naive", naive_threshold), ("careful", careful_threshold), ("every", -1.0))}
+    rng = np.random.default_rng(0)
+    draws = [rng.integers(0, len(private_ids), len(private_ids)) for _ in range(200)]
+    diffs = [fbeta_of(counts["careful"][i], BETA) - fbeta_of(counts["naive"][i], BETA) for i in draws]
+    return Picking(naive_threshold, careful_threshold, naive_cv, careful_cv, fbeta_of(counts["naive"], BETA),
+                   fbeta_of(counts["careful"], BETA), fbeta_of(counts["every"], BETA), float(missed),
+                   float(np.std(diffs, ddof=1)))
+
+
+def particle_picking(root, seed):
+    m = picking_learners(root, seed)
+    return Margin("particle-picking", seed, "point_fbeta", m.naive_cv, m.naive_private, m.careful_cv,
+                  m.careful_private, m.threshold_naive != m.threshold_careful, m.noise, True)
+
+
 MEASURES: dict[str, Callable[[Path, int], Margin]] = {
     "time-drift": time_drift,
     "group-leakage": group_leakage,
@@ -489,6 +590,7 @@ MEASURES: dict[str, Callable[[Path, int], Margin]] = {
     "high-cardinality": high_cardinality,
     "small-noisy": small_noisy,
     "public-overfit": public_overfit,
+    "particle-picking": particle_picking,
 }
 
 

@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from scrimmage import metrics, particles
+from scrimmage import lessons, metrics
 from scrimmage.bundle import load_bundle
 from scrimmage.errors import BundleError, SubmissionError
 from scrimmage.services import Arena
@@ -137,24 +137,37 @@ def test_the_generated_competition_through_the_cli(tmp_path):
     env = dict(os.environ)
     run = lambda *args: subprocess.run([sys.executable, "-m", "scrimmage", *args], env=env, capture_output=True,  # noqa: E731
                                        text=True, timeout=300)
-    out = run("competitions", "generate", "particle-picking", str(tmp_path / "pp"), "--seed", "7")
+    out = run("competitions", "generate", "particle-picking", str(tmp_path / "pp"), "--rows", "2000", "--seed", "7",
+              "--ref", "particle-picking")
     assert out.returncode == 0, out.stderr
-    again = particles.generate(tmp_path / "pp2", seed=7)
+    assert out.stdout == (f"Wrote the particle-picking lesson's bundle to {tmp_path / 'pp'}; create it with: "
+                          f"scrimmage competitions create {tmp_path / 'pp'}\n")
+    assert out.stderr.startswith("Note: with --seed 7 anyone who knows the seed can rebuild this lesson's answers")
+    again = lessons.generate("particle-picking", tmp_path / "pp2", n_rows=2000, seed=7)
     for name in ("train.csv", "test.csv", "candidates.csv", "solution.csv", "sample_submission.csv"):
         assert (again / name).read_bytes() == (tmp_path / "pp" / name).read_bytes()  # one seed, one bundle
-    assert particles.generate(tmp_path / "pp3").joinpath("solution.csv").read_bytes() != \
-        (tmp_path / "pp" / "solution.csv").read_bytes()  # without a seed: a fresh secret one
+    out = run("competitions", "generate", "particle-picking", str(tmp_path / "pp3"), "--rows", "2000")
+    assert out.returncode == 0 and out.stderr == "", out.stderr  # without a seed: a fresh secret one, no note
+    assert (tmp_path / "pp3" / "solution.csv").read_bytes() != (tmp_path / "pp" / "solution.csv").read_bytes()
+    out = run("competitions", "generate", "particle-picking", str(tmp_path / "pp"))
+    assert out.returncode == 1 and "already exists and is not an empty folder" in out.stderr
+    out = run("competitions", "generate", "nope", str(tmp_path / "pp4"))
+    assert out.returncode == 1 and out.stderr.startswith("error: unknown lesson trap 'nope'; choose one of: time-drift")
     out = run("competitions", "create", str(tmp_path / "pp"))
     assert out.returncode == 0, out.stderr
     out = run("competitions", "files", "particle-picking", "--csv")
     assert "solution.csv" not in out.stdout and "candidates.csv" in out.stdout
-    out = run("competitions", "submit", "particle-picking", "-f", str(tmp_path / "pp" / "solution.csv"), "-m", "all")
+    answers = tmp_path / "answers.csv"
+    lines = (tmp_path / "pp" / "solution.csv").read_text().splitlines()
+    answers.write_text("".join(line.rsplit(",", 1)[0] + "\n" for line in lines))  # without Usage
+    out = run("competitions", "submit", "particle-picking", "-f", str(answers), "-m", "all")
     assert out.returncode == 0 and "Public score: 1.00000" in out.stdout, out.stdout + out.stderr
     out = run("competitions", "submit", "particle-picking", "-f", str(tmp_path / "pp" / "sample_submission.csv"),
               "-m", "sample")
     assert out.returncode == 0, out.stderr
     bad = tmp_path / "bad.csv"
-    bad.write_text("id,x,y\nimg_0000,1,2\n")  # a training image
+    training = (tmp_path / "pp" / "train.csv").read_text().splitlines()[1].split(",")[0]
+    bad.write_text(f"tomogram_id,x,y,z\n{training},1,2,3\n")  # a training tomogram
     out = run("competitions", "submit", "particle-picking", "-f", str(bad), "-m", "bad")
     assert out.returncode == 1
-    assert "  - 1 id(s) are not in the test set, e.g. img_0000" in out.stderr
+    assert f"  - 1 id(s) are not in the test set, e.g. {training}" in out.stderr

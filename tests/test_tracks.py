@@ -57,7 +57,7 @@ def test_tracks_list(capsys):
     assert code == 0
     listed = rows(out)
     assert [(r["name"], r["done"]) for r in listed] == [
-        ("tabular-classification", "0/4"), ("regression", "0/4"), ("validation", "0/7"), ("categories", "0/3")]
+        ("tabular-classification", "0/4"), ("regression", "0/4"), ("validation", "0/8"), ("categories", "0/3")]
     assert listed[0]["steps"] == "titanic -> lesson imbalance -> lesson group-leakage -> nyc-flight-delays"
     code, out, _ = run(capsys, "tracks")  # the group alone lists them too
     assert code == 0 and "tabular-classification" in out and "Follow one: scrimmage tracks show NAME" in out

@@ -34,7 +34,7 @@ from . import scratch
 from .inflate import inflate, kind_of
 from .submissions import EXAMPLES, check_header, open_payload, read_frame, read_header, rejection
 
-__all__ = ["check_free", "free_solution", "score_free", "usage_problems"]
+__all__ = ["check_free", "free_solution", "score_free", "score_file", "usage_problems"]
 
 
 def free_solution(path: Path, id_column: str, targets=None, prediction_columns=None,
@@ -145,6 +145,14 @@ def score_free(frame: pl.DataFrame, solution: Solution, metric, metric_kwargs: d
         scorer = getattr(metric, "score_frames", None) or metric.score
         out[part] = guard(lambda: scorer(sol_pd, sub_pd, id_col, **metric.kwargs(**metric_kwargs)))
     return Scores(public=out["Public"], private=out["Private"])
+
+
+def score_file(path: str | Path, solution: Solution, metric, metric_kwargs: dict | None = None,
+               limit_mb: float = 500, max_rows_per_id: int = 100) -> Scores:
+    """Check the free-row file at ``path`` and score it (what a submission goes through);
+    raises SubmissionError or ScoringError."""
+    frame = check_free(path, solution, metric.input, limit_mb, max_rows_per_id)
+    return score_free(frame, solution, metric, metric_kwargs or {})
 
 
 def _pandas(frame: pl.DataFrame):

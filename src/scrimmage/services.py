@@ -360,10 +360,11 @@ class Arena:
         metric = self._metric(comp, storage)
         s = comp.settings
         if s.get("rows") == "free":
-            from .freerows import check_free, score_free
+            from .freerows import score_file as score_free_file
 
-            frame = check_free(stored, solution, metric.input, submission_limit_mb(s), comp.max_rows_per_id)
-            return score_free(frame, solution, metric, s.get("metric_kwargs") or {}), None, solution, metric
+            scores = score_free_file(stored, solution, metric, s.get("metric_kwargs"), submission_limit_mb(s),
+                                     comp.max_rows_per_id)
+            return scores, None, solution, metric
         scores, aligned = score_file(stored, solution, metric, s.get("metric_kwargs") or {}, submission_limit_mb(s))
         return scores, aligned, solution, metric
 

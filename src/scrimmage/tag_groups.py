@@ -13,13 +13,13 @@ from typing import Iterable
 GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("task", "Task", frozenset({
         "binary-classification", "multiclass-classification", "regression", "forecasting", "ranking",
-        "time-series-classification"})),
+        "time-series-classification", "detection"})),
     ("data", "Data", frozenset({
         "tabular", "text", "nlp", "image", "computer-vision", "tabular-pixels", "time-series", "sensors",
         "single-series", "count-data", "categorical", "synthetic"})),
     ("application", "Application", frozenset({
         "advertising", "churn", "customer-analytics", "fairness", "fraud", "healthcare", "marketing",
-        "recommender"})),
+        "microscopy", "recommender"})),
     ("technique", "Technique", frozenset()),  # every other tag
     ("size", "Size", frozenset({"small-data", "large"})),
     ("level", "Level", frozenset({"beginner", "playground", "lesson"})),

@@ -105,6 +105,8 @@ TRACKS = (
             Step("lesson:leaky-feature", "find the leak with adversarial validation, then drop it", goal="strong"),
             Step("lesson:small-noisy", "repeated K-fold to tell two models apart"),
             Step("lesson:public-overfit", "trust your CV, not the public leaderboard"),
+            Step("lesson:particle-picking", "score your validation with the competition's metric, on whole "
+                                            "tomograms, and tune the threshold there"),
             Step("movie-review-sentiment", "apply it on real data: movies never seen in train, GroupKFold by movie"),
         ),
     ),

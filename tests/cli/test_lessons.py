@@ -16,7 +16,7 @@ from scrimmage.cli import main
 from scrimmage.services import Arena
 
 TRAPS = ["time-drift", "group-leakage", "covariate-shift", "leaky-feature", "imbalance", "high-cardinality",
-         "small-noisy", "public-overfit"]
+         "small-noisy", "public-overfit", "particle-picking"]
 
 
 def run(capsys, *args):
@@ -95,7 +95,7 @@ def test_lessons_sit_beside_the_catalogue(capsys):
 
 @pytest.mark.parametrize("args, message", [
     (["imbalanse"], "error: unknown lesson trap 'imbalanse'; choose one of: time-drift, group-leakage, "
-                    "covariate-shift, leaky-feature, imbalance, high-cardinality, small-noisy, public-overfit\n"),
+                    "covariate-shift, leaky-feature, imbalance, high-cardinality, small-noisy, public-overfit, particle-picking\n"),
     (["imbalance", "--rows", "10"], "error: cannot generate the lesson\n"
                                     "  - n_rows must be a whole number of at least 1,000, got 10\n"),
     (["imbalance", "--seed", "-1"], "error: cannot generate the lesson\n  - seed must be a whole number >= 0, got -1\n"),
@@ -199,3 +199,45 @@ def test_two_homes_make_different_lessons_unless_given_a_seed(capsys, tmp_path, 
         solutions.append(solution.read_bytes())
     assert solutions[0] != solutions[1]  # secret seeds: two homes, two lessons
     assert solutions[2] == solutions[3]  # an explicit seed rebuilds the same answers (and says so)
+
+
+def test_particle_picking_end_to_end(capsys, home, tmp_path):
+    """The free-row lesson through the CLI: create, read, download, submit any number of points per tomogram,
+    the leaderboard among the references, the close and the post-mortem."""
+    code, out, err = run(capsys, "lessons", "create", "particle-picking", "--rows", "4000", "--seed", "1")
+    assert code == 0, err
+    assert out.splitlines()[0] == ("Created lesson lesson-particle-picking: Lesson: find every ribosome (a threshold "
+                                   "for the metric) (metric point_fbeta, higher is better)")
+    assert out.splitlines()[1].startswith("Reference scores to beat (public): constant baseline 0.")
+    assert err.splitlines()[0] == "Generating 4,000 rows of the particle-picking lesson (seed 1)..."
+    code, out, _ = run(capsys, "lessons", "list", "--csv")
+    assert rows(out)[-1]["trap"] == "particle-picking" and rows(out)[-1]["created"] == "lesson-particle-picking"
+    code, out, _ = run(capsys, "lessons", "show", "lesson-particle-picking")
+    assert "## Find every ribosome" in out and "| `candidates.csv` |" in out and "## The trap" not in out
+    data = tmp_path / "data"
+    code, _, err = run(capsys, "competitions", "download", "lesson-particle-picking", "-p", str(data), "-q")
+    assert code == 0, err
+    assert sorted(p.name for p in data.iterdir()) == ["candidates.csv", "sample_submission.csv", "test.csv",
+                                                       "train.csv"]
+    candidates, test = pd.read_csv(data / "candidates.csv"), pd.read_csv(data / "test.csv")
+    mine = candidates[candidates["tomogram_id"].isin(test["tomogram_id"])]
+    path = tmp_path / "picks.csv"
+    mine[mine["score"] >= 0.25][["tomogram_id", "x", "y", "z"]].to_csv(path, index=False)
+    assert pd.read_csv(path).groupby("tomogram_id").size().max() > 1  # several rows per tomogram
+    code, out, err = run(capsys, "competitions", "submit", "lesson-particle-picking", "-f", str(path), "-m", "score")
+    assert code == 0, err
+    public = float(out.split("Public score: ")[1].split()[0])
+    assert 0.3 < public < 1
+    code, out, _ = run(capsys, "competitions", "leaderboard", "lesson-particle-picking", "--csv")
+    board = rows(out)
+    assert [r["teamName"] for r in board if r["rank"]] == ["alice"]
+    assert sorted(r["teamName"] for r in board if not r["rank"]) == [
+        "reference: constant baseline", "reference: simple model", "reference: strong model"]
+    code, out, _ = run(capsys, "competitions", "close", "lesson-particle-picking")
+    assert code == 0
+    code, out, _ = run(capsys, "competitions", "leaderboard", "lesson-particle-picking", "--private")
+    post = out.split("Post-mortem\n", 1)[1]
+    assert post.startswith("## The trap: a threshold tuned for the wrong score")
+    assert "What your submissions found on the private tomograms" in post and "#1: " in post
+    code, out, _ = run(capsys, "lessons", "show", "lesson-particle-picking")
+    assert "## The trap: a threshold tuned for the wrong score" in out and "(private 0." in out

@@ -10,7 +10,11 @@ from scrimmage import coach, lessons
 from scrimmage.errors import NotFoundError, ScrimmageError
 
 
-@pytest.mark.parametrize("trap", lessons.names())
+#: the lessons of one row per id (the coach's kind); particle-picking takes free rows
+TABULAR = [t for t in lessons.names() if t != "particle-picking"]
+
+
+@pytest.mark.parametrize("trap", TABULAR)
 def test_names_the_split_each_lesson_proves_right(trap, tmp_path, arena):
     folder = lessons.generate(trap, tmp_path / trap, n_rows=4000, seed=0, ref=trap)
     arena.create_competition(folder)
@@ -28,6 +32,16 @@ def test_names_the_split_each_lesson_proves_right(trap, tmp_path, arena):
         assert 0.1 < folds.scored.mean() < 0.2
     if advice.split == "group":
         assert advice.groups[0]["column"] == "patient_id"
+
+
+def test_a_free_row_lesson_is_refused_with_the_validation_to_do(tmp_path, arena):
+    arena.create_competition(lessons.generate("particle-picking", tmp_path / "p", n_rows=1000, seed=0, ref="picks"))
+    with pytest.raises(ScrimmageError) as info:
+        coach.advise_split("picks")
+    assert str(info.value) == (
+        "the coach works with one row per test id; 'picks' takes any number of rows per id (rows = \"free\", scored "
+        "by point_fbeta): validate on whole ids (GroupKFold by tomogram_id) scored with the competition's metric "
+        "yourself")
 
 
 def test_leaky_lesson_names_the_leak(tmp_path, arena):

@@ -18,8 +18,10 @@ from scrimmage.lessons import _writer
 
 NAMES = [
     "time-drift", "group-leakage", "covariate-shift", "leaky-feature",
-    "imbalance", "high-cardinality", "small-noisy", "public-overfit",
+    "imbalance", "high-cardinality", "small-noisy", "public-overfit", "particle-picking",
 ]
+#: the lessons of one row per id (train.csv and test.csv split one table); particle-picking has free rows
+TABLES = [name for name in NAMES if name != "particle-picking"]
 RIGHT_SPLITS = {
     "time-drift": "time",
     "group-leakage": "group",
@@ -29,6 +31,7 @@ RIGHT_SPLITS = {
     "high-cardinality": "random",
     "small-noisy": "repeated",
     "public-overfit": "random",
+    "particle-picking": "group",
 }
 FILES = ("competition.toml", "train.csv", "test.csv", "sample_submission.csv", "solution.csv")
 
@@ -52,7 +55,7 @@ def test_each_trap_knows_its_splits_and_tags(name):
     assert trap.naive_split in lessons.SPLITS
     assert trap.title and trap.summary.endswith(".")
     assert {"lesson", name} <= set(trap.tags)
-    assert {"binary-classification", "regression"} & set(trap.tags)
+    assert {"binary-classification", "regression", "detection"} & set(trap.tags)
     assert callable(trap.generate)
 
 
@@ -80,7 +83,7 @@ def test_unknown_trap_lists_the_valid_names():
         lessons.get("leakage")
     assert str(info.value) == (
         "unknown lesson trap 'leakage'; choose one of: time-drift, group-leakage, covariate-shift, "
-        "leaky-feature, imbalance, high-cardinality, small-noisy, public-overfit"
+        "leaky-feature, imbalance, high-cardinality, small-noisy, public-overfit, particle-picking"
     )
     with pytest.raises(NotFoundError, match="unknown lesson trap 'nope'"):
         lessons.generate("nope", "/tmp/never-written")
@@ -98,7 +101,7 @@ def test_importing_lessons_loads_no_trap_module_and_no_polars():
 # --- bundles ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", TABLES)
 def test_smallest_bundle_is_valid_and_complete(tmp_path, name):
     folder = lessons.generate(name, tmp_path / name, n_rows=1_000, seed=3)
     bundle = load_bundle(folder)  # raises BundleError listing every problem
@@ -130,7 +133,7 @@ def test_smallest_bundle_is_valid_and_complete(tmp_path, name):
     assert np.isfinite(score)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", TABLES)
 def test_same_seed_gives_identical_bytes_and_chunks_do_not_matter(tmp_path, name):
     n = 2 * _writer.BLOCK_ROWS + 1_234  # three blocks, the last one partial
     small = lessons.generate(name, tmp_path / "small", n_rows=n, seed=7, chunk_rows=_writer.BLOCK_ROWS)
@@ -187,6 +190,61 @@ def test_public_overfit_uses_the_ladder_and_a_small_public_share(tmp_path):
     assert bundle.leaderboard == "ladder" and bundle.daily_limit == 20
     usage = pd.read_csv(folder / "solution.csv")["Usage"]
     assert 0.02 < (usage == "Public").mean() < 0.04
+
+
+# --- particle-picking: free rows, one tomogram per id --------------------------------
+
+
+def test_particle_picking_smallest_bundle_is_valid_and_complete(tmp_path):
+    from scrimmage.lessons import particle_picking as pp
+
+    folder = lessons.generate("particle-picking", tmp_path / "pp", n_rows=1_000, seed=3)
+    bundle = load_bundle(folder)
+    assert bundle.ref == "pp" and bundle.has_usage and bundle.rows == "free" and bundle.metric == "point_fbeta"
+    assert bundle.metric_kwargs == {"radius": pp.RADIUS, "beta": 4.0} and bundle.targets == ("x", "y", "z")
+    assert bundle.public_files == ("candidates.csv", "sample_submission.csv", "test.csv", "train.csv")
+    conf = tomllib.loads((folder / "competition.toml").read_text())
+    assert set(conf) <= set(KEYS)
+    assert conf["split"] == "group" and conf["description"].strip() and conf["reveal"].strip()
+    assert {"lesson", "particle-picking", "detection", "free-rows"} <= set(conf["tags"])
+    assert "(1,000 rows asked: 10 tomograms" in conf["source"] and "seed" not in conf["source"]
+
+    candidates = pd.read_csv(folder / "candidates.csv")
+    train, test = pd.read_csv(folder / "train.csv"), pd.read_csv(folder / "test.csv")
+    solution, sample = pd.read_csv(folder / "solution.csv"), pd.read_csv(folder / "sample_submission.csv")
+    assert list(candidates.columns) == ["tomogram_id", "x", "y", "z", *pp.FEATURES]
+    assert list(train.columns) == list(sample.columns) == ["tomogram_id", "x", "y", "z"]
+    assert list(test.columns) == ["tomogram_id"] and test["tomogram_id"].is_unique and len(test) == 4
+    assert list(solution.columns) == ["tomogram_id", "x", "y", "z", "Usage"]
+    assert set(solution["tomogram_id"]) == set(test["tomogram_id"]) >= set(sample["tomogram_id"])
+    assert not set(train["tomogram_id"]) & set(test["tomogram_id"])
+    assert set(candidates["tomogram_id"]) == set(train["tomogram_id"]) | set(test["tomogram_id"])
+    usage = solution.groupby("tomogram_id")["Usage"].agg(set)
+    assert all(len(u) == 1 for u in usage) and sorted(u.pop() for u in usage) == ["Private"] * 3 + ["Public"]
+    assert candidates.notna().all().all() and train.notna().all().all()
+    assert 50 <= len(candidates) / 10 <= 150 and (sample.groupby("tomogram_id").size() == pp.SAMPLE_PER_TOMOGRAM).all()
+    assert ((candidates[["x", "y", "z"]] >= 0) & (candidates[["x", "y", "z"]] <= pp.BOX)).all().all()
+    # the sample submission is a valid submission for the lesson's metric
+    score = metrics.get("point_fbeta").score(solution.drop(columns="Usage"), sample, "tomogram_id", **bundle.metric_kwargs)
+    assert 0 < score < 0.5
+
+
+def test_particle_picking_same_seed_identical_bytes_whatever_the_chunks(tmp_path, monkeypatch):
+    from scrimmage.lessons import particle_picking as pp
+
+    names = (*FILES, "candidates.csv")
+    small = lessons.generate("particle-picking", tmp_path / "small", n_rows=5_000, seed=7,
+                             chunk_rows=7 * pp.ROWS_PER_TOMOGRAM)
+    whole = lessons.generate("particle-picking", tmp_path / "whole", n_rows=5_000, seed=7, chunk_rows=10**9)
+    assert {n: (small / n).read_bytes() for n in names} == {n: (whole / n).read_bytes() for n in names}
+    other = lessons.generate("particle-picking", tmp_path / "other", n_rows=5_000, seed=8)
+    assert (other / "candidates.csv").read_bytes() != (whole / "candidates.csv").read_bytes()
+    # at most chunk_rows / 100 tomograms (about chunk_rows candidates) are held at once
+    chunks = []
+    real = pp._write_chunk
+    monkeypatch.setattr(pp, "_write_chunk", lambda *a: chunks.append(len(a[-1])) or real(*a))
+    lessons.generate("particle-picking", tmp_path / "spied", n_rows=5_000, seed=7, chunk_rows=20 * pp.ROWS_PER_TOMOGRAM)
+    assert chunks == [20, 20, 10]
 
 
 # --- generate(): destination, ref, arguments --------------------------------

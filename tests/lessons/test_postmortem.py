@@ -79,3 +79,31 @@ def test_small_noisy_shows_how_far_single_splits_of_the_learners_data_scatter(tm
     _register()
     out = CliRunner().invoke(cli, ["competitions", "leaderboard", ref, "--private"], catch_exceptions=False)
     assert out.exit_code == 0 and "Your post-mortem" in out.output and "On your own training data" in out.output
+
+
+def test_particle_picking_shows_what_each_submission_found(tmp_path, home):
+    arena = Arena()
+    lessons.create(arena, "particle-picking", n_rows=3_000, seed=0, references=False)
+    ref = "lesson-particle-picking"
+    folder = arena.settings.competitions_dir / ref
+    candidates = pd.read_csv(folder / "candidates.csv")
+    test = pd.read_csv(folder / "test.csv")
+    mine = candidates[candidates["tomogram_id"].isin(test["tomogram_id"])]
+    for name, cut in (("strict", 0.4), ("loose", 0.2)):
+        mine[mine["score"] >= cut][["tomogram_id", "x", "y", "z"]].to_csv(tmp_path / f"{name}.csv", index=False)
+        arena.submit(ref, tmp_path / f"{name}.csv", f"score >= {cut}")
+    arena.close(ref)
+    pm = lessons.postmortem(arena, ref)
+    assert [ln.description for ln in pm.lines] == ["score >= 0.4", "score >= 0.2"]
+    assert ("This lesson's right validation is `group` (whole ids held out, scored with the competition's metric); "
+            "the habit it punishes is `random`.") in pm.notes
+    found = next(n for n in pm.notes if n.startswith("What your submissions found on the private tomograms"))
+    measured = []
+    for part in found.split("kept): ", 1)[1].split(". With")[0].split("; "):
+        per_id, recall, precision = part.split(": ", 1)[1].split(", ")
+        measured.append((float(per_id.split()[0]), float(recall.split()[1]), float(precision.split()[1])))
+    (per, recall, precision), (per2, recall2, precision2) = measured
+    assert per2 > per and recall2 > recall and precision2 < precision  # keeping more finds more, less precisely
+    assert pm.lines[1].private > pm.lines[0].private  # and beta 4 pays for the recall
+    for (_, r, p), line in zip(measured, pm.lines):  # F-beta from them is the private score
+        assert 17 * p * r / (16 * p + r) == pytest.approx(line.private, abs=0.003)

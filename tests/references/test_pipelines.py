@@ -139,3 +139,49 @@ def test_a_metric_file_bundle_has_no_references(tmp_path, bundle):
     with pytest.raises(Exception) as info:
         compute(bundle)
     assert str(info.value) == "reference pipelines need a built-in metric; this bundle has a metric_file"
+
+
+def test_particle_picking_references_are_what_their_recipes_score_when_submitted(tmp_path):
+    """The free-row references: every candidate, then models keeping candidates whose probability reaches
+    1 / (1 + beta²); refitted here with plain scikit-learn and submitted, the strong one scores what is stored."""
+    from scipy.spatial import cKDTree
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from threadpoolctl import threadpool_limits
+
+    arena = Arena()
+    comp = lessons.create(arena, "particle-picking", n_rows=4_000, seed=2, ref="picks")
+    stored = {r["name"]: r for r in comp.settings["reference_scores"]}
+    assert stored["constant"]["model"] == "submits every candidate of candidates.csv for every test id (no model)"
+    assert stored["strong"]["model"].endswith("keeps the candidates whose probability reaches 1 / (1 + beta²) = "
+                                              "0.0588 (beta 4)")
+    for side in ("public", "private"):
+        assert stored["strong"][side] > stored["constant"][side], stored
+    folder = Path(arena.settings.competitions_dir / "picks")
+    candidates = pd.read_csv(folder / "candidates.csv")
+    truth = pd.read_csv(folder / "train.csv")
+    is_test = candidates["tomogram_id"].isin(pd.read_csv(folder / "test.csv")["tomogram_id"])
+    every = tmp_path / "every.csv"
+    candidates[is_test][["tomogram_id", "x", "y", "z"]].to_csv(every, index=False)
+    assert arena.submit("picks", every, "every candidate").public_score == pytest.approx(stored["constant"]["public"])
+
+    train = candidates[~is_test].reset_index(drop=True)
+    y = np.zeros(len(train), dtype=int)
+    for key, index in train.groupby("tomogram_id").indices.items():
+        points = truth.loc[truth["tomogram_id"] == key, ["x", "y", "z"]].to_numpy(float)
+        y[index] = cKDTree(points).query(train.loc[index, ["x", "y", "z"]].to_numpy(float))[0] <= 60
+    columns = [c for c in candidates.columns if c != "tomogram_id"]
+    with threadpool_limits(1):
+        model = HistGradientBoostingClassifier(**pipelines.BOOSTING).fit(train[columns], y)
+        keep = model.predict_proba(candidates[is_test][columns])[:, 1] >= 1 / 17
+    strong = tmp_path / "strong.csv"
+    candidates[is_test][keep][["tomogram_id", "x", "y", "z"]].to_csv(strong, index=False)
+    assert arena.submit("picks", strong, "strong, by hand").public_score == pytest.approx(stored["strong"]["public"])
+
+
+def test_a_free_row_bundle_without_candidates_has_no_references(tmp_path):
+    from test_freerows import write_points
+
+    with pytest.raises(Exception) as info:
+        compute(write_points(tmp_path / "points"))
+    assert str(info.value) == ('reference pipelines of rows = "free" need metric point_fbeta and a candidates.csv '
+                               "(the proposed points of every id) in the bundle")

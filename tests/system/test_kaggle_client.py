@@ -405,16 +405,21 @@ def test_docs_give_every_verb_of_the_installed_client_a_status():
 
 def test_the_official_client_submits_free_rows(arena_on_80, tmp_path):
     """A free-row competition (any number of points per image) through the real client and server."""
-    from scrimmage import particles
+    from scrimmage import lessons
 
     a, _ = arena_on_80
-    folder = particles.generate(tmp_path / "pp", seed=11)
+    folder = lessons.generate("particle-picking", tmp_path / "pp", n_rows=2000, seed=11, ref="particle-picking")
     a.create_competition(folder, host="ada")
     pat = kaggle_env(tmp_path, "pat", a.accounts.create_token("pat", "kaggle"))
-    out = kaggle(pat, "competitions", "submit", "particle-picking", "-f", str(folder / "solution.csv"), "-m", "all").stdout
+    answers = tmp_path / "answers.csv"
+    lines = (folder / "solution.csv").read_text().splitlines()
+    answers.write_text("".join(line.rsplit(",", 1)[0] + "\n" for line in lines))  # the answers, without Usage
+    out = kaggle(pat, "competitions", "submit", "particle-picking", "-f", str(answers), "-m", "all").stdout
     assert "public score 1.00000" in out
+    training = (folder / "train.csv").read_text().splitlines()[1].split(",")[0]
+    testing = (folder / "test.csv").read_text().splitlines()[1]
     bad = tmp_path / "bad.csv"
-    bad.write_text("id,x,y\nimg_0000,1,2\nimg_0100,3,\n")
+    bad.write_text(f"tomogram_id,x,y,z\n{training},1,2,3\n{testing},3,,\n")
     proc = kaggle(pat, "competitions", "submit", "particle-picking", "-f", str(bad), "-m", "bad", ok=False)
-    assert "  - 1 id(s) are not in the test set, e.g. img_0000" in proc.stderr
-    assert "  - 1 row(s) have some prediction columns empty and others filled, e.g. id img_0100" in proc.stderr
+    assert f"  - 1 id(s) are not in the test set, e.g. {training}" in proc.stderr
+    assert f"  - 1 row(s) have some prediction columns empty and others filled, e.g. id {testing}" in proc.stderr

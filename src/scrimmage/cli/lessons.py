@@ -44,7 +44,7 @@ def list_(as_csv):
 @lessons.command()
 @click.argument("trap")
 @click.option("--rows", "n_rows", type=int, default=DEFAULT_ROWS, show_default=True,
-              help="Rows of train.csv and test.csv together (1,000 and up).")
+              help="Rows of train.csv and test.csv together (particle-picking: of candidates.csv), 1,000 and up.")
 @click.option("--seed", type=int, default=None,
               help="Rebuild the same data (for reproducible material); anyone who knows the seed can rebuild the "
                    "answers too. Default: a secret random seed.")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 
-from ._output import echo
+from ..lessons import DEFAULT_ROWS
+from ._output import echo, error
 from .competitions import arena, competitions, ref_argument
+from .lessons import SEED_WARNING
 
 
 @competitions.command()
@@ -55,13 +57,27 @@ def rescore(ref, reason, solution, metric_file, batch_size, quiet):
 
 
 @competitions.command()
-@click.argument("kind", type=click.Choice(["particle-picking"]))
+@click.argument("kind", metavar="LESSON")
 @click.argument("folder", type=click.Path())
+@click.option("--rows", "n_rows", type=int, default=DEFAULT_ROWS, show_default=True,
+              help="Rows of the lesson (1,000 and up; see `scrimmage lessons list`).")
 @click.option("--seed", type=int, help="Draw everything from this seed (default: a fresh secret one).")
-@click.option("--ref", default="particle-picking", show_default=True, help="The competition's ref.")
-def generate(kind, folder, seed, ref):
-    """Write a generated competition bundle into FOLDER (then: scrimmage competitions create FOLDER)."""
-    from .. import particles
+@click.option("--ref", help="The competition's ref (default: the folder's name).")
+def generate(kind, folder, n_rows, seed, ref):
+    """Write the bundle of lesson LESSON into FOLDER, to edit or create (scrimmage competitions create FOLDER).
 
-    path = particles.generate(folder, seed=seed, ref=ref)
-    echo(f"Wrote the {kind} bundle to {path}; create it with: scrimmage competitions create {path}")
+    LESSON is a trap of `scrimmage lessons list`, e.g. particle-picking (a free-row
+    competition). `scrimmage lessons create LESSON` does it all in one go and adds
+    the reference scores.
+    """
+    from .. import lessons
+
+    secret = seed is None
+    if secret:  # nobody, the host included, can rebuild the answers from the public files
+        from ..solution_store import draw_seed
+
+        seed = draw_seed()
+    path = lessons.generate(kind, folder, n_rows=n_rows, seed=seed, ref=ref)
+    echo(f"Wrote the {kind} lesson's bundle to {path}; create it with: scrimmage competitions create {path}")
+    if not secret:
+        error(SEED_WARNING.format(seed=seed))

@@ -17,6 +17,12 @@ def coach_task(info, train) -> Task:
             f"{info.ref!r} is scored by a host metric file; the coach works with the built-in metrics "
             f"(see `scrimmage metrics`)"
         )
+    if s.get("rows") == "free":
+        raise ScrimmageError(
+            f"the coach works with one row per test id; {info.ref!r} takes any number of rows per id "
+            f"(rows = \"free\", scored by {info.metric}): validate on whole ids (GroupKFold by "
+            f"{s['id_column']}) scored with the competition's metric yourself"
+        )
     targets = list(s["targets"])
     if len(targets) != 1:
         raise ScrimmageError(

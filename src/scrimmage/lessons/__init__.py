@@ -45,6 +45,7 @@ _MODULES = {
     "high-cardinality": "high_cardinality",
     "small-noisy": "small_noisy",
     "public-overfit": "public_overfit",
+    "particle-picking": "particle_picking",
 }
 
 

@@ -14,7 +14,8 @@ this learner did, read from their own records:
 * per trap, a measured extra: ``public-overfit`` shows the climb (public against
   private, submission by submission, next to the Ladder); ``small-noisy`` shows
   how far single 80/20 splits of their own training data scatter, against
-  repeated CV.
+  repeated CV; ``particle-picking`` shows what each submission found on the
+  private tomograms (recall against precision).
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def personal(arena, ref: str, user: str | None = None) -> PostMortem:
     validation = runs[-1].split_kind if runs else None
     pm = PostMortem(comp.ref, trap.name, user, comp.metric, comp.greater_is_better, ladder, lines, validation,
                     trap.right_split, trap.naive_split)
-    notes = _choices(pm) + _validation_notes(pm)
+    notes = _choices(pm) + _validation_notes(pm, coached=comp.settings.get("rows") != "free")
     extra = EXTRAS.get(trap.name)
     if extra is not None:
         notes += extra(arena, comp, pm)
@@ -157,10 +158,13 @@ def _choices(pm: PostMortem) -> list[str]:
     return notes
 
 
-def _validation_notes(pm: PostMortem) -> list[str]:
+def _validation_notes(pm: PostMortem, coached: bool = True) -> list[str]:
     right = pm.right_split
     with_cv = [ln for ln in pm.lines if ln.cv is not None and ln.private is not None]
-    if pm.validation is None:
+    if not coached:  # free rows: the coach works with one row per id
+        text = (f"This lesson's right validation is `{right}` (whole ids held out, scored with the competition's "
+                f"metric); the habit it punishes is `{pm.naive_split}`.")
+    elif pm.validation is None:
         text = (f"The coach recorded no validation of yours here. This lesson's right validation is `{right}` "
                 f"(`scrimmage coach advise {pm.ref}` sets it up); the habit it punishes is `{pm.naive_split}`.")
     else:
@@ -226,4 +230,33 @@ def _scatter(arena, comp, pm: PostMortem) -> list[str]:
             f"tell apart models closer than that spread; repeated CV can."]
 
 
-EXTRAS: dict[str, Callable] = {"public-overfit": _climb, "small-noisy": _scatter}
+def _recall(arena, comp, pm: PostMortem) -> list[str]:
+    """particle-picking: what each submission found on the private tomograms, recall against precision."""
+    import numpy as np
+
+    from ..freerows import check_free
+    from ..metrics.points import match_counts
+
+    parts = []
+    subs = {s.id: s for s in arena.submissions(comp.ref, user=pm.user)}
+    for ln in pm.lines:
+        _, _, solution, metric = arena.score_stored(comp, Path(subs[ln.submission_id].stored_path))
+        frame = check_free(subs[ln.submission_id].stored_path, solution, metric.input, float("inf"), 10**9)
+        idc, cols = solution.id_column, list(solution.prediction_columns)
+        private = solution.frame.filter(solution.frame["Usage"] == "Private")
+        kept = frame.filter(frame[idc].is_in(private[idc].implode()))
+        truth = private.drop_nulls(cols)
+        tp, fp, fn = match_counts(np.column_stack([truth[idc].to_numpy(), truth.select(cols).to_numpy()]).astype(object),
+                                  np.column_stack([kept[idc].to_numpy(), kept.select(cols).to_numpy()]).astype(object),
+                                  float(metric.kwargs(**(comp.settings.get("metric_kwargs") or {}))["radius"]))
+        per_id = kept.height / max(private[idc].n_unique(), 1)
+        parts.append(f"#{ln.number}: {per_id:.1f} points per tomogram, recall {tp / max(tp + fn, 1):.3f}, "
+                     f"precision {tp / max(tp + fp, 1):.3f}")
+    if not parts:
+        return []
+    return ["What your submissions found on the private tomograms (recall: ribosomes found out of all; precision: "
+            "points that found one out of all kept): " + "; ".join(parts) + ". With beta 4 a missed ribosome costs "
+            "16 false alarms: the score follows recall."]
+
+
+EXTRAS: dict[str, Callable] = {"public-overfit": _climb, "small-noisy": _scatter, "particle-picking": _recall}

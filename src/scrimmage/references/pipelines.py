@@ -122,6 +122,10 @@ def compute(folder: str | Path, *, names: Sequence[str] = NAMES, max_train_rows:
     if bundle.metric_file:
         raise ConfigError("reference pipelines need a built-in metric; this bundle has a metric_file")
     metric = metrics.get(bundle.metric)
+    if bundle.rows == "free":  # any number of rows per id: the picking references
+        from .picking import compute as compute_picking
+
+        return compute_picking(folder, bundle, metric, names=names, max_train_rows=max_train_rows, on_step=on_step)
     task = task_of(bundle, metric)
     solution = Solution.from_csv(folder / SOLUTION, bundle.id_column, bundle.targets, bundle.prediction_columns,
                                  bundle.public_fraction, bundle.split_seed)

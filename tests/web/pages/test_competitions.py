@@ -100,6 +100,37 @@ def test_lesson_cards_only_for_lessons_that_exist_and_a_working_create_button(lo
         assert "lesson-small-noisy" in anonymous.get("/api/competitions").text
 
 
+def test_the_free_row_lesson_card_creates_a_lesson_that_takes_points(local_app):
+    """particle-picking from its card: created by an admin, its candidates downloaded from the data page and any
+    number of points per tomogram submitted through the web form."""
+    import io
+
+    import pandas as pd
+
+    with live_server(local_app) as url:
+        admin = sign_up(url, "ada")
+        pat = sign_up(url, "pat")
+        card = admin.get("/").text
+        card = card[card.index('href="/c/lesson-particle-picking"'):].split("</li>")[0]
+        assert 'action="/lessons/particle-picking/create"' in card and "detection" in card
+        made = admin.post("/lessons/particle-picking/create", data={"csrf_token": csrf(admin)})
+        assert made.status_code == 303, text_of(made.text)
+        page = text_of(pat.get("/c/lesson-particle-picking").text)
+        assert "Find every ribosome" in page and "point_fbeta" in page
+        data = text_of(pat.get("/c/lesson-particle-picking/data").text)
+        assert "candidates.csv" in data and "solution.csv" not in data
+        joined = pat.post("/c/lesson-particle-picking/join", data={"csrf_token": csrf(pat)})
+        assert joined.status_code == 303, text_of(joined.text)
+        candidates = pd.read_csv(io.StringIO(pat.get("/c/lesson-particle-picking/data/candidates.csv").text))
+        test = pd.read_csv(io.StringIO(pat.get("/c/lesson-particle-picking/data/test.csv").text))
+        mine = candidates[candidates["tomogram_id"].isin(test["tomogram_id"]) & (candidates["score"] >= 0.2)]
+        body = mine[["tomogram_id", "x", "y", "z"]].to_csv(index=False).encode()
+        sent = pat.post("/c/lesson-particle-picking/submissions", data={"csrf_token": csrf(pat), "message": "points"},
+                        files={"file": ("picks.csv", body)})
+        assert sent.status_code == 303, text_of(sent.text)
+        assert "scored: public score 0." in text_of(pat.get(sent.headers["location"]).text)
+
+
 def test_tag_filters_are_grouped_and_counted(local_app):
     from scrimmage import tag_groups
     from scrimmage.services import Arena
