@@ -66,4 +66,11 @@ LISTED = {
         ('lesson', 'public-overfit', 'binary-classification', 'tabular', 'leaderboard-overfitting', 'ladder', 'marketing'),
         'A small public share: climbing the public leaderboard by repeated submits drops on the private one; '
         'local CV tracks it, and the Ladder leaderboard stops the climb.'),
+    'particle-picking': Listed(
+        'Lesson: find every ribosome (a threshold for the metric)',
+        'point_fbeta', 'group',
+        ('lesson', 'particle-picking', 'detection', 'free-rows', 'tabular', 'microscopy', 'metric-mismatch', 'threshold-tuning', 'group-k-fold'),
+        'Any number of points per tomogram, scored by recall-heavy F-beta (beta 4): a threshold tuned for F1 '
+        'on held-out candidates overestimates and loses; whole tomograms scored with the metric track the '
+        'private leaderboard.'),
 }
