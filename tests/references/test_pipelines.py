@@ -171,7 +171,9 @@ def test_particle_picking_references_are_what_their_recipes_score_when_submitted
         y[index] = cKDTree(points).query(train.loc[index, ["x", "y", "z"]].to_numpy(float))[0] <= 60
     columns = [c for c in candidates.columns if c != "tomogram_id"]
     with threadpool_limits(1):
-        model = HistGradientBoostingClassifier(**pipelines.BOOSTING).fit(train[columns], y)
+        boosting = dict(learning_rate=0.05, max_iter=1000, early_stopping=True, validation_fraction=0.1,
+                        n_iter_no_change=30, random_state=0)  # the references' boosting, as documented
+        model = HistGradientBoostingClassifier(**boosting).fit(train[columns], y)
         keep = model.predict_proba(candidates[is_test][columns])[:, 1] >= 1 / 17
     strong = tmp_path / "strong.csv"
     candidates[is_test][keep][["tomogram_id", "x", "y", "z"]].to_csv(strong, index=False)
@@ -179,9 +181,15 @@ def test_particle_picking_references_are_what_their_recipes_score_when_submitted
 
 
 def test_a_free_row_bundle_without_candidates_has_no_references(tmp_path):
-    from test_freerows import write_points
-
+    folder = tmp_path / "points"
+    folder.mkdir()
+    (folder / "competition.toml").write_text('title = "Points"\nmetric = "point_fbeta"\nid_column = "id"\n'
+                                             'rows = "free"\n')
+    (folder / "train.csv").write_text("id,x,y\nt1,3,4\n")
+    (folder / "test.csv").write_text("id\na\nb\n")
+    (folder / "sample_submission.csv").write_text("id,x,y\na,0,0\nb,0,0\n")
+    (folder / "solution.csv").write_text("id,x,y,Usage\na,1,1,Public\na,5,5,Public\nb,,,Private\n")
     with pytest.raises(Exception) as info:
-        compute(write_points(tmp_path / "points"))
+        compute(folder)
     assert str(info.value) == ('reference pipelines of rows = "free" need metric point_fbeta and a candidates.csv '
                                "(the proposed points of every id) in the bundle")
