@@ -43,6 +43,43 @@ def test_group_mean_is_out_of_fold():
     assert np.allclose(held_out, model.prior_)  # unseen groups get the prior, not their label
 
 
+def test_category_codes_fit_as_the_text_does():
+    """The ladder fits its simple models and group means on category codes: they must learn exactly what the
+    text teaches (missing values, rare and unseen categories, many levels, dates beside them)."""
+    from sklearn.base import clone
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.tree import DecisionTreeClassifier
+
+    from scrimmage.coach._baselines import GroupMean
+    from scrimmage.coach._features import category_codes, encode, kinds, preprocessor
+
+    rng = np.random.default_rng(3)
+
+    def frame(m, levels):
+        return pd.DataFrame({
+            "x": np.where(rng.random(m) < 0.1, np.nan, rng.normal(size=m)),
+            "few": rng.choice(np.array(["b", "a", "c", None, "rare"], dtype=object), p=[.4, .3, .2, .07, .03], size=m),
+            "many": [f"v{k}" for k in rng.integers(0, levels, m)],
+            "day": [f"2024-01-{k:02d}" for k in rng.integers(1, 29, m)],
+        })
+
+    train, test = frame(400, 120), frame(200, 150)  # test has values never seen in train
+    y = ((train["x"].fillna(0) + (train["few"] == "a") + rng.normal(size=400)) > 0).astype(int).to_numpy()
+    cols = kinds(train, list(train.columns))
+    assert (cols.categories, cols.many, cols.dates) == (("few",), ("many",), ("day",))
+    matrix, matrix_test = encode(train, test, cols)
+    for style, model in (("linear", LogisticRegression(max_iter=1000)),
+                         ("tree", DecisionTreeClassifier(max_depth=4, random_state=0))):
+        text = make_pipeline(preprocessor(cols, style), clone(model)).fit(train, y)
+        codes = make_pipeline(preprocessor(cols, style, coded=True), clone(model)).fit(matrix, y)
+        assert np.array_equal(text.predict_proba(test), codes.predict_proba(matrix_test)), style
+    coded_train, coded_test = category_codes(train, test, cols)
+    for c in cols.all:
+        gm = GroupMean(c, classify=True, numeric=c in cols.numeric)
+        assert np.array_equal(clone(gm).fit(train, y).predict_proba(test),
+                              clone(gm).fit(coded_train, y).predict_proba(coded_test)), c
+
+
 def test_ladder_on_regression_uses_the_metric_constant(tmp_path, arena):
     ref = arena.create_competition(make_bundle(tmp_path / "mae", "regression", metric="mae")).ref
     coach.advise_split(ref, split="random")

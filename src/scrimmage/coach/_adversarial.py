@@ -78,7 +78,7 @@ def adversarial(train, test, cols, seed: int = 0, n_jobs: int | None = None) -> 
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.model_selection import StratifiedKFold
 
-    from ._features import encode_for_trees
+    from ._features import encode
 
     names = list(cols.all)
     if not names:
@@ -86,7 +86,7 @@ def adversarial(train, test, cols, seed: int = 0, n_jobs: int | None = None) -> 
     rng = np.random.default_rng([seed, 4242])
     ia = np.sort(rng.permutation(len(train))[:SAMPLE])
     ib = np.sort(rng.permutation(len(test))[:SAMPLE])
-    xa_all, xb_all, names = encode_for_trees(train, test, cols)
+    xa_all, xb_all = encode(train, test, cols)
     xa, xb = xa_all[ia], xb_all[ib]
     X = np.vstack([xa, xb])
     y = np.r_[np.zeros(len(xa)), np.ones(len(xb))]

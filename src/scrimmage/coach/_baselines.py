@@ -67,6 +67,8 @@ class GroupMean(BaseEstimator):
             x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
             codes = np.searchsorted(self.edges_, x, side="right").astype(np.int64)
             return np.where(np.isnan(x), -1, codes)
+        if values.dtype.kind in "iu":  # whole numbers (category codes): the same groups as their text
+            return values.to_numpy()
         return values.astype(object).where(values.notna(), "(missing)").astype(str).to_numpy()
 
     def fit(self, X, y):
@@ -76,7 +78,6 @@ class GroupMean(BaseEstimator):
             x = pd.to_numeric(X[self.column], errors="coerce").to_numpy(dtype=np.float64)
             qs = np.nanquantile(x, np.linspace(0, 1, self.bins + 1)[1:-1]) if np.isfinite(x).any() else []
             self.edges_ = np.unique(qs)
-        keys = self._keys(X)
         if self.classify:
             labels = np.asarray(y).astype(str) if _text(y) else np.asarray(y)
             self.classes_, codes = np.unique(labels, return_inverse=True)
@@ -84,18 +85,18 @@ class GroupMean(BaseEstimator):
         else:
             target = np.asarray(y, dtype=np.float64)[:, None]
         self.prior_ = target.mean(axis=0)
-        frame = pd.DataFrame(target, columns=range(target.shape[1]))
-        frame["key"] = keys
-        grouped = frame.groupby("key")
-        sums, counts = grouped.sum(), grouped.size()
-        self.table_ = (sums.to_numpy() + SMOOTHING * self.prior_) / (counts.to_numpy()[:, None] + SMOOTHING)
-        self.index_ = pd.Index(sums.index)
+        self.keys_, group = np.unique(self._keys(X), return_inverse=True)
+        counts = np.bincount(group, minlength=len(self.keys_))
+        sums = np.column_stack([np.bincount(group, weights=target[:, j], minlength=len(self.keys_))
+                                for j in range(target.shape[1])])
+        self.table_ = (sums + SMOOTHING * self.prior_) / (counts[:, None] + SMOOTHING)
         return self
 
     def _lookup(self, X):
-        pos = self.index_.get_indexer(self._keys(X))
-        out = np.where(pos[:, None] >= 0, self.table_[np.maximum(pos, 0)], self.prior_)
-        return out
+        keys = self._keys(X)
+        pos = np.minimum(np.searchsorted(self.keys_, keys), len(self.keys_) - 1)  # fitted on one row at least
+        seen = self.keys_[pos] == keys
+        return np.where(seen[:, None], self.table_[pos], self.prior_)
 
     def predict_proba(self, X):
         return self._lookup(X)

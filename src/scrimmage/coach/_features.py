@@ -77,8 +77,46 @@ def as_text(frame):
     return frame.astype(object).where(frame.notna(), "(missing)").astype(str)
 
 
-def preprocessor(cols: Columns, style: str = "linear"):
-    """A ColumnTransformer for ``cols``: ``linear`` (scaled, one-hot) or ``tree`` (ordinal codes)."""
+def category_codes(train, test, cols: Columns):
+    """Both frames with each category column as whole-number codes: the rank of its text (missing as
+    ``"(missing)"``) among the values of train and test together.
+
+    An encoder fitted on the codes learns what it would from the text (the same categories, in the same
+    order), without comparing strings row by row.
+    """
+    import pandas as pd
+
+    a, b = train.copy(), test.copy()
+    for c in cols.categories + cols.many:
+        both = pd.concat([train[c], test[c]], ignore_index=True)
+        codes, _ = pd.factorize(as_text(both.to_frame()).iloc[:, 0], sort=True)
+        a[c], b[c] = codes[: len(train)], codes[len(train):]
+    return a, b
+
+
+def encode(train, test, cols: Columns):
+    """Both frames as float matrices with the columns ``cols.all`` in that order: numbers, dates as days since
+    1970, categories as :func:`category_codes`. ``preprocessor(cols, coded=True)`` takes them; so do trees."""
+    a, b = category_codes(train, test, cols)
+    return matrix(a, cols), matrix(b, cols)
+
+
+def matrix(coded, cols: Columns) -> np.ndarray:
+    """A frame of :func:`category_codes` as a float matrix (see :func:`encode`)."""
+    import pandas as pd
+
+
+    out = [pd.to_numeric(coded[c], errors="coerce").to_numpy(dtype=np.float64) for c in cols.numeric]
+    out += [coded[c].to_numpy(dtype=np.float64) for c in cols.categories + cols.many]
+    out += [to_days(coded[[c]])[c].to_numpy() for c in cols.dates]
+    return np.column_stack(out) if out else np.empty((len(coded), 0))
+
+
+def preprocessor(cols: Columns, style: str = "linear", coded: bool = False):
+    """A ColumnTransformer for ``cols``: ``linear`` (scaled, one-hot) or ``tree`` (ordinal codes).
+
+    ``coded``: the columns arrive as :func:`encode` makes them (one float matrix), not as a table of text.
+    """
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import make_pipeline
@@ -93,54 +131,42 @@ def preprocessor(cols: Columns, style: str = "linear"):
 
     text = FunctionTransformer(as_text, feature_names_out="one-to-one")
     days = FunctionTransformer(to_days, feature_names_out="one-to-one")
+
+    def categories(*steps):  # text first, unless they come as codes
+        return make_pipeline(*steps) if coded else make_pipeline(text, *steps)
+
+    def dates(*steps):  # days first, unless they come as days
+        return (make_pipeline(*steps) if steps else "passthrough") if coded else make_pipeline(days, *steps)
+
+    def where(names):  # by name in a table, by position in a matrix
+        return [cols.all.index(c) for c in names] if coded else list(names)
+
     parts = []
     if style == "linear":
         if cols.numeric:
             parts.append(("num", make_pipeline(SimpleImputer(strategy="median", keep_empty_features=True),
-                                               StandardScaler()), list(cols.numeric)))
+                                               StandardScaler()), where(cols.numeric)))
         if cols.dates:
-            parts.append(("date", make_pipeline(days, SimpleImputer(strategy="median", keep_empty_features=True),
-                                                StandardScaler()), list(cols.dates)))
+            parts.append(("date", dates(SimpleImputer(strategy="median", keep_empty_features=True), StandardScaler()),
+                          where(cols.dates)))
         if cols.categories:
-            parts.append(("cat", make_pipeline(text, OneHotEncoder(handle_unknown="ignore", min_frequency=5,
-                                                                   sparse_output=False)), list(cols.categories)))
+            parts.append(("cat", categories(OneHotEncoder(handle_unknown="ignore", min_frequency=5,
+                                                          sparse_output=False)), where(cols.categories)))
         if cols.many:
-            parts.append(("many", make_pipeline(text, target_encoder(), StandardScaler()),
-                          list(cols.many)))
+            parts.append(("many", categories(target_encoder(), StandardScaler()), where(cols.many)))
     else:
         if cols.numeric:
-            parts.append(("num", "passthrough", list(cols.numeric)))
+            parts.append(("num", "passthrough", where(cols.numeric)))
         if cols.dates:
-            parts.append(("date", days, list(cols.dates)))
+            parts.append(("date", dates(), where(cols.dates)))
         if cols.categories:
-            parts.append(("cat", make_pipeline(text, OrdinalEncoder(handle_unknown="use_encoded_value",
-                                                                    unknown_value=-1)), list(cols.categories)))
+            parts.append(("cat", categories(OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)),
+                          where(cols.categories)))
         if cols.many:
-            parts.append(("many", make_pipeline(text, target_encoder()), list(cols.many)))
+            parts.append(("many", categories(target_encoder()), where(cols.many)))
     if not parts:
         from ..errors import ScrimmageError
 
         raise ScrimmageError("no feature columns to model: train.csv holds only the id and the target")
     return ColumnTransformer(parts, remainder="drop", verbose_feature_names_out=False)
 
-
-def encode_for_trees(train, test, cols: Columns):
-    """Both frames as float matrices for a tree model: categories as shared integer codes."""
-    import pandas as pd
-
-    def one(frame):
-        out = {}
-        for c in cols.numeric:
-            out[c] = pd.to_numeric(frame[c], errors="coerce").astype(np.float64)
-        for c in cols.dates:
-            out[c] = to_days(frame[[c]])[c]
-        return out
-
-    a, b = one(train), one(test)
-    for c in cols.categories + cols.many:
-        both = pd.concat([train[c], test[c]], ignore_index=True)
-        codes, _ = pd.factorize(as_text(both.to_frame())[c], sort=True)
-        a[c], b[c] = codes[: len(train)].astype(np.float64), codes[len(train):].astype(np.float64)
-    names = list(cols.all)
-    return (np.column_stack([a[c] for c in names]) if names else np.empty((len(train), 0)),
-            np.column_stack([b[c] for c in names]) if names else np.empty((len(test), 0)), names)

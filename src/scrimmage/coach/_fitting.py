@@ -91,12 +91,17 @@ def fit_one(model, X, y, train, valid, X_test, task, repeat, fold, threads):
     model = clone(model)
     with thread_limits(threads), PeakMemory() as mem:
         t0 = time.perf_counter()
-        model.fit(X.iloc[train], y[train])
+        model.fit(_rows(X, train), y[train])
         t1 = time.perf_counter()
-        valid_pred = task.predict(model, X.iloc[valid]) if len(valid) else None
+        valid_pred = task.predict(model, _rows(X, valid)) if len(valid) else None
         test_pred = task.predict(model, X_test)
         t2 = time.perf_counter()
     return FoldFit(repeat, fold, valid, valid_pred, test_pred, t1 - t0, t2 - t1, mem.mb, len(train))
+
+
+def _rows(X, rows):
+    """Rows of a table or of a matrix."""
+    return X.iloc[rows] if hasattr(X, "iloc") else X[rows]
 
 
 @dataclass

@@ -134,10 +134,11 @@ def _params(model) -> dict:
 
 def record(ws, model, *, name: str | None = None, frac: float = 1.0, seed: int = 0, features=None, drop=(),
            n_jobs=None, threads: int | None = 1, kind: str = "run", notes: str = "", workdir=None,
-           fitted=None) -> Run:
+           fitted=None, code: dict | None = None) -> Run:
     """Fit ``model`` on the saved folds and record the run (see :func:`scrimmage.coach.run`).
 
     ``fitted``: the folds already fitted with these rows and features (a ``_fitting.Fitted``), recorded as they are.
+    ``code``: the :func:`code_version` of ``workdir`` when it was read already (by a caller recording several runs).
     """
     from ._fitting import fit_folds
 
@@ -156,7 +157,7 @@ def record(ws, model, *, name: str | None = None, frac: float = 1.0, seed: int =
     return save_run(ws, folds, fitted.oof, fitted.test, fitted.fold_scores, name=name, kind=kind,
                     model=repr(model)[:2000], params=_params(model), frac=float(frac), seed=seed,
                     fit_seconds=fitted.fit_seconds, predict_seconds=fitted.predict_seconds,
-                    peak_memory_mb=fitted.peak_mb, workdir=workdir,
+                    peak_memory_mb=fitted.peak_mb, workdir=workdir, code=code,
                     extra={"features": list(X.columns), "notes": notes, "n_jobs": n_jobs,
                            "fits": [{"repeat": f.repeat, "fold": f.fold, "fit_seconds": round(f.fit_seconds, 4),
                                      "predict_seconds": round(f.predict_seconds, 4), "peak_mb": round(f.peak_mb, 1),
@@ -176,7 +177,8 @@ def frames(ws, features=None, drop=()):
 
 
 def save_run(ws, folds, oof, test, fold_scores, *, name, kind, model="", params=None, frac=1.0, seed=0,
-             fit_seconds=None, predict_seconds=None, peak_memory_mb=None, extra=None, workdir=None) -> Run:
+             fit_seconds=None, predict_seconds=None, peak_memory_mb=None, extra=None, workdir=None,
+             code: dict | None = None) -> Run:
     valid = [s for s in fold_scores if s is not None]
     if not valid:
         raise ScrimmageError(
@@ -187,7 +189,7 @@ def save_run(ws, folds, oof, test, fold_scores, *, name, kind, model="", params=
     np.save(folder / "oof.npy", oof)
     np.save(folder / "test.npy", test)
     ws.task.submission(ws.test[ws.task.id_column].to_numpy(), test).to_csv(folder / "submission.csv", index=False)
-    code = code_version(workdir)
+    code = code if code is not None else code_version(workdir)
     n_rows = int(np.count_nonzero(~np.isnan(oof if oof.ndim == 1 else oof[:, 0])))
     values = dict(split_id=folds.split_id, name=str(name)[:128], kind=kind, model=model, params=params or {},
                   code=code, frac=frac, seed=seed, n_rows=n_rows, metric=ws.task.metric.name,

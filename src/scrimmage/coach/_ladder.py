@@ -52,8 +52,8 @@ class Ladder:
         return "\n".join(lines)
 
 
-def simple_models(task, cols):
-    """The linear and the shallow-tree rung for this task."""
+def simple_models(task, cols, coded: bool = False):
+    """The linear and the shallow-tree rung for this task (``coded``: fed ``_features.encode``'s matrices)."""
     from sklearn.linear_model import LogisticRegression, Ridge
     from sklearn.pipeline import make_pipeline
     from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
@@ -68,37 +68,40 @@ def simple_models(task, cols):
         linear = Ridge(alpha=1.0)
         tree = DecisionTreeRegressor(max_depth=4, min_samples_leaf=20, random_state=0)
         names = ("ridge regression", "shallow tree (depth 4)")
-    return [(names[0], make_pipeline(preprocessor(cols, "linear"), linear)),
-            (names[1], make_pipeline(preprocessor(cols, "tree"), tree))]
+    return [(names[0], make_pipeline(preprocessor(cols, "linear", coded), linear)),
+            (names[1], make_pipeline(preprocessor(cols, "tree", coded), tree))]
 
 
 def build(ws, model=None, *, frac: float = 1.0, seed: int = 0, n_jobs=None, threads: int | None = 1,
           drop=(), workdir=None) -> Ladder:
     from ._baselines import Constant, GroupMean
-    from ._features import kinds
-    from ._journal import model_name
+    from ._features import category_codes, kinds, matrix
+    from ._fitting import fit_folds
+    from ._journal import code_version, frames, model_name
 
     task = ws.task
     folds = ws.folds()
     groups = set(_group_columns(ws, folds))
     features = [c for c in ws.feature_columns if c not in set(drop)]
     cols = kinds(ws.train, [c for c in features if c not in groups])
-    common = dict(frac=frac, seed=seed, n_jobs=n_jobs, threads=threads, kind="ladder", workdir=workdir)
+    common = dict(frac=frac, seed=seed, n_jobs=n_jobs, threads=threads, kind="ladder", workdir=workdir,
+                  code=code_version(workdir))  # read once for every rung
     runs: list[tuple[str, Run]] = []
     const = Constant(task.is_classification, task.metric.name, task.metric_kwargs)
     runs.append(("constant", record(ws, const, name="ladder: constant", **common)))
+    y, rows = task.y(ws.train), folds.subset(frac, seed) if frac < 1 else None
+
+    def fit(model, X, X_test):
+        return fit_folds(model, X, y, X_test, folds, task, rows=rows, n_jobs=n_jobs, threads=threads)
+
+    # categories as codes: the same fits as on their text, without its cost (see _features.category_codes)
+    coded, coded_test = category_codes(*frames(ws, list(cols.all)), cols)
 
     # one column's group mean: try each, keep the best
     best = None
-    candidates = [c for c in cols.all]
-    for c in candidates:
+    for c in cols.all:
         gm = GroupMean(c, task.is_classification, numeric=c in cols.numeric)
-        from ._fitting import fit_folds
-        from ._journal import frames
-
-        X, X_test = frames(ws, [c])
-        rows = folds.subset(frac, seed) if frac < 1 else None
-        fitted = fit_folds(gm, X, task.y(ws.train), X_test, folds, task, rows=rows, n_jobs=n_jobs, threads=threads)
+        fitted = fit(gm, coded[[c]], coded_test[[c]])
         scores = [s for s in fitted.fold_scores if s is not None]
         if scores and (best is None or task.better(np.mean(scores), best[1])):
             best = (c, float(np.mean(scores)), gm, fitted)
@@ -106,8 +109,10 @@ def build(ws, model=None, *, frac: float = 1.0, seed: int = 0, n_jobs=None, thre
         runs.append((f"group mean of {best[0]}",
                      record(ws, best[2], name=f"ladder: group mean of {best[0]}", features=[best[0]], fitted=best[3],
                             **common)))
-    for label, pipe in simple_models(task, cols):
-        runs.append((label, record(ws, pipe, name=f"ladder: {label}", features=list(cols.all), **common)))
+    X, X_test = matrix(coded, cols), matrix(coded_test, cols)
+    for label, pipe in simple_models(task, cols, coded=True):
+        runs.append((label, record(ws, pipe, name=f"ladder: {label}", features=list(cols.all),
+                                   fitted=fit(pipe, X, X_test), **common)))
     if model is not None:
         label = f"your model ({model_name(model)})"
         runs.append((label, record(ws, model, name=f"ladder: {label}", drop=drop, **common)))

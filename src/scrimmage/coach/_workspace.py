@@ -34,6 +34,7 @@ class Workspace:
         self.ref = self.info.ref
         self.user = self.arena.settings.user
         self.root = self.arena.settings.home / "coach" / self.ref / self.user
+        self._loaded_folds: dict[tuple, Folds] = {}
 
     def __repr__(self) -> str:
         return f"<coach workspace {self.ref!r} for {self.user!r}>"
@@ -99,7 +100,9 @@ class Workspace:
                 f"no folds saved for {self.ref!r} yet: run coach.advise_split(comp) "
                 f"(or `scrimmage coach advise {self.ref}`) first"
             )
-        folds = Folds.load(Path(row.path), row.kind, row.seed, row.id)
+        key = (row.id, row.path)
+        folds = self._loaded_folds.get(key) or Folds.load(Path(row.path), row.kind, row.seed, row.id)
+        self._loaded_folds = {key: folds}  # saved folds never change: read once while they are the latest
         if folds.n_rows != len(self.train):
             raise ScrimmageError(
                 f"the saved folds cover {folds.n_rows} rows but train.csv of {self.ref!r} has {len(self.train)}: "
