@@ -16,12 +16,10 @@ Nothing heavy is imported here: pandas is imported inside the builders.
 from __future__ import annotations
 
 import importlib
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Callable
 
+from ..atomic import staged_folder
 from ..errors import CatalogueError, ConflictError, NotFoundError
 from ._carriers import Carrier, SourceFile
 from ._common import CatalogEntry, Parts
@@ -190,32 +188,9 @@ def build(ref: str, dest: Path, *, overwrite: bool = False) -> Path:
     parts = entry.builder()
     files = _render(entry, parts)
 
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent))
-    try:
-        os.chmod(tmp, 0o755)
+    with staged_folder(dest, replace=overwrite) as tmp:
         for name, writer in files.items():
             writer(tmp / name)
-        old = None
-        if dest.exists():
-            if overwrite:
-                old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".old", dir=dest.parent))
-                os.rmdir(old)
-                os.rename(dest, old)
-            else:
-                try:
-                    dest.rmdir()
-                except OSError:
-                    raise ConflictError(f"{dest} was filled while the bundle was being built") from None
-        os.rename(tmp, dest)
-        if old is not None:
-            if old.is_dir():
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                old.unlink(missing_ok=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return dest
 
 

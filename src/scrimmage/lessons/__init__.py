@@ -18,14 +18,12 @@ when a bundle is written.
 from __future__ import annotations
 
 import importlib
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from .. import tomlfile
+from ..atomic import staged_folder
 from ..competition_settings import REF_RE
 from ..errors import ConfigError, ConflictError, NotFoundError
 
@@ -135,18 +133,11 @@ def generate(
     dest = Path(dest)
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise ConflictError(f"{dest} already exists and is not an empty folder; choose another destination")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent))
-    try:
-        tmp.chmod(0o755)  # mkdtemp makes it private; a bundle folder is not
+    with staged_folder(dest) as tmp:
         kwargs = {} if chunk_rows is None else {"chunk_rows": chunk_rows}
         trap.generate(tmp, n_rows, seed, **kwargs)
         if ref is not None:
             tomlfile.update(tmp / "competition.toml", {"ref": ref}, first=True)
-        os.replace(tmp, dest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return dest
 
 
