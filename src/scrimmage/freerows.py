@@ -30,9 +30,7 @@ from .bundle import USAGE
 from .limits import SUBMISSION_LIMIT_MB
 from .scoring import Scores
 from .solution import Solution, assign_usage
-from . import scratch
-from .inflate import inflate, kind_of
-from .submissions import EXAMPLES, check_header, open_payload, read_frame, read_header, rejection
+from .submissions import EXAMPLES, check_header, open_payload, plain_file, read_frame, read_header, rejection
 
 __all__ = ["check_free", "free_solution", "score_free", "score_file", "usage_problems"]
 
@@ -71,24 +69,12 @@ def check_free(source: str | Path, solution: Solution, metric_input: str, limit_
                max_rows_per_id: int = 100) -> pl.DataFrame:
     """The submission's rows (id and prediction columns, "nothing here" rows dropped), or
     :class:`SubmissionError` listing every problem."""
-    path = Path(source)
-    size = path.stat().st_size
-    if size > limit_mb * 1_000_000:
-        raise rejection([f"the file is {size / 1e6:.1f} MB, over this competition's {limit_mb:g} MB limit; "
-                         "write fewer decimals or compress it as .csv.gz or .zip"])
-    with open(path, "rb") as fh:
-        kind = kind_of(fh.read(4))
-    if kind is None:
-        return _check_free(path, path, solution, metric_input, limit_mb, max_rows_per_id)
-    with scratch.folder("inflate") as tmp:  # a compressed file is inflated on disk, against the limit
-        return _check_free(path, tmp / "submission.csv", solution, metric_input, limit_mb, max_rows_per_id, kind)
+    with plain_file(source, limit_mb) as plain:  # a compressed file is inflated on disk, against the limit
+        return _check_free(plain, solution, metric_input, max_rows_per_id)
 
 
-def _check_free(path: Path, plain: Path, solution: Solution, metric_input: str, limit_mb: float,
-                max_rows_per_id: int, kind: str | None = None) -> pl.DataFrame:
+def _check_free(plain: Path, solution: Solution, metric_input: str, max_rows_per_id: int) -> pl.DataFrame:
     problems: list[str] = []
-    if kind is not None and inflate(path, kind, plain, limit_mb, problems) is None:
-        raise rejection(problems)
     data = open_payload(plain, problems)
     expected = [solution.id_column, *solution.prediction_columns]
     header = read_header(data, expected, problems) if not problems else None

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +58,15 @@ def check_and_align(source: str | Path, solution: Solution, metric_input: str,
     A compressed file is decompressed into a scratch folder (removed on return), never in memory,
     and the size limit applies to its decompressed bytes too.
     """
+    with plain_file(source, limit_mb) as plain:
+        return _check_and_align(plain, solution, metric_input)
+
+
+@contextmanager
+def plain_file(source: str | Path, limit_mb: float = SUBMISSION_LIMIT_MB) -> Iterator[Path]:
+    """The submission file as plain text: ``source`` itself, or a compressed file decompressed into a
+    scratch folder (removed on leaving), never in memory. Over ``limit_mb`` (before or after
+    decompressing), or not decompressible, it raises :class:`SubmissionError`."""
     path = Path(source)
     size = path.stat().st_size
     if size > limit_mb * 1_000_000:
@@ -64,16 +75,18 @@ def check_and_align(source: str | Path, solution: Solution, metric_input: str,
     with open(path, "rb") as fh:
         kind = kind_of(fh.read(4))
     if kind is None:
-        return _check_and_align(path, path, solution, metric_input, limit_mb)
+        yield path
+        return
     with scratch.folder("inflate") as tmp:
-        return _check_and_align(path, tmp / "submission.csv", solution, metric_input, limit_mb, kind)
+        problems: list[str] = []
+        plain = inflate(path, kind, tmp / "submission.csv", limit_mb, problems)
+        if plain is None:
+            raise _reject(problems)
+        yield plain
 
 
-def _check_and_align(path: Path, plain: Path, solution: Solution, metric_input: str, limit_mb: float,
-                     kind: str | None = None) -> Aligned:
+def _check_and_align(plain: Path, solution: Solution, metric_input: str) -> Aligned:
     problems: list[str] = []
-    if kind is not None and inflate(path, kind, plain, limit_mb, problems) is None:
-        raise _reject(problems)
     data = _open(plain, problems)
     if problems:
         raise _reject(problems)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sqlalchemy import Connection, Float, and_, delete, func, insert, literal, literal_column, or_, select, text, true, update
+from sqlalchemy import Connection, and_, func, insert, literal, literal_column, or_, select, text, true, update
 from sqlalchemy.exc import IntegrityError
 
+from . import votes as upvotes
 from .schema import (
     competitions,
     forum_post_edits,
@@ -200,21 +201,11 @@ def set_topic(conn: Connection, topic_id: int, **values) -> None:
 # votes and reports ----------------------------------------------------------------------
 def vote(conn: Connection, post_id: int, user_id: int, now: dt.datetime) -> bool:
     """Add the user's upvote; False when it was there already."""
-    try:
-        with conn.begin_nested():
-            conn.execute(insert(forum_votes).values(post_id=post_id, user_id=user_id, created_at=now))
-    except IntegrityError:
-        return False
-    conn.execute(update(forum_posts).where(forum_posts.c.id == post_id).values(votes=forum_posts.c.votes + 1))
-    return True
+    return upvotes.vote(conn, forum_votes, "post_id", forum_posts, post_id, user_id, now)
 
 
 def unvote(conn: Connection, post_id: int, user_id: int) -> bool:
-    gone = conn.execute(delete(forum_votes).where(forum_votes.c.post_id == post_id,
-                                                  forum_votes.c.user_id == user_id)).rowcount
-    if gone:
-        conn.execute(update(forum_posts).where(forum_posts.c.id == post_id).values(votes=forum_posts.c.votes - 1))
-    return bool(gone)
+    return upvotes.unvote(conn, forum_votes, "post_id", forum_posts, post_id, user_id)
 
 
 def report(conn: Connection, post_id: int, user_id: int, reason: str, now: dt.datetime) -> bool:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, and_, case, delete, func, insert, literal, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, and_, case, func, insert, literal, or_, select, update
 
+from . import votes as upvotes
 from .schema import (
     competitions,
     notebook_comments,
@@ -166,21 +166,12 @@ def slug_taken(conn: Connection, user_id: int, slug: str) -> bool:
 
 
 def vote(conn: Connection, notebook_id: int, user_id: int, now: dt.datetime) -> bool:
-    try:
-        with conn.begin_nested():
-            conn.execute(insert(notebook_votes).values(notebook_id=notebook_id, user_id=user_id, created_at=now))
-    except IntegrityError:
-        return False
-    conn.execute(update(notebooks).where(notebooks.c.id == notebook_id).values(votes=notebooks.c.votes + 1))
-    return True
+    """Add the user's upvote; False when it was there already."""
+    return upvotes.vote(conn, notebook_votes, "notebook_id", notebooks, notebook_id, user_id, now)
 
 
 def unvote(conn: Connection, notebook_id: int, user_id: int) -> bool:
-    gone = conn.execute(delete(notebook_votes).where(notebook_votes.c.notebook_id == notebook_id,
-                                                     notebook_votes.c.user_id == user_id)).rowcount
-    if gone:
-        conn.execute(update(notebooks).where(notebooks.c.id == notebook_id).values(votes=notebooks.c.votes - 1))
-    return bool(gone)
+    return upvotes.unvote(conn, notebook_votes, "notebook_id", notebooks, notebook_id, user_id)
 
 
 def votes_of(conn: Connection, notebook_id: int) -> int:
