@@ -112,3 +112,19 @@ def test_the_check_sees_a_private_call_and_a_face_import(tmp_path):
     assert any(_private(item or "") for _, _, item in imports)
     assert [ast.unparse(n) for n in ast.walk(tree) if isinstance(n, ast.Attribute) and _private(n.attr)] == [
         "arena._comp_id"]
+
+
+def _swallows(handler: ast.ExceptHandler) -> bool:
+    """An ``except Exception`` (or bare, or BaseException) whose body only passes or continues."""
+    caught = handler.type
+    names = [] if caught is None else [ast.unparse(e) for e in (caught.elts if isinstance(caught, ast.Tuple) else [caught])]
+    broad = caught is None or any(n in ("Exception", "BaseException") for n in names)
+    return broad and all(isinstance(stmt, (ast.Pass, ast.Continue)) for stmt in handler.body)
+
+
+def test_no_error_is_swallowed_whole():
+    """A broad ``except`` either handles the error (says what failed, maps it) or lets it surface (docs/architecture.md)."""
+    found = [f"{path.relative_to(SRC)}:{node.lineno}" for _, _, path, tree in MODULES
+             for node in ast.walk(tree) if isinstance(node, ast.ExceptHandler) and _swallows(node)]
+    assert found == [], "`except Exception: pass` hides failures; catch the named error or let it surface:\n" + "\n".join(found)
+    assert _swallows(ast.parse("try:\n    f()\nexcept Exception:\n    pass\n").body[0].handlers[0])
