@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import s3
 from bundles import write_bundle
 from components import require
 from databases import fresh_database
@@ -16,13 +17,26 @@ PG_URL = os.environ.get("SCRIMMAGE_TEST_POSTGRES_URL")
 
 @pytest.fixture(autouse=True)
 def home(tmp_path, monkeypatch) -> Path:
-    """Every test gets its own SCRIMMAGE_HOME and user, and no stray settings."""
+    """Every test gets its own SCRIMMAGE_HOME and user, and no stray settings; with
+    SCRIMMAGE_TEST_STORAGE=s3 its files go to a prefix of its own on a real S3 server (tests/s3.py)."""
     root = tmp_path / "home"
-    for var in ("SCRIMMAGE_DATABASE_URL", "SCRIMMAGE_COMPETITION", "SCRIMMAGE_SERVER", "SCRIMMAGE_TOKEN"):
+    for var in ("SCRIMMAGE_DATABASE_URL", "SCRIMMAGE_COMPETITION", "SCRIMMAGE_SERVER", "SCRIMMAGE_TOKEN",
+                "SCRIMMAGE_STORAGE_URL"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SCRIMMAGE_HOME", str(root))
     monkeypatch.setenv("SCRIMMAGE_USER", "alice")
+    if s3.KIND == "s3":
+        s3.use_s3(monkeypatch)
     return root
+
+
+@pytest.fixture(params=["local", "s3"])
+def storage_kind(request, home, monkeypatch) -> str:
+    """Both kinds of store: the folder SCRIMMAGE_HOME, then a real S3 server on loopback."""
+    monkeypatch.delenv("SCRIMMAGE_STORAGE_URL", raising=False)
+    if request.param == "s3":
+        s3.use_s3(monkeypatch)
+    return request.param
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -27,7 +27,11 @@ def arena(db_url):
 
 def flip_labels(arena, ref: str) -> None:
     """The host's fix, made in the kept bundle: every label of solution.csv was the wrong way round."""
-    flip_labels_in(arena.storage(ref) / "solution.csv")
+    key = f"{arena.storage_key(ref)}/solution.csv"
+    edited = arena.settings.home.parent / "edited-solution.csv"
+    edited.write_bytes(arena.objects.read_bytes(key))
+    flip_labels_in(edited)
+    arena.objects.put_file(key, edited)
 
 
 def board(arena, ref, private=False):
@@ -89,12 +93,12 @@ def test_a_submission_that_now_fails_keeps_its_old_score_and_the_host_sees_the_e
     half.write_text("id,target\n" + "".join(f"{i:03d},0.5\n" for i in range(40, 80)))
     fine = arena.submit("host", half, "ok", user="bob")
     loud = arena.submit("host", high, "high", user="carol")
-    (arena.storage("host") / "metric.py").write_text(
+    arena.objects.put_bytes(f"{arena.storage_key('host')}/metric.py", (
         "class ParticipantVisibleError(Exception):\n    pass\n"
         "def score(solution, submission, row_id_column_name):\n"
         "    if submission['target'].max() > 0.9:\n"
         "        raise ParticipantVisibleError('predictions above 0.9 are not allowed')\n"
-        "    return float(((solution['target'] - submission['target']) ** 2).mean())\n")
+        "    return float(((solution['target'] - submission['target']) ** 2).mean())\n").encode())
 
     report = rescore(arena, "host", reason="new rule")
     assert (report.rescored, report.now_failing) == (2, 1)
@@ -116,7 +120,7 @@ def test_rescore_killed_halfway_leaves_the_boards_whole_and_a_rerun_finishes(are
         "import time\n"
         "def score(solution, submission, row_id_column_name):\n"
         "    time.sleep(0.5)\n"
-        "    return float(((solution['target'] - submission['target']) ** 2).mean())\n")
+        "    return float(((solution['target'] - submission['target']) ** 2).mean())\n").encode())
     arena.create_competition(folder)
     users = ["bob", "carol", "dave", "erin"]
     for k, user in enumerate(users):
@@ -164,7 +168,7 @@ def test_a_fixed_solution_is_checked_with_the_bundle_before_anything_changes(are
     folder = write_bundle(tmp_path / "tiny")
     arena.create_competition(folder)
     sub = arena.submit("tiny", write_predictions(tmp_path / "g.csv", folder, 0.6), "good", user="bob")
-    kept = (arena.storage("tiny") / "solution.csv").read_bytes()
+    kept = arena.objects.read_bytes(f"{arena.storage_key('tiny')}/solution.csv")
     short = tmp_path / "short.csv"
     short.write_text("\n".join(kept.decode().splitlines()[:-1]) + "\n")  # the last test id lost
     from scrimmage.errors import BundleError
@@ -173,7 +177,7 @@ def test_a_fixed_solution_is_checked_with_the_bundle_before_anything_changes(are
         rescore(arena, "tiny", files={"solution.csv": short})
     assert info.value.message == "with the new solution.csv the competition's bundle is not valid; nothing was changed"
     assert info.value.problems == ["1 id(s) in sample_submission.csv are not in solution.csv, e.g. 399"]
-    assert (arena.storage("tiny") / "solution.csv").read_bytes() == kept  # nothing changed
+    assert arena.objects.read_bytes(f"{arena.storage_key('tiny')}/solution.csv") == kept  # nothing changed
     with arena.store.read() as conn:
         assert rescores.jobs_of(conn, "tiny") == []
     with pytest.raises(BundleError, match="only solution.csv and the metric file can be replaced"):
@@ -187,7 +191,7 @@ def test_a_fixed_solution_is_checked_with_the_bundle_before_anything_changes(are
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ("Rescored 1 submission(s) of tiny: 1 score(s) changed, 0 rank(s) changed "
                                   "(0 public, 0 private), 0 now fail (they keep their old scores)")
-    assert (arena.storage("tiny") / "solution.csv").read_bytes() == fixed.read_bytes()
+    assert arena.objects.read_bytes(f"{arena.storage_key('tiny')}/solution.csv") == fixed.read_bytes()
     assert arena.submissions("tiny", user="bob")[0].public_score == pytest.approx(1 - sub.public_score)
     out = subprocess.run([sys.executable, "-m", "scrimmage", "competitions", "rescore", "tiny", "--metric-file",
                           str(fixed)], env=dict(os.environ), capture_output=True, text=True, timeout=300)

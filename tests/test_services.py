@@ -103,7 +103,7 @@ def test_rejected_file_is_kept_listed_and_free(arena, comp, tmp_path):
     assert "1 id(s) are not in the test set" in str(info.value)
     [sub] = arena.submissions("tiny")
     assert sub.status == "error" and "200 id(s) of the test set are missing" in sub.error
-    assert open(sub.stored_path).read() == "id,target\n999,0.5\n"
+    assert arena.objects.read_bytes(sub.stored_path) == b"id,target\n999,0.5\n"
     assert arena.leaderboard("tiny").rows == []
 
 
@@ -249,7 +249,7 @@ def test_interrupted_scoring_is_marked_failed(arena, comp, bundle, tmp_path):
     [sub] = again.submissions("slow")
     assert sub.status == "error"
     assert sub.error.startswith("scoring was interrupted (the scoring process stopped before it finished)")
-    assert open(sub.stored_path).read() == sub_path.read_text()
+    assert again.objects.read_bytes(sub.stored_path) == sub_path.read_bytes()
     assert not any(s.status == "pending" for s in again.submissions("slow"))
 
 

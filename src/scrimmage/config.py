@@ -29,6 +29,9 @@ KEYS = {
     "trust_host_code": "true lets a server run host metric files unisolated when bubblewrap does not work",
     "team_storage_mb": "MB of kept submission files per team on this arena (default 5000)",
     "server_storage_mb": "MB of kept submission files on this whole arena (default 100000)",
+    "storage_url": "where the arena keeps its files: unset for the folder SCRIMMAGE_HOME, file:///PATH for another "
+                   "folder, or s3://BUCKET/PREFIX?endpoint=URL for an S3-compatible object store shared by "
+                   "replicas (credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)",
     "trusted_proxies": "addresses or networks (comma-separated) of the reverse proxies whose X-Forwarded-For "
                        "header the arena server believes (default: none; the connecting address counts)",
 }
@@ -86,6 +89,10 @@ def write_value(key: str, value: str | None, root: Path | None = None) -> Path:
         _flag(key, value)
     if key in _MB_KEYS and value is not None:
         _megabytes(key, value)
+    if key == "storage_url" and value:
+        from .storage import open_storage
+
+        open_storage(value, root or home())  # a malformed URL is refused before it is written
     root = root or home()
     data = read_file(root)
     if value is None:
@@ -121,6 +128,7 @@ class Settings:
     team_storage_mb: float | None = None
     server_storage_mb: float | None = None
     trusted_proxies: str | None = None
+    storage_url: str | None = None
 
     @classmethod
     def load(cls, **overrides) -> "Settings":
@@ -144,15 +152,8 @@ class Settings:
             trust_host_code=_flag("trust_host_code", pick("trust_host_code")),
             **{key: _megabytes(key, pick(key)) for key in _MB_KEYS if pick(key) is not None},
             trusted_proxies=pick("trusted_proxies"),
+            storage_url=pick("storage_url") or None,
         )
-
-    @property
-    def competitions_dir(self) -> Path:
-        return self.home / "competitions"
-
-    @property
-    def submissions_dir(self) -> Path:
-        return self.home / "submissions"
 
     @property
     def catalog_dir(self) -> Path:

@@ -90,6 +90,12 @@ class MissingFileError(ScrimmageError):
     status = 410
 
 
+class StorageError(ScrimmageError):
+    """The arena's file store (an object store such as S3) did not answer, or refused a request."""
+
+    status = 503
+
+
 class ScoringError(ScrimmageError):
     """The metric failed. ``message`` is safe for the participant; ``host_detail`` is not."""
 

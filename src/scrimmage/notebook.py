@@ -38,7 +38,8 @@ class Competition:
 
     # data -------------------------------------------------------------------
     def files(self) -> list[Path]:
-        return self.arena.files(self.ref)
+        """Local paths of the public files (from a remote store: this machine's checked copies)."""
+        return [self.arena.objects.local_path(f.key, f) for f in self.arena.files(self.ref)]
 
     def path(self, name: str) -> Path:
         for p in self.files():

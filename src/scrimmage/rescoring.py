@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .errors import BundleError, ConflictError, ForbiddenError, ScoringError, SubmissionError
+from .competition_files import replace_files
+from .errors import ConflictError, ForbiddenError, ScoringError, SubmissionError
 from .store import rescores, utcnow
 
 #: Submissions rescored (and held in memory) per transaction.
@@ -72,7 +73,7 @@ def rescore(arena, ref: str | None, user: str | None = None, reason: str = "",
         raise ConflictError(f"an interrupted rescore of {comp.ref!r} must finish first: rescore it without new files, "
                             "then again with them")
     if files:
-        replace_files(arena.storage(comp.ref), files, comp.settings.get("metric_file"))
+        replace_files(arena.objects, arena.storage_key(comp.ref), files, comp.settings.get("metric_file"))
     if left is None:
         arena.refresh_solution(comp.ref)  # the host's fixed solution.csv; a bad one stops here, nothing changed
         with arena.store.write() as conn:
@@ -80,7 +81,7 @@ def rescore(arena, ref: str | None, user: str | None = None, reason: str = "",
     else:
         job_id = left.id
     comp = arena.competition(comp.ref)
-    storage = arena.storage(comp.ref)
+    storage = arena.storage_key(comp.ref)
     with arena.store.read() as conn:
         job = rescores.job(conn, job_id)
     done = job.done
@@ -114,49 +115,17 @@ def rescore(arena, ref: str | None, user: str | None = None, reason: str = "",
                          public, private)
 
 
-def replace_files(storage: Path, files: dict[str, Path], metric_file: str | None) -> None:
-    """Put new versions of the kept bundle's ``solution.csv`` and metric file in place, after checking the
-    bundle with them (in a side folder that links the other files); a bundle that fails changes nothing."""
-    import os
-    import shutil
-    import tempfile
-
-    from .atomic import replacing
-    from .bundle import SOLUTION, load_bundle
-
-    allowed = {SOLUTION} | ({metric_file} if metric_file else set())
-    unknown = sorted(set(files) - allowed)
-    if unknown:
-        raise BundleError("only solution.csv and the metric file can be replaced", [
-            f"{', '.join(unknown)} cannot be replaced; a rescore takes new versions of {', '.join(sorted(allowed))}"])
-    side = Path(tempfile.mkdtemp(prefix=f".{storage.name}-check-", dir=storage.parent))
-    try:
-        for p in storage.iterdir():
-            if p.is_file() and p.name not in files:
-                os.symlink(p, side / p.name)
-        for name, src in files.items():
-            shutil.copyfile(src, side / name)
-        try:
-            load_bundle(side)
-        except BundleError as exc:
-            raise BundleError(f"with the new {' and '.join(sorted(files))} the competition's bundle is not valid; "
-                              "nothing was changed", exc.problems) from None
-        for name in files:
-            with replacing(storage / name) as tmp:
-                shutil.copyfile(side / name, tmp)
-    finally:
-        shutil.rmtree(side, ignore_errors=True)
-
-
-def _rescore_one(arena, comp, storage: Path, row, user: str, reason: str) -> dict:
+def _rescore_one(arena, comp, storage: str, row, user: str, reason: str) -> dict:
     old = {"old_status": row.status, "old_public": row.public_score, "old_private": row.private_score,
            "old_error": row.error}
     detail = None
     try:
-        path = Path(row.stored_path)
-        if not path.is_file():
+        try:
+            path = arena.objects.local_path(row.stored_path)
+        except FileNotFoundError:
+            name = row.stored_path.rsplit("/", 1)[-1]
             raise SubmissionError("the submitted file is missing from the arena's store", [
-                f"the submitted file is missing from the arena's store ({path.name})"])
+                f"the submitted file is missing from the arena's store ({name})"]) from None
         scores, *_ = arena.score_stored(comp, path, storage)
     except SubmissionError as exc:
         new = {"new_status": "error", "new_public": None, "new_private": None,

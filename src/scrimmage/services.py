@@ -7,12 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
-import re
-import shutil
 import threading
 import time
-import uuid
 from pathlib import Path
 
 from sqlalchemy import select
@@ -21,7 +17,7 @@ from . import leaderboard as lb
 from .records import CompetitionInfo, Leaderboard, SubmissionInfo
 from .shown_scores import ladder_hides_raw, shown_public_scores
 from .lessons import _arena as lessons
-from .bundle import SOLUTION, Bundle, load_bundle
+from .bundle import Bundle, load_bundle
 from .config import Settings
 from .errors import (
     ConflictError,
@@ -36,12 +32,12 @@ from .errors import (
 )
 from .limits import DISK_FULL, clip, submission_limit_mb
 from .quotas import Quotas
-from .scratch import file_chunks, is_disk_full, write_chunks
-from .solution_store import SOLUTION_CACHE, prepare_solution, solution_cache, stored_seed
+from .scratch import is_disk_full
+from .solution_store import solution_key
+from .storage import Storage, StoredObject, Written, layout, open_storage
 from .store import Store, utcnow
 from .stored_files import require
 from .store.schema import competitions, submissions
-from .visibility import internal_dir, is_public
 #: Seconds a cached leaderboard is trusted at most, even when no change was noted (a bound on staleness
 #: should something write to the store without noting it).
 BOARD_TTL = 30.0
@@ -65,6 +61,11 @@ class Arena:
         self._solutions: dict[str, tuple] = {}  # the last scored competitions' solutions, by ref
         self._solutions_lock = threading.Lock()
         self._team_counts: dict[int, tuple] = {}
+
+    @functools.cached_property
+    def objects(self) -> Storage:
+        """Where the arena's files are kept: the folder SCRIMMAGE_HOME, or the store ``storage_url`` names."""
+        return open_storage(self.settings.storage_url, self.settings.home)
 
     # accounts, teams, write-ups: small services of their own ------------------
     @functools.cached_property
@@ -125,23 +126,9 @@ class Arena:
                 raise ConflictError(
                     f"a competition {bundle.ref!r} exists already; set another ref in competition.toml"
                 )
-        dest = self.settings.competitions_dir / bundle.ref
-        internal = internal_dir(dest)  # the prepared solution and the split seed: never in the served folder
-        tmp = dest.with_name(f".{bundle.ref}-{uuid.uuid4().hex[:8]}")
-        tmp_internal = internal.with_name(tmp.name)
-        shutil.copytree(bundle.path, tmp)
-        try:
-            tmp_internal.mkdir(parents=True)
-            solution = prepare_solution(bundle, tmp / SOLUTION, tmp_internal)
-            for old in (dest, internal):
-                if old.exists():  # left from a deleted database: keep it aside, never delete
-                    old.rename(old.with_name(f".{bundle.ref}-old-{uuid.uuid4().hex[:8]}"))
-            tmp_internal.rename(internal)
-            tmp.rename(dest)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            shutil.rmtree(tmp_internal, ignore_errors=True)
-            raise
+        from .competition_files import store_bundle
+
+        key, solution = store_bundle(self.objects, bundle, bundle.ref)
         settings = bundle.settings()
         settings.pop("split_seed", None)  # kept with the hidden files only
         settings.update(
@@ -155,7 +142,7 @@ class Arena:
             host_id = self.store.ensure_user(conn, host or self.settings.user)
             conn.execute(competitions.insert().values(
                 ref=bundle.ref, title=bundle.title, metric=bundle.metric, settings=settings,
-                storage=str(dest), host_user_id=host_id, created_at=utcnow(),
+                storage=key, host_user_id=host_id, created_at=utcnow(),
             ))
         return self.competition(bundle.ref)
 
@@ -211,68 +198,43 @@ class Arena:
             out = [c for c in out if s in c.ref.lower() or s in c.title.lower() or any(s in t for t in c.tags)]
         return out
 
-    def files(self, ref: str | None) -> list[Path]:
-        comp = self.competition(ref)
-        root = self._storage(comp.ref)
-        from .hostcode.files import public_names
+    def files(self, ref: str | None) -> list[StoredObject]:
+        """The public files of ``ref`` (name, key, size, modified), by name."""
+        from .competition_files import public_files
 
-        named = [comp.settings.get("metric_file")]  # and, below, every spelling of any hidden file
-        return [root / name for name in public_names(comp.settings["public_files"], comp.settings)
-                if is_public(root, name, named)]
+        comp = self.competition(ref)
+        return public_files(self.objects, self._storage(comp.ref), comp.settings)
 
     def download(self, ref: str | None, dest: str | Path, file: str | None = None, on_progress=None) -> list[Path]:
         """Copy the public files (or one of them) into ``dest``; ``on_progress(done, total)`` sees the bytes."""
         files = self.files(ref)
         if file is not None:
-            files = [p for p in files if p.name == file]
+            files = [f for f in files if f.name == file]
             if not files:
-                names = ", ".join(p.name for p in self.files(ref))
+                names = ", ".join(f.name for f in self.files(ref))
                 raise NotFoundError(f"no public file {file!r}; the files are: {names}")
         dest = Path(dest)
         dest.mkdir(parents=True, exist_ok=True)
-        total, done = sum(p.stat().st_size for p in files), 0
-        for p in files:
-            with open(p, "rb") as src, open(dest / p.name, "wb") as out:
-                for chunk in iter(lambda: src.read(1 << 20), b""):
+        total, done = sum(f.size for f in files), 0
+        for f in files:
+            with open(dest / f.name, "wb") as out:
+                for chunk in self.objects.chunks(f.key):
                     out.write(chunk)
                     done += len(chunk)
                     if on_progress:
                         on_progress(done, total)
-        return [dest / p.name for p in files]
+        return [dest / f.name for f in files]
 
-    def data_archive(self, ref: str | None) -> Path:
+    def data_archive(self, ref: str | None) -> StoredObject:
         """The public files of ``ref`` in one .zip ("download all"), built once per version of the files.
 
         The archive carries the newest file's modification time, so it reads as unchanged
         until a file changes.
         """
-        import os
-        import zipfile
+        from .competition_files import archive
 
         comp = self.competition(ref)
-        files = [require(p, f"the public file {p.name} of {comp.ref!r}") for p in self.files(comp.ref)]
-        stats = [(p.name, p.stat()) for p in files]
-        stamp = hashlib.sha256(repr([(n, s.st_size, s.st_mtime_ns) for n, s in stats]).encode()).hexdigest()[:16]
-        folder = self.settings.home / "archives"
-        path = folder / f"{comp.ref}-{stamp}.zip"
-        if not path.is_file():
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = folder / f".{path.name}.{uuid.uuid4().hex[:8]}"
-            try:
-                with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-                    for p in files:
-                        zf.write(p, p.name)
-                newest = max((s.st_mtime for _, s in stats), default=None)
-                if newest is not None:
-                    os.utime(tmp, (newest, newest))
-                os.replace(tmp, path)  # atomic: a concurrent builder writes the same bytes
-            finally:
-                tmp.unlink(missing_ok=True)
-            for old in folder.glob(f"{comp.ref}-*.zip"):
-                stem = old.name[len(comp.ref) + 1:-4]
-                if old != path and len(stem) == 16 and stem.isalnum():  # an older version of this one
-                    old.unlink(missing_ok=True)
-        return path
+        return archive(self.objects, comp.ref, self.files(comp.ref))
 
     def close(self, ref: str | None, user: str | None = None) -> CompetitionInfo:
         comp = self.competition(ref)
@@ -306,7 +268,8 @@ class Arena:
         if row is None:  # built on first use (a catalogue competition: no team yet), or not known
             comp = self.competition(ref, full=False)
             exists()
-        stored, digest, size = self._keep(comp.ref, path)
+        kept = self._keep(comp.ref, path)
+        digest, size = kept.sha256, kept.size
         late = comp.closed
         try:
             with self.store.write() as conn:
@@ -317,20 +280,20 @@ class Arena:
                 over = used.counted_today >= comp.daily_limit
                 sub_id = self.store.add_submission(
                     conn, competition_id=row.id, team_id=team_id, user_id=user_id, created_at=now,
-                    file_name=path.name, stored_path=str(stored), size_bytes=size, sha256=digest,
+                    file_name=path.name, stored_path=kept.key, size_bytes=size, sha256=digest,
                     description=message or "", status="error" if over else "pending", counts=not over, late=late,
                     error=_limit_message(comp.daily_limit) if over else None,
                 )
         except BaseException as exc:  # not recorded: the copy is no submission of anyone's
-            stored.unlink(missing_ok=True)
+            self.objects.delete(kept.key)
             if is_disk_full(exc):
                 raise DiskFullError(DISK_FULL) from None
             raise
         if over:
             raise LimitError(_limit_message(comp.daily_limit))
         try:
-            storage = Path(row.storage)  # read with the competition in the transaction above
-            scores, aligned, solution, metric = self.score_stored(comp, stored, storage)
+            # the competition's key was read in the transaction above; the kept file is read where it was kept
+            scores, aligned, solution, metric = self.score_stored(comp, self.objects.local_path(kept.key), row.storage)
             ladder = self._ladder(comp, team_id, sub_id, aligned, solution, metric) if comp.leaderboard == "ladder" else None
         except SubmissionError as exc:
             self._fail(sub_id, "\n".join(exc.problems) or exc.message)
@@ -351,7 +314,7 @@ class Arena:
             shown = self._shown(conn, comp, row.competition_id, row.team_id)
         return self._sub_info(comp, row, shown)
 
-    def score_stored(self, comp: CompetitionInfo, stored: Path, storage: Path | None = None):
+    def score_stored(self, comp: CompetitionInfo, stored: Path, storage: str | None = None):
         """Check and score a kept file against the competition's current solution and metric:
         (scores, aligned rows or None for free rows, solution, metric); raises SubmissionError or ScoringError."""
         from .scoring import score_file
@@ -502,25 +465,19 @@ class Arena:
         return team.id if team else None
 
     def storage(self, ref: str) -> Path:
-        """The folder holding the competition's bundle as the arena keeps it."""
+        """A local folder holding the competition's bundle as the arena keeps it (never write to it)."""
+        return self.objects.local_folder(self._storage(ref))
+
+    def storage_key(self, ref: str) -> str:
+        """The key of the competition's folder in the arena's store (:attr:`objects`)."""
         return self._storage(ref)
 
     def refresh_solution(self, ref: str) -> None:
         """Prepare the solution again from the kept ``solution.csv`` (a host replaced it), after
         checking the kept bundle; scoring uses it from then on (see rescoring.py)."""
-        import os
+        from .competition_files import refresh_solution
 
-        storage = self._storage(ref)
-        bundle = load_bundle(storage)
-        internal = internal_dir(storage)
-        tmp = internal / f".refresh-{uuid.uuid4().hex[:8]}"
-        tmp.mkdir(parents=True)
-        try:  # the same Public/Private rows: the split seed the competition was created with
-            solution = prepare_solution(bundle, storage / SOLUTION, tmp, seed=stored_seed(storage))
-            for made in tmp.iterdir():
-                os.replace(made, internal / made.name)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+        solution = refresh_solution(self.objects, self._storage(ref))
         with self.store.write() as conn:  # the public share shown follows the new solution
             row = self.store.competition(conn, ref)
             conn.execute(competitions.update().where(competitions.c.id == row.id)
@@ -552,59 +509,47 @@ class Arena:
         if not self._is_host(comp, user):
             raise ForbiddenError(f"only the host of {comp.ref!r} can do this")
 
-    def _storage(self, ref: str) -> Path:
+    def _storage(self, ref: str) -> str:
         with self.store.read() as conn:
-            return Path(self.store.competition(conn, ref).storage)
+            return self.store.competition(conn, ref).storage
 
-    def _solution(self, comp: CompetitionInfo, storage: Path | None = None):
+    def _solution(self, comp: CompetitionInfo, storage: str | None = None):
         from .solution import Solution
 
         s = comp.settings
-        path = require(solution_cache(storage or self._storage(comp.ref)), f"the answer file of {comp.ref!r}")
-        st = path.stat()
-        key = (str(path), st.st_mtime_ns, st.st_size, s["id_column"], tuple(s["targets"]), tuple(s["prediction_columns"]))
+        key = solution_key(self.objects, storage or self._storage(comp.ref))
+        found = require(self.objects, key, f"the answer file of {comp.ref!r}")
+        path = self.objects.local_path(key, found)
+        # the store's version of the file is checked on every use: another server's rescore is seen at once
+        cache_key = (key, found.version, s["id_column"], tuple(s["targets"]), tuple(s["prediction_columns"]))
         cached = self._solutions.get(comp.ref)
-        if cached is not None and cached[0] == key:
+        if cached is not None and cached[0] == cache_key:
             return cached[1]
         solution = Solution.load(path, s["id_column"], s["targets"], s["prediction_columns"])
-        if st.st_size <= SOLUTION_KEEP_BYTES:  # small ones stay in memory (Solution is immutable)
+        if found.size <= SOLUTION_KEEP_BYTES:  # small ones stay in memory (Solution is immutable)
             with self._solutions_lock:
                 self._solutions.pop(comp.ref, None)
-                self._solutions[comp.ref] = (key, solution)
+                self._solutions[comp.ref] = (cache_key, solution)
                 while len(self._solutions) > SOLUTIONS_KEPT:
                     del self._solutions[next(iter(self._solutions))]
         return solution
 
-    def _metric(self, comp: CompetitionInfo, storage: Path | None = None):
+    def _metric(self, comp: CompetitionInfo, storage: str | None = None):
         from . import metrics
 
         s = comp.settings
         if s.get("metric_file"):
+            from .competition_files import metric_folder
             from .hostmetric import for_competition, log_path
 
-            return for_competition(comp.metric, comp.greater_is_better, storage or self._storage(comp.ref), s,
-                                   self.host_code, log_path(self.settings.home, comp.ref))
+            folder = metric_folder(self.objects, storage or self._storage(comp.ref), s)
+            return for_competition(comp.metric, comp.greater_is_better, folder, s, self.host_code,
+                                   log_path(self.settings.home, comp.ref))
         return metrics.get(comp.metric)
 
-    def _keep(self, ref: str, path: Path) -> tuple[Path, str, int]:
-        """Copy the file into the arena before anything else; it is never deleted."""
-        folder = self.settings.submissions_dir / ref
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise (DiskFullError(DISK_FULL) if is_disk_full(exc) else exc) from None
-        safe = re.sub(r"[^A-Za-z0-9._-]", "_", path.name)[-120:] or "submission.csv"
-        dest = folder / f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}-{safe}"
-        digest = hashlib.sha256()
-
-        def hashed(chunks):
-            for chunk in chunks:
-                digest.update(chunk)
-                yield chunk
-
-        with open(path, "rb") as src:
-            size = write_chunks(hashed(file_chunks(src)), dest)  # a full disk leaves no partial file
-        return dest, digest.hexdigest(), size
+    def _keep(self, ref: str, path: Path) -> Written:
+        """Copy the file into the arena's store before anything else; it is never deleted."""
+        return self.objects.put_file(layout.submission(ref, path.name, f"{utcnow():%Y%m%dT%H%M%S}"), path)
 
     def _fail(self, sub_id: int, error: str, host_error: str | None = None) -> None:
         with self.store.write() as conn:
@@ -619,10 +564,10 @@ class Arena:
         with self.store.read() as conn:
             prior = [r for r in self.store.submissions_of(conn, self._comp_id(conn, comp.ref), team_id)
                      if r.id != sub_id and r.status == "complete" and r.ladder_accepted]
-        kept = [r for r in prior if Path(r.stored_path).is_file()]  # a file gone missing: the newest one kept counts
+        kept = [r for r in prior if self.objects.exists(r.stored_path)]  # a file gone missing: the newest one kept counts
         if not kept:
             return True
-        best = check_and_align(kept[0].stored_path, solution, metric.input)
+        best = check_and_align(self.objects.local_path(kept[0].stored_path), solution, metric.input)
         kwargs = comp.settings.get("metric_kwargs") or {}
         new = per_row_losses(aligned, solution, metric, kwargs)
         if new is not None:

@@ -1,6 +1,6 @@
 """A competition's hidden answer as the arena keeps it: the prepared solution and the split seed.
 
-Both live in the competition's internal folder (:func:`scrimmage.visibility.internal_dir`),
+Both live in the competition's internal folder (:func:`scrimmage.storage.layout.internal`),
 beside the folder whose public files are served, never in it. When ``solution.csv`` has no
 ``Usage`` column the Public/Private split is drawn from a seed: the bundle's ``split_seed``
 when the host set one (for reproducible material), else a secret random one drawn here.
@@ -13,7 +13,7 @@ import json
 import secrets
 from pathlib import Path
 
-from .visibility import internal_dir
+from .storage import layout
 
 SOLUTION_CACHE = "solution.parquet"
 SPLIT_FILE = "split.json"
@@ -52,20 +52,21 @@ def prepare_solution(bundle, solution_csv: Path, folder: Path, seed: int | None 
     return solution
 
 
-def stored_seed(storage: Path) -> int | None:
-    """The split seed a competition stored at ``storage`` was created with (None: Usage from its solution)."""
-    path = internal_dir(storage) / SPLIT_FILE
-    if not path.is_file():
+def stored_seed(objects, key: str) -> int | None:
+    """The split seed a competition kept at ``key`` was created with (None: Usage from its solution)."""
+    try:
+        data = objects.read_bytes(f"{layout.internal(key)}/{SPLIT_FILE}")
+    except FileNotFoundError:
         return None
-    seed = json.loads(path.read_text(encoding="utf-8")).get("seed")
+    seed = json.loads(data.decode("utf-8")).get("seed")
     return int(seed) if seed is not None else None
 
 
-def solution_cache(storage: Path) -> Path:
-    """The prepared solution of the competition stored at ``storage`` (inside it for arenas made before
-    the internal folder existed)."""
-    path = internal_dir(storage) / SOLUTION_CACHE
-    return path if path.is_file() else Path(storage) / SOLUTION_CACHE
+def solution_key(objects, key: str) -> str:
+    """The key of the prepared solution of the competition kept at ``key`` (inside its folder for arenas made
+    before the internal folder existed)."""
+    inside = f"{layout.internal(key)}/{SOLUTION_CACHE}"
+    return inside if objects.exists(inside) else f"{key}/{SOLUTION_CACHE}"
 
 
-__all__ = ["SOLUTION_CACHE", "prepare_solution", "solution_cache", "draw_seed", "stored_seed"]
+__all__ = ["SOLUTION_CACHE", "SPLIT_FILE", "prepare_solution", "solution_key", "draw_seed", "stored_seed"]

@@ -4,10 +4,11 @@ one of them, and the admin's list of every such file (``scrimmage admin check-fi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+import posixpath
 
 from .errors import MissingFileError
-from .solution_store import SOLUTION_CACHE, solution_cache
+from .solution_store import SOLUTION_CACHE, solution_key
+from .storage import join, layout
 from .store import usage
 
 ADMIN_HINT = "the arena's admin can list such files with `scrimmage admin check-files`"
@@ -17,16 +18,17 @@ ADMIN_HINT = "the arena's admin can list such files with `scrimmage admin check-
 class StoredFileProblem:
     competition: str
     what: str  # "submission 12 (sub.csv)", "public file train.csv", ...
-    path: str
+    path: str  # its key in the arena's store
     problem: str  # "missing" or "changed size: ..."
 
 
-def require(path: str | Path, what: str) -> Path:
-    """``path`` when it exists; else :class:`MissingFileError` naming ``what``."""
-    p = Path(path)
-    if not p.is_file():
+def require(objects, key: str, what: str):
+    """The stored file ``key`` (a :class:`~scrimmage.storage.StoredObject`) when it is there; else
+    :class:`MissingFileError` naming ``what``."""
+    found = objects.head(key)
+    if found is None:
         raise MissingFileError(f"{what} is missing from the server's storage; {ADMIN_HINT}")
-    return p
+    return found
 
 
 def missing_submission(sub_id: int, file_name: str) -> MissingFileError:
@@ -36,29 +38,32 @@ def missing_submission(sub_id: int, file_name: str) -> MissingFileError:
 
 def check(arena) -> list[StoredFileProblem]:
     """Every recorded file that is missing or has changed size: submissions, then each competition's files."""
+    objects = arena.objects
     out: list[StoredFileProblem] = []
     with arena.store.read() as conn:
         rows = usage.stored_files(conn)
         comps = arena.store.competitions(conn)
+    kept = {o.key: o for o in objects.list(layout.SUBMISSIONS)}
     for r in rows:
-        p = Path(r.stored_path)
+        found = kept.get(r.stored_path) or objects.head(r.stored_path)
         what = f"submission {r.id} ({r.file_name})"
-        if not p.is_file():
+        if found is None:
             out.append(StoredFileProblem(r.ref, what, r.stored_path, "missing"))
-        elif p.stat().st_size != r.size_bytes:
+        elif found.size != r.size_bytes:
             out.append(StoredFileProblem(r.ref, what, r.stored_path,
-                                         f"changed size: {p.stat().st_size} bytes, {r.size_bytes} recorded"))
+                                         f"changed size: {found.size} bytes, {r.size_bytes} recorded"))
     for c in comps:
-        root = Path(c.storage)
-        answers = solution_cache(root)  # the prepared solution lives beside the served folder
-        if not answers.is_file():
-            out.append(StoredFileProblem(c.ref, f"hidden answers {SOLUTION_CACHE}", str(answers), "missing"))
+        answers = solution_key(objects, c.storage)  # the prepared solution lives beside the served folder
+        if not objects.exists(answers):
+            out.append(StoredFileProblem(c.ref, f"hidden answers {SOLUTION_CACHE}", answers, "missing"))
         needed = [(n, "public file") for n in c.settings.get("public_files", [])]
         if c.settings.get("metric_file"):
             needed.append((c.settings["metric_file"], "metric file"))
+        there = {o.key for o in objects.list(c.storage)}
         for name, kind in needed:
-            if not (root / name).is_file():
-                out.append(StoredFileProblem(c.ref, f"{kind} {name}", str(root / name), "missing"))
+            key = join(c.storage, posixpath.normpath(name))
+            if key not in there:
+                out.append(StoredFileProblem(c.ref, f"{kind} {name}", key, "missing"))
     return out
 
 

@@ -5,12 +5,13 @@ does not start with ``.``, it is not one of the names the arena keeps hidden (th
 the solution in any spelling, the arena's own caches) and it is not a file the bundle names
 as host code (``metric_file`` and friends, however the path to it is written). Everything
 else stays hidden. The arena's internal files (the prepared solution, the split seed) live
-outside the competition's folder altogether, in :func:`internal_dir`.
+outside the competition's folder altogether (:func:`scrimmage.storage.layout.internal`).
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
 from pathlib import Path
 from typing import Iterable
 
@@ -19,8 +20,6 @@ HIDDEN_NAMES = frozenset({"competition.toml"})
 #: Stems (compared without case) of files that are never public in any format: ``solution.csv``,
 #: ``solution.parquet``, ``Solution.CSV.gz``, ...
 HIDDEN_STEMS = frozenset({"solution"})
-#: Folders beside a competition's folder where the arena keeps what belongs to it and is never served.
-INTERNAL = ".internal"
 
 
 def _stem(name: str) -> str:
@@ -36,11 +35,23 @@ def hidden_paths(root: Path, named: Iterable[str | None]) -> set[Path]:
     return out
 
 
-def is_public(root: Path, name: str, named_hidden: Iterable[str | None] = ()) -> bool:
-    """Whether ``root/name`` may be handed to a participant (see the module's text for the rule)."""
+def is_public_name(name: str, named_hidden: Iterable[str | None] = ()) -> bool:
+    """Whether a stored file directly in a competition's folder, named ``name``, may be handed to a
+    participant: the rule of :func:`is_public` on names alone (a store holds no links to follow)."""
+    if not _plain(name):
+        return False
+    return name not in {posixpath.normpath(raw.replace("\\", "/")) for raw in named_hidden if raw}
+
+
+def _plain(name: str) -> bool:
     if not name or name != Path(name).name or name.startswith(".") or name in (".", ".."):
         return False
-    if name.lower() in HIDDEN_NAMES or _stem(name) in HIDDEN_STEMS:
+    return name.lower() not in HIDDEN_NAMES and _stem(name) not in HIDDEN_STEMS
+
+
+def is_public(root: Path, name: str, named_hidden: Iterable[str | None] = ()) -> bool:
+    """Whether ``root/name`` may be handed to a participant (see the module's text for the rule)."""
+    if not _plain(name):
         return False
     path = root / name
     if path.is_symlink() or not path.is_file():
@@ -54,13 +65,7 @@ def public_names(root: Path, named_hidden: Iterable[str | None] = ()) -> tuple[s
     return tuple(sorted(p.name for p in root.iterdir() if is_public(root, p.name, named)))
 
 
-def internal_dir(storage: Path) -> Path:
-    """Where the arena keeps a competition's prepared solution and split seed: beside its folder, never in it."""
-    storage = Path(storage)
-    return storage.parent / INTERNAL / storage.name
-
-
-__all__ = ["is_public", "public_names", "internal_dir", "hidden_paths", "HIDDEN_NAMES", "HIDDEN_STEMS"]
+__all__ = ["is_public", "is_public_name", "public_names", "hidden_paths", "HIDDEN_NAMES", "HIDDEN_STEMS"]
 
 
 def listed(comps: list, can_host: bool) -> list:

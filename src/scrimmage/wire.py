@@ -6,7 +6,6 @@ Kept beside the core (no HTTP here) so the server and the client cannot drift.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from . import leaderboard as lb
 from .records import CompetitionInfo, Leaderboard, SubmissionInfo
@@ -74,10 +73,9 @@ def leaderboard_from_dict(d: dict) -> Leaderboard:
                        lb.ShakeUp(**s) if s else None)
 
 
-def file_to_dict(p: Path) -> dict:
-    st = p.stat()
-    return {"name": p.name, "size": st.st_size,
-            "modified": dt.datetime.fromtimestamp(st.st_mtime, dt.timezone.utc).replace(tzinfo=None).isoformat()}
+def file_to_dict(f) -> dict:
+    """A stored public file (name, size, modified in UTC)."""
+    return {"name": f.name, "size": f.size, "modified": f.modified.isoformat()}
 
 
 __all__ = [name for name in dir() if name.endswith(("_to_dict", "_from_dict"))]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import s3
 
 from bundles import write_bundle
 from scrimmage.cli import main
@@ -136,7 +137,7 @@ def test_post_mortem_after_the_close(capsys, home, tmp_path, monkeypatch):
     code, _, err = run(capsys, "lessons", "create", "group-leakage", "--rows", "2000")
     assert code == 0, err
     arena = Arena()
-    folder = arena.settings.competitions_dir / "lesson-group-leakage"
+    folder = arena.storage("lesson-group-leakage")
     reveal = "## The trap: the same patient on both sides of the fold"
 
     code, out, _ = run(capsys, "lessons", "show", "lesson-group-leakage")
@@ -192,11 +193,14 @@ def test_two_homes_make_different_lessons_unless_given_a_seed(capsys, tmp_path, 
     for i, seed in enumerate([None, None, "7", "7"]):
         home = tmp_path / f"home{i}"
         monkeypatch.setenv("SCRIMMAGE_HOME", str(home))
+        if s3.KIND == "s3":
+            s3.use_s3(monkeypatch)  # each home its own store
         args = ["lessons", "create", "imbalance", "--rows", "1000", "--no-references"]
         code, _, err = run(capsys, *args, *(["--seed", seed] if seed else []))
         assert code == 0, err
-        [solution] = (home / "competitions").glob("*/solution.csv")
-        solutions.append(solution.read_bytes())
+        kept = Arena().objects
+        [solution] = [o.key for o in kept.list("competitions") if o.key.count("/") == 2 and o.name == "solution.csv"]
+        solutions.append(kept.read_bytes(solution))
     assert solutions[0] != solutions[1]  # secret seeds: two homes, two lessons
     assert solutions[2] == solutions[3]  # an explicit seed rebuilds the same answers (and says so)
 

@@ -189,7 +189,7 @@ def test_config_set_view_and_bad_key(capsys, monkeypatch):
     assert "bob" in out and "config file" in out
     code, _, err = run(capsys, "config", "set", "colour", "red")
     assert err == ("error: unknown setting 'colour'; valid settings: user, competition, database_url, server, token, "
-                   "bwrap, trust_host_code, team_storage_mb, server_storage_mb, trusted_proxies\n")
+                   "bwrap, trust_host_code, team_storage_mb, server_storage_mb, storage_url, trusted_proxies\n")
 
 
 def test_metrics_command_lists_all(capsys):

@@ -26,7 +26,7 @@ def arena(db_url, tmp_path):
     return a
 
 
-def test_versions_are_rendered_once_and_kept_under_the_home(arena):
+def test_versions_are_rendered_once_and_kept_in_the_store(arena):
     nbs = arena.notebooks
     first = nbs.push("tiny", "pat", "baseline.ipynb", ordinary("v1"), title="My baseline", visibility="public")
     assert (first.ref, first.version, first.kind, first.visibility) == ("pat/my-baseline", 1, "notebook", "public")
@@ -37,16 +37,17 @@ def test_versions_are_rendered_once_and_kept_under_the_home(arena):
     html = nbs.rendered("pat", "my-baseline", None)
     assert "<strong>v2</strong>" in html and f"data:image/png;base64,{PNG}" in html and "42" in html
     assert "<strong>v1</strong>" in nbs.rendered("pat", "my-baseline", None, version=1)
-    path, version, _ = nbs.file("pat", "my-baseline", None, version=1)
-    assert path.read_bytes() == ordinary("v1") and version.file_name == "baseline.ipynb"
-    # paths in the database are relative to the home
+    key, version, _ = nbs.file("pat", "my-baseline", None, version=1)
+    assert arena.objects.read_bytes(key) == ordinary("v1") and version.file_name == "baseline.ipynb"
+    # the database holds keys of the arena's store
     from sqlalchemy import select
     from scrimmage.store.schema import notebook_versions
     with arena.store.read() as conn:
         stored = [r.path for r in conn.execute(select(notebook_versions))] + \
                  [r.rendered_path for r in conn.execute(select(notebook_versions))]
     assert all(p.startswith("notebooks/") for p in stored)
-    assert not list((arena.settings.home / "notebooks").rglob("*.tmp"))
+    assert sorted(o.key.rsplit("/", 1)[1] for o in arena.objects.list("notebooks")) == [
+        "v1.html", "v1.ipynb", "v2.html", "v2.ipynb"]  # and nothing half-written
     with pytest.raises(NotFoundError, match=r"^pat/my-baseline has no version 7 \(it has 1 to 2\)$"):
         nbs.file("pat", "my-baseline", None, version=7)
 
@@ -165,7 +166,7 @@ def test_votes_comments_and_sorts(arena):
 
 
 def test_linked_score_and_highlight(arena, tmp_path):
-    folder = arena.settings.competitions_dir / "tiny"
+    folder = arena.storage("tiny")
     sub = arena.submit("tiny", write_predictions(tmp_path / "p.csv", folder, 0.9), "", user="pat")
     other = arena.submit("tiny", write_predictions(tmp_path / "q.csv", folder, 0.3), "", user="quin")
     nbs = arena.notebooks
@@ -191,7 +192,7 @@ def test_copy_and_edit(arena):
     nbs.push("tiny", "pat", "a.ipynb", ordinary("orig"), slug="base", visibility="competition")
     mine = nbs.copy("pat", "base", "quin")
     assert (mine.ref, mine.visibility, mine.copied_from, mine.version) == ("quin/base", "private", "pat/base", 1)
-    assert nbs.file("quin", "base", "quin")[0].read_bytes() == ordinary("orig")
+    assert arena.objects.read_bytes(nbs.file("quin", "base", "quin")[0]) == ordinary("orig")
     again = nbs.copy("pat", "base", "quin")
     assert again.ref == "quin/base-copy"
     with pytest.raises(NotFoundError):
@@ -214,7 +215,7 @@ def test_from_the_notebook_api(arena, tmp_path):
 
     comp = Competition.open("tiny", user="pat")
     assert comp.arena.settings.user == "pat"
-    sub = comp.submit(write_predictions(tmp_path / "p.csv", arena.settings.competitions_dir / "tiny", 0.8))
+    sub = comp.submit(write_predictions(tmp_path / "p.csv", arena.storage("tiny"), 0.8))
     nb_file = tmp_path / "my work.ipynb"
     nb_file.write_bytes(ordinary())
     nb = comp.share_notebook(nb_file, "My work", submission=sub["id"], visibility="public")
@@ -227,7 +228,7 @@ def test_from_the_notebook_api(arena, tmp_path):
 
 
 def test_a_host_cannot_share_a_private_score_before_the_close(arena, tmp_path):
-    folder = arena.settings.competitions_dir / "tiny"
+    folder = arena.storage("tiny")
     sub = arena.submit("tiny", write_predictions(tmp_path / "p.csv", folder, 0.9), "", user="pat")
     private = f"{_private(arena, sub.id):.5f}"
     arena.notebooks.push("tiny", "pat", "a.py", b"x = 1\n", slug="open", visibility="public")

@@ -101,7 +101,7 @@ def test_tracks_count_the_learners_own_submissions(arena, tmp_path):
     assert titanic.built
     assert track.name not in [tr.name for tr in arena.profiles.get("pat", "pat").tracks]  # nothing there yet
     sample = next(f for f in arena.files("titanic") if f.name == "sample_submission.csv")
-    arena.submit("titanic", sample, "the sample", user="pat")
+    arena.submit("titanic", arena.objects.local_path(sample.key), "the sample", user="pat")
     [record] = [tr for tr in arena.profiles.get("pat", "pat").tracks if tr.name == track.name]
     steps = tracks.progress(arena, track, user="pat")
     assert (record.done, record.steps) == (sum(s.done for s in steps), len(track.steps))

@@ -12,7 +12,7 @@ from scrimmage.services import Arena
 
 
 def _submit(arena, ref, tmp_path, values, name, message):
-    sample = pd.read_csv(arena.settings.competitions_dir / ref / "sample_submission.csv")
+    sample = pd.read_csv(arena.storage(ref) / "sample_submission.csv")
     sample.iloc[:, 1] = values
     path = tmp_path / f"{name}.csv"
     sample.to_csv(path, index=False)
@@ -26,7 +26,7 @@ def test_public_overfit_shows_the_learners_climb_next_to_the_ladder(tmp_path, ho
     with pytest.raises(ForbiddenError, match="is revealed when it closes"):
         lessons.postmortem(arena, ref)
     rng = np.random.default_rng(0)
-    solution = pd.read_csv(arena.settings.competitions_dir / ref / "solution.csv")
+    solution = pd.read_csv(arena.storage(ref) / "solution.csv")
     base = np.clip(0.3 + 0.2 * (solution["responded"].to_numpy() - 0.3) + rng.normal(0, 0.05, len(solution)), 0.02, 0.98)
     subs = [_submit(arena, ref, tmp_path, np.clip(base + rng.normal(0, 0.1, len(base)), 0.02, 0.98), f"s{i}", f"nudge {i}")
             for i in range(5)]

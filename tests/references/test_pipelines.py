@@ -48,7 +48,7 @@ def test_a_reference_score_is_what_its_file_scores_when_submitted(tmp_path):
     comp = lessons.create(arena, "group-leakage", n_rows=3_000, seed=2, ref="clinic")
     stored = {r["name"]: r for r in comp.settings["reference_scores"]}
     assert set(stored) == {"constant", "simple", "strong"}
-    folder = Path(arena.settings.competitions_dir / "clinic")
+    folder = arena.storage("clinic")
     bundle = load_bundle(folder)
     task = pipelines.task_of(bundle, metrics.get(bundle.metric))
     train = read_train(folder / "train.csv", bundle.id_column)

@@ -197,3 +197,51 @@ def test_admin_migrate_says_from_which_revision(db_url):
     engine.dispose()
     out = migrate()
     assert out.returncode == 1 and out.stderr.startswith("error: the database is at schema revision 0099_future, newer")
+
+
+def test_absolute_paths_of_an_older_arena_become_storage_keys(db_url, home, tmp_path):
+    from alembic import command
+    from sqlalchemy import select
+
+    from bundles import write_bundle, write_predictions
+    from scrimmage.services import Arena
+    from scrimmage.store import make_engine
+    from scrimmage.store.schema import competitions, submissions
+    from scrimmage.stored_files import check
+
+    arena = Arena()
+    folder = write_bundle(tmp_path / "tiny")
+    arena.create_competition(folder)
+    sub = arena.submit("tiny", write_predictions(tmp_path / "p.csv", folder, 0.5))
+
+    def recorded():
+        with make_engine(db_url).connect() as conn:
+            return (conn.execute(select(competitions.c.storage)).scalar_one(),
+                    conn.execute(select(submissions.c.stored_path)).scalar_one())
+
+    assert recorded() == ("competitions/tiny", sub.stored_path)
+    assert sub.stored_path.startswith("submissions/tiny/") and sub.stored_path.endswith("-p.csv")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    engine = make_engine(db_url)
+    with engine.begin() as conn:  # the records as the arena wrote them before keys: absolute paths
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0010_rescoring")
+    engine.dispose()
+    assert recorded() == (str(home / "competitions" / "tiny"), str(home / sub.stored_path))
+
+    again = Arena()  # opening the store upgrades it
+    assert recorded() == ("competitions/tiny", sub.stored_path)
+    assert [f.name for f in again.files("tiny")] == ["sample_submission.csv", "test.csv", "train.csv"]
+    assert check(again) == []
+    assert again.submit("tiny", write_predictions(tmp_path / "q.csv", folder, 0.9)).status == "complete"
+
+
+def test_a_path_the_arena_did_not_write_is_left_as_it_is():
+    import importlib
+
+    keys = importlib.import_module("scrimmage.store.migrations.versions.0014_storage_keys")
+    assert keys.key("/srv/old/submissions/tiny/x.csv", "submissions", 2) == "submissions/tiny/x.csv"
+    assert keys.key("/srv/old/competitions/tiny", "competitions", 1) == "competitions/tiny"
+    assert keys.key("/elsewhere/x.csv", "submissions", 2) == "/elsewhere/x.csv"
+    assert keys.key("submissions/tiny/x.csv", "submissions", 2) == "submissions/tiny/x.csv"

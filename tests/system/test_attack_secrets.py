@@ -29,7 +29,7 @@ from webutil import (  # noqa: F401 - fixtures
 )
 from scrimmage.solution import Solution, assign_usage
 from scrimmage.solution_store import SOLUTION_CACHE, SPLIT_FILE
-from scrimmage.visibility import internal_dir
+from scrimmage.storage.layout import internal
 
 
 def upload(url: str, headers: dict, folder, tmp_path) -> httpx.Response:
@@ -39,8 +39,8 @@ def upload(url: str, headers: dict, folder, tmp_path) -> httpx.Response:
 
 
 def usage_of(arena, ref: str) -> np.ndarray:
-    storage = arena._storage(ref)
-    frame = Solution.load(internal_dir(storage) / SOLUTION_CACHE, "id", ["target"], ["target"]).frame
+    key = f"{internal(arena.storage_key(ref))}/{SOLUTION_CACHE}"
+    frame = Solution.load(arena.objects.local_path(key), "id", ["target"], ["target"]).frame
     return frame["Usage"].to_numpy()
 
 
@@ -67,12 +67,12 @@ def test_the_split_is_drawn_from_a_secret_seed_nobody_is_shown(world, app, tmp_p
     assert '"split_seed"' not in listed and not any("split_seed" in page for page in pages)
     # an explicit seed still rebuilds the material (for the host), and is kept with the hidden files only
     assert (usage_of(a, "split-s") == assign_usage(len(a_usage), 0.25, 7)).all()
-    record = json.loads((internal_dir(a._storage("split-s")) / SPLIT_FILE).read_text())
+    record = json.loads(a.objects.read_bytes(f"{internal(a.storage_key('split-s'))}/{SPLIT_FILE}"))
     assert record["seed"] == "7" and record["seed_from"] == "competition.toml"
-    drawn = json.loads((internal_dir(a._storage("split-a")) / SPLIT_FILE).read_text())
+    drawn = json.loads(a.objects.read_bytes(f"{internal(a.storage_key('split-a'))}/{SPLIT_FILE}"))
     assert drawn["seed_from"] == "drawn at creation" and int(drawn["seed"]) != 0
     for ref in ("split-a", "split-s"):  # nothing of the arena's own lives in the served folder
-        assert sorted(p.name for p in a._storage(ref).iterdir()) == [
+        assert [o.key.rsplit("/", 1)[1] for o in a.objects.list(a.storage_key(ref))] == [
             "competition.toml", "sample_submission.csv", "solution.csv", "test.csv", "train.csv"]
 
 

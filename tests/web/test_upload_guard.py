@@ -223,10 +223,9 @@ def test_a_missing_stored_file_gives_a_clear_message_and_the_admin_finds_it(loca
     a.create_competition(write_bundle(tmp_path / "ladder", extra_toml='leaderboard = "ladder"\nref = "ladder"\n'))
     pat = signed_up(local_app, "pat")
     a.teams.join("ladder", "pat")
-    preds = a.files("ladder")[0].parent / "sample_submission.csv"
+    preds = a.storage("ladder") / "sample_submission.csv"
     first = a.submit("ladder", preds, "first", user="pat")
-    gone = __import__("pathlib").Path(first.stored_path)
-    gone.unlink()
+    a.objects.delete(first.stored_path)
     with live_server(local_app) as url:
         r = httpx.get(f"{url}/c/ladder/submissions/{first.id}/file", cookies=dict(pat.cookies),
                       headers={"Accept": "application/json"}, timeout=60)
@@ -243,7 +242,7 @@ def test_a_missing_stored_file_gives_a_clear_message_and_the_admin_finds_it(loca
     out, err = capsys.readouterr()
     assert info.value.code == 1
     assert out.splitlines() == ["competition,file,problem,path",
-                                f"ladder,submission {first.id} (sample_submission.csv),missing,{gone}"]
+                                f"ladder,submission {first.id} (sample_submission.csv),missing,{first.stored_path}"]
     assert err.strip() == ("error: 1 recorded file(s) missing or changed; restore them from a backup "
                            "(nothing is removed from the store)")
 

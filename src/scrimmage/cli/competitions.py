@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from pathlib import Path
 
 import click
@@ -70,10 +69,7 @@ def availability(comp) -> str:
 @csv_option
 def files(ref, as_csv):
     """List the public data files of REF."""
-    paths = arena().files(ref)
-    table(["name", "size", "creationDate"],
-          [[p.name, size(p.stat().st_size), dt.datetime.fromtimestamp(p.stat().st_mtime, dt.timezone.utc).replace(tzinfo=None)]
-           for p in paths], as_csv)
+    table(["name", "size", "creationDate"], [[f.name, size(f.size), f.modified] for f in arena().files(ref)], as_csv)
 
 
 @competitions.command()

@@ -107,9 +107,8 @@ def _same_file_scored(arena, path: Path):
     """Your scored submission holding exactly the bytes of ``path`` (a rerun's identical file), or None."""
     data = path.read_bytes()
     for sub in arena.submissions(REF):
-        stored = Path(sub.stored_path)
-        if sub.status == "complete" and stored.is_file() and stored.stat().st_size == len(data) \
-                and stored.read_bytes() == data:
+        if sub.status == "complete" and sub.size_bytes == len(data) and arena.objects.exists(sub.stored_path) \
+                and arena.objects.read_bytes(sub.stored_path) == data:
             return sub
     return None
 

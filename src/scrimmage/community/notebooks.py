@@ -1,7 +1,7 @@
 """Shared notebooks ("Code"): notebooks and scripts shared for a competition.
 
 Each push of a notebook (``owner/slug``) is a new version, rendered once to sanitised static
-HTML (:mod:`.notebook_files`) and kept with its file under ``$SCRIMMAGE_HOME/notebooks/``. A
+HTML (:mod:`.notebook_files`) and kept with its file under ``notebooks/`` in the arena's store. A
 notebook may name one of its author's team's submissions: its page shows that submission's
 public score, and the private score after the close. Visibility: ``private`` (the author and
 their team), ``competition`` (its participants and host), ``public`` (anyone). Anyone who may
@@ -16,7 +16,6 @@ import hashlib
 import re
 from pathlib import Path
 
-from .. import atomic
 from ..errors import AuthError, ConfigError, ConflictError, ForbiddenError, LimitError, NotFoundError
 from ..store import community as cq
 from ..store import notebooks as q
@@ -47,7 +46,7 @@ class Notebooks:
     def __init__(self, arena):
         self.arena = arena
         self.store = arena.store
-        self.root = arena.settings.home
+        self.objects = arena.objects  # files under notebooks/ in the arena's store
 
     # sharing ---------------------------------------------------------------------------
     def push(self, ref: str, user: str, file_name: str, data: bytes, *, slug: str | None = None,
@@ -104,7 +103,7 @@ class Notebooks:
                 raise AuthError(SIGN_IN)
             row = self._row(conn, owner, slug, me)
             latest = q.version(conn, row.id, row.version)
-            data = (self.root / latest.path).read_bytes()
+            data = self.objects.read_bytes(latest.path)
             wanted = _check_slug(new_slug) if new_slug is not None else slug
             taken = me is not None and q.slug_taken(conn, me.id, wanted)
             if taken and new_slug is not None:
@@ -182,25 +181,25 @@ class Notebooks:
             return self._record(self._row(conn, owner, slug, self._user(conn, viewer)))
 
     def file(self, owner: str, slug: str, viewer: str | None = None,
-             version: int | None = None) -> tuple[Path, NotebookVersion, Notebook]:
-        """The file of a version (the latest by default), as shared."""
+             version: int | None = None) -> tuple[str, NotebookVersion, Notebook]:
+        """The key of a version's file in the arena's store (the latest by default), as shared."""
         with self.store.read() as conn:
             row = self._row(conn, owner, slug, self._user(conn, viewer))
             v = self._version_row(conn, row, version)
-        return self.root / v.path, _version(v), self._record(row)
+        return v.path, _version(v), self._record(row)
 
     def download(self, owner: str, slug: str, viewer: str | None = None,
                  version: int | None = None) -> tuple[str, bytes, Notebook]:
         """A version's file name and bytes, and the notebook (for ``kernels pull``)."""
-        path, v, nb = self.file(owner, slug, viewer, version)
-        return v.file_name, path.read_bytes(), nb
+        key, v, nb = self.file(owner, slug, viewer, version)
+        return v.file_name, self.objects.read_bytes(key), nb
 
     def rendered(self, owner: str, slug: str, viewer: str | None = None, version: int | None = None) -> str:
         """A version's sanitised HTML page."""
         with self.store.read() as conn:
             row = self._row(conn, owner, slug, self._user(conn, viewer))
             v = self._version_row(conn, row, version)
-        return (self.root / v.rendered_path).read_text(encoding="utf-8")
+        return self.objects.read_bytes(v.rendered_path).decode("utf-8")
 
     # votes and comments ----------------------------------------------------------------------------
     def vote(self, owner: str, slug: str, user: str, up: bool = True) -> int:
@@ -249,22 +248,21 @@ class Notebooks:
     # rules ---------------------------------------------------------------------------------------------
     def _save_version(self, conn, user_id: int, nb_id: int, number: int, file_name: str, data: bytes,
                       rendered: files.Rendered) -> None:
-        folder = Path("notebooks") / str(user_id) / str(nb_id)
+        folder = f"notebooks/{user_id}/{nb_id}"
         suffix = Path(file_name).suffix.lower()
-        rel_file, rel_html = folder / f"v{number}{suffix}", folder / f"v{number}.html"
-        (self.root / folder).mkdir(parents=True, exist_ok=True)
+        rel_file, rel_html = f"{folder}/v{number}{suffix}", f"{folder}/v{number}.html"
         written = []
         try:
             title = Path(file_name).name
             for rel, content in ((rel_file, data), (rel_html, files.document(rendered.html, title).encode())):
-                atomic.write_bytes(self.root / rel, content)
-                written.append(self.root / rel)
+                self.objects.put_bytes(rel, content)
+                written.append(rel)
             q.add_version(conn, nb_id, number, utcnow(), file_name=Path(file_name).name[-200:],
-                          path=rel_file.as_posix(), rendered_path=rel_html.as_posix(), size_bytes=len(data),
+                          path=rel_file, rendered_path=rel_html, size_bytes=len(data),
                           sha256=hashlib.sha256(data).hexdigest(), cells=rendered.cells, note=rendered.note)
         except BaseException:
-            for path in written:
-                path.unlink(missing_ok=True)
+            for key in written:
+                self.objects.delete(key)
             raise
 
     def _record(self, r, closed: dict[str, bool] | None = None) -> Notebook:

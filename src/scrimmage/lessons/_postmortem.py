@@ -21,7 +21,6 @@ this learner did, read from their own records:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
 
@@ -210,8 +209,7 @@ def _scatter(arena, comp, pm: PostMortem) -> list[str]:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    folder = Path(arena.settings.competitions_dir) / comp.ref
-    train = pd.read_csv(folder / "train.csv")
+    train = pd.read_csv(arena.objects.local_path(f"{arena.storage_key(comp.ref)}/train.csv"))
     target = comp.settings["targets"][0]
     y = train[target].to_numpy()
     X = pd.get_dummies(train.drop(columns=[comp.settings["id_column"], target]), dtype=float)

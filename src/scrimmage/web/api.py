@@ -11,11 +11,11 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel
 
 from .. import hosting, wire
+from .stored import stored_response
 from ..bundle_zip import MAX_UPLOAD_MB
 from ..errors import NotFoundError
 from ..limits import submission_limit_mb
 from ..practice import honour_notice
-from ..stored_files import require
 from ..visibility import listed
 from .deps import RowId, arena, optional_api_user, require_api_user, saved_upload
 from .upload_guard import guarded_mb
@@ -127,7 +127,8 @@ def files(request: Request, ref: str):
                              "description": "the file, with the media type of its name (text/csv, ...)"},
                        **errors(401, 404)})
 def download(request: Request, ref: str, name: str, user=Depends(require_api_user)):
-    return FileResponse(public_file(arena(request), ref, name), filename=name)
+    a = arena(request)
+    return stored_response(a.objects, public_file(a, ref, name).key, name)
 
 
 @router.get("/competitions/{ref}/submissions", summary="Your team's submissions, newest first",
@@ -167,9 +168,9 @@ def leaderboard(request: Request, ref: str, private: bool = False, user=Depends(
 
 
 def public_file(a, ref: str, name: str):
-    """The path of public file ``name`` of ``ref``; never the solution or anything else."""
-    paths = a.files(ref)
-    for p in paths:
-        if p.name == name:
-            return require(p, f"the public file {name} of {ref!r}")
-    raise NotFoundError(f"no public file {name!r}; the files are: {', '.join(p.name for p in paths)}")
+    """The stored public file ``name`` of ``ref``; never the solution or anything else."""
+    files = a.files(ref)
+    for f in files:
+        if f.name == name:
+            return f
+    raise NotFoundError(f"no public file {name!r}; the files are: {', '.join(f.name for f in files)}")

@@ -11,7 +11,7 @@ import zipfile
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from ..csv_cells import safe_cell
 from ..errors import NotFoundError
@@ -19,6 +19,7 @@ from ..store import lookups
 from ..visibility import listed
 from .api import public_file
 from .deps import arena
+from .stored import stored_response
 from .kaggle_protocol import (
     CATEGORIES,
     FILES,
@@ -118,7 +119,8 @@ def download_data_files(request: Request, body: dict):
 @router.get(FILES + "/data/{ref}/{name}")
 def data_file(request: Request, ref: str, name: str):
     kaggle_user(request)
-    return FileResponse(public_file(arena(request), ref, name), filename=name)
+    a = arena(request)
+    return stored_response(a.objects, public_file(a, ref, name).key, name)
 
 
 @router.get(FILES + "/archives/{name}")
@@ -126,8 +128,8 @@ def data_archive(request: Request, name: str):
     kaggle_user(request)
     if not name.endswith(".zip"):
         raise NotFoundError(f"no archive {name!r}: archives are named <competition>.zip")
-    path = arena(request).data_archive(name[:-4])
-    return FileResponse(path, filename=name, media_type="application/zip")
+    a = arena(request)
+    return stored_response(a.objects, a.data_archive(name[:-4]).key, name, media_type="application/zip")
 
 
 # leaderboard ----------------------------------------------------------------------------

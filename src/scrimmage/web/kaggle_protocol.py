@@ -27,7 +27,6 @@ import base64
 import binascii
 import datetime as dt
 import json
-from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -229,11 +228,10 @@ def submission_json(request: Request, sub) -> dict:
     })
 
 
-def file_json(request: Request, ref: str, path: Path) -> dict:
-    st = path.stat()
-    modified = dt.datetime.fromtimestamp(st.st_mtime, dt.timezone.utc)
-    return compact({"ref": path.name, "name": path.name, "totalBytes": st.st_size, "creationDate": when(modified),
-                     "url": f"{base_url(request)}{FILES}/data/{quote(ref)}/{quote(path.name)}"})
+def file_json(request: Request, ref: str, f) -> dict:
+    """A stored public file (see :class:`scrimmage.storage.StoredObject`) as the client lists it."""
+    return compact({"ref": f.name, "name": f.name, "totalBytes": f.size, "creationDate": when(f.modified),
+                    "url": f"{base_url(request)}{FILES}/data/{quote(ref)}/{quote(f.name)}"})
 
 
 def rank_of(a, comp, user: str) -> int | None:

@@ -4,17 +4,13 @@ submission made from the uploaded file, the daily limits and the list of submiss
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import re
-import secrets
-import shutil
-import time
 from pathlib import Path
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 
-from .. import scratch
+from .. import pending_uploads, scratch
 from ..errors import LimitError, NotFoundError, ScrimmageError
 from ..limits import submission_limit_mb
 from .deps import arena
@@ -31,27 +27,7 @@ from .kaggle_protocol import (
     whole_number,
 )
 
-#: Where uploads wait for their CreateSubmission, and how long an unused one is kept.
-UPLOADS = "kaggle-uploads"
-UPLOAD_TTL = dt.timedelta(days=1)
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-
 router = APIRouter(route_class=KaggleRoute, include_in_schema=False)
-
-
-def _uploads(a) -> Path:
-    return a.settings.home / UPLOADS
-
-
-def _staged(a, token: str) -> tuple[Path, dict]:
-    folder = _uploads(a) / token
-    try:
-        meta = json.loads((folder / "upload.json").read_text()) if TOKEN_RE.match(token) else None
-    except (OSError, ValueError):
-        meta = None
-    if meta is None:
-        raise NotFoundError("no upload under this token (it expired or was used): run the submit command again")
-    return folder, meta
 
 
 @kaggle_call("StartSubmissionUpload", on=router)
@@ -64,27 +40,22 @@ def start_submission_upload(request: Request, body: dict):
     if size > limit_mb * 1e6:
         raise LimitError(f"the submission is over the {limit_mb:g} MB limit of {comp.ref!r}; submit a smaller file")
     name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(str(body.get("fileName") or "submission.csv")).name)[-120:]
-    root = _uploads(a)
-    _sweep(root)
-    token = secrets.token_urlsafe(24)
-    folder = root / token
-    folder.mkdir(parents=True)
-    meta = {"user": user.name, "competition": comp.ref, "file_name": name or "submission.csv",
-            "content_length": size, "started": time.time()}
-    (folder / "upload.json").write_text(json.dumps(meta))
+    meta = {"user": user.name, "competition": comp.ref, "file_name": name or "submission.csv", "content_length": size}
+    token = pending_uploads.start(a.objects, meta)  # kept in the store: any server may take the next steps
     return {"token": token, "createUrl": f"{base_url(request)}{FILES}/uploads/{token}"}
 
 
 @router.put(FILES + "/uploads/{token}")
 async def upload(request: Request, token: str):
     """The raw bytes of a file announced by StartSubmissionUpload (the token in the URL is the credential)."""
-    folder, meta = _staged(arena(request), token)
+    a = arena(request)
+    meta = await run_in_threadpool(pending_uploads.staged, a.objects, token)  # the store may be remote
     expected = int(meta["content_length"])
     too_long = f"the upload is longer than the {expected} bytes announced; run the submit command again"
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > expected:  # refused before a byte of it is read
         raise LimitError(too_long)
-    part = folder / scratch.part_name()  # named for this process: a later start removes it if the process is killed
+    part = pending_uploads.part_path(a.settings.home, token)  # this process's: a later start removes it if killed
     total = 0
     try:
         with open(part, "wb") as out:
@@ -101,7 +72,7 @@ async def upload(request: Request, token: str):
     if total != expected:
         part.unlink(missing_ok=True)
         raise ScrimmageError(f"the upload stopped after {total} of {expected} bytes; run the submit command again")
-    part.replace(folder / meta["file_name"])
+    await run_in_threadpool(pending_uploads.keep, a.objects, token, meta, part)  # any server may take the next step
     return {"token": token, "totalBytes": total}
 
 
@@ -111,16 +82,16 @@ def create_submission(request: Request, body: dict):
     a = arena(request)
     comp = a.competition(required(body, "competitionName"), full=False)
     token = str(body.get("blobFileTokens") or "").strip()
-    folder, meta = _staged(a, token)
-    path = folder / meta["file_name"]
-    if meta["user"] != user.name or not path.is_file():
-        raise NotFoundError("no upload under this token (it expired or was used): run the submit command again")
+    meta = pending_uploads.staged(a.objects, token)
+    if meta["user"] != user.name:
+        raise NotFoundError(pending_uploads.GONE)
+    path = pending_uploads.file(a.objects, token, meta)
     if meta["competition"] != comp.ref:
         raise ScrimmageError(f"this file was uploaded for {meta['competition']!r}, not {comp.ref!r}; submit it again")
     try:
         sub = a.submit(comp.ref, path, str(body.get("submissionDescription") or ""), user=user.name)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        pending_uploads.discard(a.objects, token)
     return {"message": f"Successfully submitted to {comp.title} "
                        f"(submission {sub.id}, public score {score(sub.public_score)})", "ref": sub.id}
 
@@ -163,16 +134,3 @@ def list_submissions(request: Request, body: dict):
         subs = sorted(subs, key=lambda s: order(s, comp.greater_is_better))
     page, token = paged(subs, body)
     return {"submissions": [submission_json(request, s) for s in page], "nextPageToken": token}
-
-
-def _sweep(root: Path) -> None:
-    """Drop uploads started more than a day ago and never submitted."""
-    if not root.is_dir():
-        return
-    cutoff = time.time() - UPLOAD_TTL.total_seconds()
-    for folder in root.iterdir():
-        try:
-            if folder.is_dir() and folder.stat().st_mtime < cutoff:
-                shutil.rmtree(folder, ignore_errors=True)
-        except OSError:
-            continue

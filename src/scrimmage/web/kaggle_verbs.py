@@ -14,15 +14,15 @@ answers whatever no route before it serves.
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 
 from ..errors import ForbiddenError, NotFoundError, ScrimmageError
 from ..store import lookups
 from .deps import RowId, arena
+from .stored import stored_response
 from .kaggle_protocol import (
     CATEGORIES,
     FILES,
@@ -122,10 +122,10 @@ def download_submission(request: Request, body: dict):
 @router.get(FILES + "/submissions/{sub_id}/{name}")
 def submission_file(request: Request, sub_id: RowId, name: str):
     sub, _ = _submission(request, sub_id)
-    path = Path(sub.stored_path)
-    if name != sub.file_name or not path.is_file():
+    if name != sub.file_name:
         raise NotFoundError(f"submission {sub.id} is the file {sub.file_name!r}")
-    return FileResponse(path, filename=sub.file_name)
+    return stored_response(arena(request).objects, sub.stored_path, sub.file_name,
+                           missing=NotFoundError(f"submission {sub.id} is the file {sub.file_name!r}"))
 
 
 @kaggle_call("ListTeamPublicSubmissions", on=router)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from ..community import notebook_files as files
 from .deps import RowId, arena, optional_api_user, require_api_user, saved_upload
 from .schemas import Done, UtcDateTime, Votes, out_of, user_name
+from .stored import stored_response
 
 router = APIRouter(prefix="/api/notebooks", tags=["notebooks"])
 ERRORS = {s: {"description": text} for s, text in (
@@ -152,7 +153,7 @@ def change(request: Request, owner: str, slug: str, body: Changes, user=Depends(
             summary="Download a version's file as shared (the latest by default)")
 def download(request: Request, owner: str, slug: str, version: int | None = Query(None, ge=1),
              user=Depends(optional_api_user)):
-    return file_response(*arena(request).notebooks.file(owner, slug, user_name(user), version)[:2])
+    return file_response(arena(request), *arena(request).notebooks.file(owner, slug, user_name(user), version)[:2])
 
 
 @router.post("/{owner}/{slug}/vote", response_model=Votes, responses=ERRORS, summary="Upvote a notebook")
@@ -177,7 +178,6 @@ def copy(request: Request, owner: str, slug: str, body: CopyIn | None = None, us
     return out_of(NotebookOut, arena(request).notebooks.copy(owner, slug, user.name, body.slug if body else None))
 
 
-def file_response(path, version) -> FileResponse:
+def file_response(a, key: str, version):
     """A notebook's file as an attachment (never shown inline)."""
-    return FileResponse(path, media_type="application/octet-stream", filename=version.file_name,
-                        content_disposition_type="attachment")
+    return stored_response(a.objects, key, version.file_name, media_type="application/octet-stream")

@@ -83,10 +83,10 @@ def install(app) -> None:
     """Add the guard around ``app``, sweep scratch files left by killed processes, map a full disk to 507."""
     from sqlalchemy.exc import OperationalError
 
-    from .kaggle_submissions import UPLOADS
+    from ..storage import layout
 
     a = app.state.arena
-    scratch.sweep(a.settings.home / UPLOADS)
+    scratch.sweep(a.settings.home / layout.UPLOADS)  # part files of killed processes (the uploads are in the store)
     app.add_middleware(UploadGuard)
     app.add_exception_handler(OSError, _disk_full)
     app.add_exception_handler(OperationalError, _disk_full)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 
 from ...visibility import listed
 from ..api import public_file
+from ..stored import stored_response
 from ..deps import arena, csrf_guard, page, require_viewer, viewer
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_guard)])
@@ -66,7 +67,7 @@ def download(request: Request, ref: str, name: str):
         from ...errors import ForbiddenError
 
         raise ForbiddenError(f"join {a.competition(ref).ref!r} (accept its rules) before downloading its data")
-    return FileResponse(public_file(a, ref, name), filename=name)
+    return stored_response(a.objects, public_file(a, ref, name).key, name)
 
 
 @router.get("/c/{ref}/rules")

@@ -88,7 +88,7 @@ def rendered(request: Request, owner: str, slug: str, version: int | None = None
 
 @router.get("/code/{owner}/{slug}/download")
 def download(request: Request, owner: str, slug: str, version: int | None = None):
-    return file_response(*arena(request).notebooks.file(owner, slug, _name(request), version)[:2])
+    return file_response(arena(request), *arena(request).notebooks.file(owner, slug, _name(request), version)[:2])
 
 
 def _act(request: Request, owner: str, slug: str, action, notice: str, back: str | None = None):

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 
 from ...errors import ScrimmageError, SubmissionError
 from ...limits import submission_limit_mb
 from ...stored_files import missing_submission
+from ..stored import stored_response
 from ..deps import RowId, arena, csrf_guard, require_viewer, saved_upload, viewer
 from .competitions import comp_page
 
@@ -66,10 +66,9 @@ def select(request: Request, ref: str, sub_id: RowId, action: str = Form("select
 @router.get("/c/{ref}/submissions/{sub_id}/file")
 def submission_file(request: Request, ref: str, sub_id: RowId):
     user = require_viewer(request)
-    sub = arena(request).submission(ref, sub_id, user=user.name)  # only your team's (or the host's)
-    if not Path(sub.stored_path).is_file():
-        raise missing_submission(sub.id, sub.file_name)
-    return FileResponse(sub.stored_path, filename=sub.file_name)
+    a = arena(request)
+    sub = a.submission(ref, sub_id, user=user.name)  # only your team's (or the host's)
+    return stored_response(a.objects, sub.stored_path, sub.file_name, missing=missing_submission(sub.id, sub.file_name))
 
 
 # team ---------------------------------------------------------------------------------

@@ -23,9 +23,10 @@ def _counts(storage: str) -> dict[str, int] | None:
     """The Usage counts of the competition's stored solution, or None when it is not there."""
     import polars as pl
 
-    from scrimmage.solution_store import solution_cache
-
-    path = solution_cache(Path(storage))  # beside the served folder, or inside it in older arenas
+    folder = Path(storage)
+    path = folder.parent / ".internal" / folder.name / "solution.parquet"  # beside the served folder,
+    if not path.is_file():
+        path = folder / "solution.parquet"  # or inside it in older arenas
     if not path.is_file():
         return None
     usage = pl.read_parquet(path, columns=["Usage"])["Usage"]

@@ -1,0 +1,53 @@
+"""The keys the arena's files are kept under (the same in a local folder and in an object store).
+
+::
+
+    competitions/REF/...                 a competition's bundle; its public files are served from here
+    competitions/.internal/REF/...       its prepared solution and split seed: never served
+    submissions/REF/STAMP-ID-NAME        every submitted file, kept
+    archives/REF-STAMP.zip               "download all" of a competition's public files
+    notebooks/USER/NOTEBOOK/vN.EXT       shared notebooks, and their rendered pages (vN.html)
+    kaggle-uploads/TOKEN/...             Kaggle-client uploads between their start and the submission
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import uuid
+
+COMPETITIONS = "competitions"
+SUBMISSIONS = "submissions"
+ARCHIVES = "archives"
+NOTEBOOKS = "notebooks"
+UPLOADS = "kaggle-uploads"
+#: Folders beside a competition's folder where the arena keeps what belongs to it and is never served.
+INTERNAL = ".internal"
+#: The top-level folders of a store, in the order a migration copies them.
+TOP = (COMPETITIONS, SUBMISSIONS, NOTEBOOKS, UPLOADS, ARCHIVES)
+
+
+def competition(ref: str, suffix: str = "") -> str:
+    return f"{COMPETITIONS}/{ref}{suffix}"
+
+
+def internal(competition_key: str) -> str:
+    """Where a competition's prepared solution and split seed live: beside its folder, never in it."""
+    parent, name = posixpath.split(competition_key)
+    return f"{parent}/{INTERNAL}/{name}"
+
+
+def submission(ref: str, file_name: str, stamp: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", file_name)[-120:] or "submission.csv"
+    return f"{SUBMISSIONS}/{ref}/{stamp}-{uuid.uuid4().hex[:8]}-{safe}"
+
+
+def archive(ref: str, stamp: str) -> str:
+    return f"{ARCHIVES}/{ref}-{stamp}.zip"
+
+
+def upload(token: str, name: str = "") -> str:
+    return f"{UPLOADS}/{token}/{name}" if name else f"{UPLOADS}/{token}"
+
+
+__all__ = ["competition", "internal", "submission", "archive", "upload", "TOP", "INTERNAL"]
