@@ -16,16 +16,17 @@ PG_URL = os.environ.get("SCRIMMAGE_TEST_POSTGRES_URL")
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch) -> Path:
+def home(request, tmp_path, monkeypatch) -> Path:
     """Every test gets its own SCRIMMAGE_HOME and user, and no stray settings; with
-    SCRIMMAGE_TEST_STORAGE=s3 its files go to a prefix of its own on a real S3 server (tests/s3.py)."""
+    SCRIMMAGE_TEST_STORAGE=s3 its files go to a prefix of its own on a real S3 server (tests/s3.py), unless
+    it is marked ``local_files`` (it checks files in SCRIMMAGE_HOME itself)."""
     root = tmp_path / "home"
     for var in ("SCRIMMAGE_DATABASE_URL", "SCRIMMAGE_COMPETITION", "SCRIMMAGE_SERVER", "SCRIMMAGE_TOKEN",
                 "SCRIMMAGE_STORAGE_URL"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SCRIMMAGE_HOME", str(root))
     monkeypatch.setenv("SCRIMMAGE_USER", "alice")
-    if s3.KIND == "s3":
+    if s3.KIND == "s3" and request.node.get_closest_marker("local_files") is None:
         s3.use_s3(monkeypatch)
     return root
 

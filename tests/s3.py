@@ -37,10 +37,15 @@ def endpoint() -> str:
     return _server[1]
 
 
-def use_s3(monkeypatch, prefix: str | None = None) -> str:
-    """Make every arena of this test keep its files in a fresh prefix of the test bucket; returns its URL."""
-    url = f"s3://{BUCKET}/{prefix or uuid.uuid4().hex}?endpoint={endpoint()}"
+def fresh_url(monkeypatch) -> str:
+    """The URL of a fresh prefix of the test bucket, with the credentials in the environment."""
     for name, value in CREDENTIALS.items():
         monkeypatch.setenv(name, value)
+    return f"s3://{BUCKET}/{uuid.uuid4().hex}?endpoint={endpoint()}"
+
+
+def use_s3(monkeypatch) -> str:
+    """Make every arena of this test keep its files in a fresh prefix of the test bucket; returns its URL."""
+    url = fresh_url(monkeypatch)
     monkeypatch.setenv("SCRIMMAGE_STORAGE_URL", url)
     return url

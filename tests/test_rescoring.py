@@ -120,7 +120,7 @@ def test_rescore_killed_halfway_leaves_the_boards_whole_and_a_rerun_finishes(are
         "import time\n"
         "def score(solution, submission, row_id_column_name):\n"
         "    time.sleep(0.5)\n"
-        "    return float(((solution['target'] - submission['target']) ** 2).mean())\n").encode())
+        "    return float(((solution['target'] - submission['target']) ** 2).mean())\n")
     arena.create_competition(folder)
     users = ["bob", "carol", "dave", "erin"]
     for k, user in enumerate(users):

@@ -41,7 +41,7 @@ def cli(ctx, debug, server):
 def _register() -> None:
     from . import (catalogue, coach, competitions, config, discussion, kernels, lessons, metrics, profile,  # noqa: F401
                    quickstart, rescore, score, serve, tracks, users)
-    from . import admin  # noqa: F401
+    from . import admin, storage  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> None:
