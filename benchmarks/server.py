@@ -169,9 +169,9 @@ def seed(arena, teams: int, per_team: int, labels: np.ndarray, pool_size: int = 
 
 # -- the server ----------------------------------------------------------------
 @contextmanager
-def server(home: Path, url: str):
-    """``scrimmage serve`` in a child process; yields its base URL."""
-    r = Replica("server", home, free_port(), replica_env(home, None), url, separate=False)
+def server(home: Path, url: str, files: str):
+    """``scrimmage serve`` in a child process, its files at ``files`` (a storage_url); yields its base URL."""
+    r = Replica("server", home, free_port(), replica_env(home, files), url, separate=False)
     try:
         r.start()
         yield r.url
@@ -246,6 +246,11 @@ def database(kind: str, home: Path, pg_url: str):
         yield url
 
 
+def storage_url(root: Path) -> str:
+    """Where the arena of the benchmark keeps its files: one folder, shared by every server of the run."""
+    return f"file://{root / 'files'}"
+
+
 @contextmanager
 def prepared(kind: str, args):
     """A fresh arena on ``kind`` with the seeded competition; yields (root, database URL, seeding figures, tokens,
@@ -257,7 +262,7 @@ def prepared(kind: str, args):
     try:
         home = root / "home"
         with database(kind, home, args.pg_url) as url:
-            arena = Arena(Settings.load(home=home, database_url=url, user="bench-host"))
+            arena = Arena(Settings.load(home=home, database_url=url, user="bench-host", storage_url=storage_url(root)))
             ids, labels = write_bundle(root / REF, args.rows)
             arena.create_competition(root / REF)
             seeded = seed(arena, args.teams, args.per_team, labels)
@@ -275,14 +280,21 @@ def prepared(kind: str, args):
         shutil.rmtree(root, ignore_errors=True)
 
 
-def measure(base: str, tokens: list[str], files: list[Path], args) -> dict:
+def measure(base: str, tokens: list[str], files: list[Path], args, servers: int = 1) -> dict:
+    """The two figures through ``base``, after one submission per server (each reads the solution once)."""
+    import httpx
+
+    with httpx.Client(base_url=base, timeout=300, headers={"Authorization": f"Bearer {tokens[0]}"}) as c:
+        for _ in range(servers):  # round robin: one each
+            c.post(f"/api/competitions/{REF}/submissions",
+                   files={"file": (files[0].name, files[0].read_bytes(), "text/csv")}).raise_for_status()
     return {"leaderboard": leaderboard_latency(base, args.requests, args.teams),
             "submit": submission_throughput(base, tokens, files, args.per_client)}
 
 
 def run(kind: str, args) -> dict:
     with prepared(kind, args) as (root, url, seeded, tokens, files):
-        with server(root / "home", url) as base:
+        with server(root / "home", url, storage_url(root)) as base:
             figures = measure(base, tokens, files, args)
     result = {"db": kind, "teams": args.teams, "per_team": args.per_team, "rows": args.rows, **seeded, **figures}
     print(json.dumps(result), flush=True)
@@ -293,13 +305,13 @@ def run(kind: str, args) -> dict:
 def replicated(root: Path, url: str, n: int):
     """``n`` replicas (``scrimmage serve``, a home each) behind nginx on a free port; yields the balancer's URL.
 
-    The replicas read the competition's files where the seeding arena keeps them (one machine)."""
+    The replicas share the seeding arena's file store (a folder: what is measured is the replicas, not a store)."""
     workdir = Path(tempfile.mkdtemp(prefix=f"replicas{n}-", dir=root))
     replicas = [Replica(f"replica{i + 1}", workdir / f"replica{i + 1}" / "home", free_port(), {}, url, separate=False)
                 for i in range(n)]
     try:
         for r in replicas:
-            r.env = replica_env(r.home, None)
+            r.env = replica_env(r.home, storage_url(root))
             r.launch()
         for r in replicas:
             r.wait_ready()
@@ -312,18 +324,11 @@ def replicated(root: Path, url: str, n: int):
 
 def run_replicated(args) -> list[dict]:
     """PostgreSQL through nginx: the same arena served by 1, then 2 replicas."""
-    import httpx
-
     results = []
     with prepared("postgresql", args) as (root, url, seeded, tokens, files):
         for n in (1, 2):
             with replicated(root, url, n) as base:
-                with httpx.Client(base_url=base, timeout=300, headers={"Authorization": f"Bearer {tokens[0]}"}) as c:
-                    for _ in range(n):  # one submission per replica (round robin): each reads the solution once
-                        r = c.post(f"/api/competitions/{REF}/submissions",
-                                   files={"file": (files[0].name, files[0].read_bytes(), "text/csv")})
-                        r.raise_for_status()
-                figures = measure(base, tokens, files, args)
+                figures = measure(base, tokens, files, args, servers=n)
             result = {"db": f"{n} replica{'s' * (n > 1)} behind nginx", "replicas": n, "teams": args.teams,
                       "per_team": args.per_team, "rows": args.rows, **seeded, **figures}
             print(json.dumps(result), flush=True)

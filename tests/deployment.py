@@ -80,8 +80,7 @@ def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, grace: float = 20) -
 
 # -- the S3-compatible server --------------------------------------------------
 #: moto accepts any credentials; the replicas and the test use these.
-S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "scrimmage-test", "AWS_SECRET_ACCESS_KEY": "scrimmage-test-secret",
-                  "AWS_DEFAULT_REGION": "us-east-1"}
+S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "scrimmage-test", "AWS_SECRET_ACCESS_KEY": "scrimmage-test-secret"}
 
 
 @contextmanager
@@ -171,9 +170,18 @@ class Replica:
             stop(self.proc)
 
 
+def replica_settings(db_url: str, storage_url: str | None) -> dict:
+    """The settings every replica is given in its environment: those of docs/deploy.md's /etc/scrimmage/env."""
+    out = {"SCRIMMAGE_DATABASE_URL": db_url}
+    if storage_url:
+        out["SCRIMMAGE_STORAGE_URL"] = storage_url
+        out.update(S3_CREDENTIALS)
+    return out
+
+
 def replica_env(home: Path, storage_url: str | None, extra: dict | None = None) -> dict:
     """The environment of a replica: the machine's, none of the test's SCRIMMAGE_ settings, its own home."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SCRIMMAGE_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCRIMMAGE_", "AWS_"))}
     env["SCRIMMAGE_HOME"] = str(home)
     env["SCRIMMAGE_USER"] = "scrimmage-server"
     if storage_url:
@@ -319,11 +327,11 @@ def deployment(workdir: Path, postgres_server: str, *, replicas: int = 2, port: 
     """
     with ExitStack() as stack:
         db_url = stack.enter_context(fresh_database(postgres_server, "scrimmage_deploy"))
-        storage_url, endpoint, env_extra = None, None, dict(extra_env or {})
+        storage_url, endpoint = None, None
         if object_storage:
             endpoint = stack.enter_context(s3_server(workdir))
-            storage_url = f"s3://arena/?endpoint={endpoint}"
-            env_extra.update(S3_CREDENTIALS)
+            storage_url = f"s3://arena/scrimmage?endpoint={endpoint}"
+        env_extra = {**replica_settings(db_url, storage_url), **(extra_env or {})}
         pool = [Replica(f"replica{i + 1}", workdir / f"replica{i + 1}" / "home", free_port(), {}, db_url)
                 for i in range(replicas)]
         for r in pool:

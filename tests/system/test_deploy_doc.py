@@ -72,3 +72,12 @@ def test_the_one_server_setup_serves_over_tls(tmp_path):
                 assert f"scrimmage config set server https://{name}/" in page
     finally:
         server.stop()
+
+
+def test_the_replicas_settings_are_the_ones_the_replica_test_gives():
+    """/etc/scrimmage/env in the doc names exactly the settings tests/system/test_replicas.py gives each replica."""
+    from deployment import replica_settings
+
+    block = doc_block("sh", "SCRIMMAGE_STORAGE_URL=")
+    documented = [line.split("=", 1)[0] for line in block.splitlines() if line.strip()]
+    assert documented == list(replica_settings("postgresql+psycopg://db/arena", "s3://bucket/prefix"))

@@ -1,9 +1,6 @@
 """Two replicas behind nginx, sharing one PostgreSQL database and one S3-compatible bucket.
 
 Each replica runs as on a machine of its own (a host name of its own; the other's home hidden from it).
-Until this version keeps files behind the ``storage_url`` setting, the replicas instead see each other's
-homes (as with the homes on one shared disk), and the Kaggle client's upload, which is kept in one
-replica's home, is expected to fail when it is finished on the other.
 
 Every request goes through the balancer, as participants reach a deployed arena; nginx's
 access log says which replica answered each one, and the tests check that both did for
@@ -15,11 +12,9 @@ port 80 and these tests share the port-80 xdist group.
 from __future__ import annotations
 
 import errno
-import importlib.util
 import io
 import os
 import re
-import signal
 import socket
 import threading
 import time
@@ -35,8 +30,6 @@ from components import require, require_program
 from deployment import NGINX, deployment
 
 PG_URL = os.environ.get("SCRIMMAGE_TEST_POSTGRES_URL")
-#: Files kept behind the storage_url setting (an S3-compatible object store here).
-OBJECT_STORAGE = importlib.util.find_spec("scrimmage.storage") is not None
 PASSWORD = "correct horse battery"
 CLIENTS = 16
 DAILY_LIMIT = 5
@@ -65,12 +58,10 @@ def cluster(tmp_path_factory):
     if not PG_URL:
         require("PostgreSQL")
     require_program(NGINX, "nginx")
-    if OBJECT_STORAGE:
-        require_program("moto_server", "moto")
+    require_program("moto_server", "moto")
     require_program("/usr/bin/bwrap", "bubblewrap")
     _port_80_free()
-    with deployment(tmp_path_factory.mktemp("deploy"), PG_URL, port=80, object_storage=OBJECT_STORAGE,
-                    separate_machines=OBJECT_STORAGE) as dep:
+    with deployment(tmp_path_factory.mktemp("deploy"), PG_URL, port=80) as dep:
         yield dep
 
 
@@ -196,7 +187,6 @@ def test_sign_up_create_download_and_submit_land_on_both_replicas(cluster, peopl
     assert served == {kind: {"replica1", "replica2"} for kind in served}
 
 
-@pytest.mark.xfail(not OBJECT_STORAGE, strict=True, reason="an upload kept in one replica's home is not found by the other")
 def test_the_official_kaggle_client_through_the_balancer(cluster, people, tmp_path):
     from kaggle_cli import kaggle, kaggle_env, table
 
