@@ -169,6 +169,7 @@ def test_a_very_long_label_cannot_blow_up_memory(tmp_path):
 
 
 # failed uploads and storage quotas (both databases) -----------------------------------------
+@pytest.mark.local_files  # counts the files kept under the home
 def test_failed_uploads_are_limited_and_refused_ones_are_not_stored(capsys, db_url, tmp_path, home):
     folder = write_bundle(tmp_path / "tiny", extra_toml="daily_limit = 1\n")
     assert run(capsys, "competitions", "create", str(folder))[0] == 0
@@ -187,6 +188,7 @@ def test_failed_uploads_are_limited_and_refused_ones_are_not_stored(capsys, db_u
     assert sorted((home / "submissions" / "tiny").iterdir()) == stored  # nothing stored, nothing removed
 
 
+@pytest.mark.local_files  # counts the files kept under the home
 def test_team_and_server_storage_quotas(capsys, db_url, tmp_path, home, monkeypatch):
     folder = write_bundle(tmp_path / "tiny", extra_toml="daily_limit = 20\n")
     assert run(capsys, "competitions", "create", str(folder))[0] == 0

@@ -85,7 +85,7 @@ def test_particle_picking_shows_what_each_submission_found(tmp_path, home):
     arena = Arena()
     lessons.create(arena, "particle-picking", n_rows=3_000, seed=0, references=False)
     ref = "lesson-particle-picking"
-    folder = arena.settings.competitions_dir / ref
+    folder = arena.storage(ref)
     candidates = pd.read_csv(folder / "candidates.csv")
     test = pd.read_csv(folder / "test.csv")
     mine = candidates[candidates["tomogram_id"].isin(test["tomogram_id"])]

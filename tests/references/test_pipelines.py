@@ -156,7 +156,7 @@ def test_particle_picking_references_are_what_their_recipes_score_when_submitted
                                               "0.0588 (beta 4)")
     for side in ("public", "private"):
         assert stored["strong"][side] > stored["constant"][side], stored
-    folder = Path(arena.settings.competitions_dir / "picks")
+    folder = arena.storage("picks")
     candidates = pd.read_csv(folder / "candidates.csv")
     truth = pd.read_csv(folder / "train.csv")
     is_test = candidates["tomogram_id"].isin(pd.read_csv(folder / "test.csv")["tomogram_id"])

@@ -21,6 +21,8 @@ from webutil import cheap_hashing, signed_up, token_for, write_bundle  # noqa: F
 from scrimmage.config import Settings
 from scrimmage.web import create_app
 
+pytestmark = pytest.mark.local_files  # fills the disk that holds the home
+
 DISK_FULL = "the server's disk is full; nothing was stored, try again later"
 
 

@@ -27,6 +27,8 @@ from scrimmage.hostcode.isolation import probe, refusal
 from scrimmage.scoring import GENERIC
 from scrimmage.web import create_app
 
+pytestmark = pytest.mark.local_files  # attacks the files under the home, which the sandbox hides
+
 
 @pytest.fixture
 def sandbox():

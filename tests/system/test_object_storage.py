@@ -169,3 +169,24 @@ def test_two_servers_with_separate_homes_share_one_database_and_one_bucket(home,
     assert client(one).get("/api/notebooks/pat/mine/file", headers=token_for(one, "pat")).content == b"x = 1\n"
     assert check(one.state.arena) == [] and check(two.state.arena) == []
     assert not (tmp_path / "one" / "submissions").exists() and not (tmp_path / "two" / "competitions").exists()
+
+
+def test_with_presign_downloads_redirect_to_a_signed_url_of_the_store(home, tmp_path, monkeypatch):
+    import httpx
+
+    monkeypatch.setenv("SCRIMMAGE_STORAGE_URL", s3.fresh_url(monkeypatch) + "&presign=60")
+    app = create_app(Settings.load())
+    a = app.state.arena
+    signed_up(app, "hal", role="host")
+    signed_up(app, "pat")
+    folder = write_bundle(tmp_path / "tiny")
+    a.create_competition(folder, host="hal")
+    a.teams.join("tiny", "pat")
+    r = client(app).get("/api/competitions/tiny/files/train.csv", headers=token_for(app, "pat"))
+    assert r.status_code == 302
+    signed = r.headers["location"]
+    assert signed.startswith(f"{s3.endpoint()}/{s3.BUCKET}/") and "X-Amz-Signature=" in signed
+    assert "X-Amz-Expires=60" in signed
+    assert httpx.get(signed, timeout=30).content == (folder / "train.csv").read_bytes()  # no credentials needed
+    unsigned = signed.split("?", 1)[0]
+    assert httpx.get(unsigned, timeout=30).status_code == 403  # the bucket itself stays closed

@@ -1,5 +1,6 @@
 """The public share shown (pages, coach) is the solution's real Usage counts, not the bundle's default fraction."""
 
+import pytest
 from sqlalchemy import update
 
 from bundles import write_bundle
@@ -30,7 +31,8 @@ def test_pages_say_the_real_share(home, tmp_path):
     assert "about 60% of the test rows" in c.get("/c/tiny").text
 
 
-def test_migration_records_the_counts_of_an_existing_competition(db_url, tmp_path):
+@pytest.mark.local_files  # the migration reads the home's own folder, as arenas of its time kept it
+def test_migration_records_the_counts_of_an_existing_competition(db_url, home, tmp_path):
     from alembic.config import Config
     from alembic.operations import Operations
     from alembic.runtime.migration import MigrationContext
@@ -43,7 +45,8 @@ def test_migration_records_the_counts_of_an_existing_competition(db_url, tmp_pat
     with arena.store.write() as conn:  # as a store created before the counts were recorded
         row = arena.store.competition(conn, "tiny")
         settings = {k: v for k, v in row.settings.items() if k != "usage_rows"}
-        conn.execute(update(competitions).where(competitions.c.id == row.id).values(settings=settings))
+        conn.execute(update(competitions).where(competitions.c.id == row.id)
+                     .values(settings=settings, storage=str(home / row.storage)))  # a path then, not a key
     # the data migration itself, run on the store as it was before it (later migrations stay as they are)
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))

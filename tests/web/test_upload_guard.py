@@ -164,6 +164,7 @@ def test_notebooks_take_bodies_up_to_their_own_limit(arena_up):
         assert (status, sent) == (413, 0), (path, body)
 
 
+@pytest.mark.local_files  # looks into the upload folder under the home
 def test_kaggle_put_longer_than_announced_is_refused_and_leaves_no_part_file(arena_up, tmp_path):
     url, a, _, _, auth = arena_up
     data = b"id,target\n" + b"x" * 100

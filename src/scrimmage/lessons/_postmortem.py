@@ -238,8 +238,9 @@ def _recall(arena, comp, pm: PostMortem) -> list[str]:
     parts = []
     subs = {s.id: s for s in arena.submissions(comp.ref, user=pm.user)}
     for ln in pm.lines:
-        _, _, solution, metric = arena.score_stored(comp, Path(subs[ln.submission_id].stored_path))
-        frame = check_free(subs[ln.submission_id].stored_path, solution, metric.input, float("inf"), 10**9)
+        kept_file = arena.objects.local_path(subs[ln.submission_id].stored_path)
+        _, _, solution, metric = arena.score_stored(comp, kept_file)
+        frame = check_free(kept_file, solution, metric.input, float("inf"), 10**9)
         idc, cols = solution.id_column, list(solution.prediction_columns)
         private = solution.frame.filter(solution.frame["Usage"] == "Private")
         kept = frame.filter(frame[idc].is_in(private[idc].implode()))
