@@ -94,7 +94,7 @@ def ladder(rows: int) -> dict:
     os.environ["SCRIMMAGE_HOME"] = root
     os.environ["SCRIMMAGE_USER"] = "bench"
     from scrimmage import coach, lessons
-    from scrimmage.services import Arena
+    from scrimmage.arena import Arena
 
     t0 = time.perf_counter()
     folder = lessons.generate("imbalance", f"{root}/bundle", n_rows=rows, seed=0, ref="imb")
@@ -132,7 +132,7 @@ def titanic(repeat: int, reference_src: str | None) -> list[dict]:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     sides = {"scrimmage": None} | ({"reference": reference_src} if reference_src else {})
     for side, src in sides.items():  # each side's own home: its store is at its own schema revision
-        subprocess.run([sys.executable, "-c", "from scrimmage.services import Arena; Arena().competition('titanic')"],
+        subprocess.run([sys.executable, "-c", "from scrimmage.arena import Arena; Arena().competition('titanic')"],
                        env=dict(env, SCRIMMAGE_HOME=f"{base}/ready-{side}") | ({"PYTHONPATH": src} if src else {}),
                        check=True, stdout=subprocess.DEVNULL)
     times: dict[str, list[tuple[float, float]]] = {side: [] for side in sides}

@@ -143,7 +143,7 @@ def run(kind: str, args) -> dict:
 
     import httpx
 
-    from scrimmage.services import Arena
+    from scrimmage.arena import Arena
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
     from bundles import write_bundle

@@ -120,7 +120,7 @@ def seed(arena, teams: int, per_team: int, labels: np.ndarray, pool_size: int = 
 
     t0 = time.perf_counter()
     comp = arena.competition(REF)
-    solution, metric = arena._solution(comp), arena._metric(comp)
+    solution, metric = arena.solution_of(comp), arena.metric_of(comp)
     # the solution's rows are in test.csv's order, so the labels line up with y_true
     rng = np.random.default_rng(seed)
     qualities = np.linspace(0.02, 0.6, pool_size)
@@ -135,7 +135,7 @@ def seed(arena, teams: int, per_team: int, labels: np.ndarray, pool_size: int = 
     now = utcnow()
     start = now - dt.timedelta(days=30)
     with arena.store.write() as conn:
-        comp_id = arena._comp_id(conn, REF)
+        comp_id = arena.competition_id(conn, REF)
         conn.execute(insert(users), [{"name": f"team{i:04d}", "display_name": f"team{i:04d}", "created_at": start}
                                      for i in range(teams)])
         user_ids = dict(conn.execute(select(users.c.name, users.c.id).where(users.c.name.like("team%"))).all())
@@ -256,7 +256,7 @@ def prepared(kind: str, args):
     """A fresh arena on ``kind`` with the seeded competition; yields (root, database URL, seeding figures, tokens,
     files), then removes it all."""
     from scrimmage.config import Settings
-    from scrimmage.services import Arena
+    from scrimmage.arena import Arena
 
     root = Path(tempfile.mkdtemp(prefix=f"scrimmage-bench-{kind}-"))
     try:

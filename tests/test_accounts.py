@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from scrimmage import accounts as acc
 from scrimmage.errors import AuthError, ConfigError, ConflictError, ForbiddenError, LimitError, NotFoundError
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 from scrimmage.store.schema import login_attempts, login_limits, tokens, users
 
 PW = "correct horse battery"

@@ -12,7 +12,7 @@ import pytest
 from scrimmage import lessons, metrics
 from scrimmage.bundle import load_bundle
 from scrimmage.errors import BundleError, SubmissionError
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 
 TOML = 'title = "Points"\nmetric = "point_fbeta"\nid_column = "id"\nrows = "free"\n'
 #: per image: its Usage and its true points (b has none)

@@ -4,7 +4,7 @@ import pytest
 
 from scrimmage import hosting
 from scrimmage.errors import ConfigError, ForbiddenError
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from scrimmage import hosting
 from scrimmage.cli import main
 from scrimmage.errors import ScoringError
 from scrimmage.scoring import GENERIC
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 
 
 def make_bundle(tmp_path, name: str, label_map: str | None = None, ref: str | None = None):

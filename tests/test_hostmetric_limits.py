@@ -8,7 +8,7 @@ from bundles import write_bundle, write_predictions
 from scrimmage import hosting
 from scrimmage.errors import BundleError, ScoringError
 from scrimmage.scoring import GENERIC
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 
 METRIC = '''
 import time

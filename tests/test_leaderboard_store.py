@@ -12,7 +12,7 @@ from sqlalchemy import insert, update
 
 from bundles import write_bundle
 from scrimmage import leaderboard as lb
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 from scrimmage.store.schema import submissions, teams
 
 
@@ -22,7 +22,7 @@ def seed(arena: Arena, ref: str, rng, n_teams: int = 40, ladder: bool = False) -
     start = dt.datetime(2026, 1, 1)
     rows = []
     with arena.store.write() as conn:
-        comp_id = arena._comp_id(conn, ref)
+        comp_id = arena.competition_id(conn, ref)
         for t in range(n_teams):
             uid = arena.store.ensure_user(conn, f"u{t}")
             team_id = arena.store.ensure_team(conn, comp_id, uid, f"team {t}")
@@ -98,5 +98,5 @@ def test_boards_follow_every_change_they_show(db_url, tmp_path, monkeypatch):
     with arena.store.write() as conn:  # a write that does not note itself shows after BOARD_TTL at the latest
         conn.execute(update(teams).where(teams.c.name == "renamed").values(name="quietly"))
     assert "renamed" in {r.team_name for r in arena.leaderboard("tiny").rows}  # cached
-    monkeypatch.setattr("scrimmage.services.BOARD_TTL", 0.0)
+    monkeypatch.setattr("scrimmage.arena.BOARD_TTL", 0.0)
     assert "quietly" in {r.team_name for r in arena.leaderboard("tiny").rows}

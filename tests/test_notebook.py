@@ -5,7 +5,7 @@ import pytest
 
 import scrimmage
 from scrimmage.errors import SubmissionError
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from bundles import write_bundle
 from scrimmage import quotas
 from scrimmage.errors import QuotaError
 from scrimmage.quotas import RECOUNT_SECONDS, Quotas
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 from scrimmage.store import utcnow
 
 
@@ -40,7 +40,7 @@ def test_the_arena_total_is_counted_again_near_the_quota_and_when_old(db_url, tm
     for _ in range(5):  # stored meanwhile by another process: not in alice's count
         bob.submit("tiny", sample, user="bob")
     with alice.store.read() as conn:
-        team = alice._team_id(conn, "tiny", "alice")
+        team = alice.team_id(conn, "tiny", "alice")
     sums = sums_over_every_submission(alice.store.engine)
 
     def check(server_files: float):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bundles import write_bundle, write_predictions
 from scrimmage.errors import ForbiddenError
 from scrimmage.rescoring import rescore
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 from scrimmage.store import rescores
 from scrimmage.store.schema import competitions
 

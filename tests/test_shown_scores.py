@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from bundles import write_bundle, write_predictions
 from scrimmage import lessons
 from scrimmage.errors import ForbiddenError
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 from scrimmage.shown_scores import shown_public_scores
 
 LADDER = 'title = "Ladder"\nmetric = "roc_auc"\nid_column = "id"\nleaderboard = "ladder"\ndaily_limit = 20\n'

@@ -7,7 +7,7 @@ from sqlalchemy import update
 
 from bundles import write_bundle, write_predictions
 from scrimmage.errors import ConflictError, ForbiddenError, LimitError, NotFoundError
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 from scrimmage.store.schema import competitions
 from scrimmage.teams import days_running
 

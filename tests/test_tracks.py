@@ -13,7 +13,7 @@ import pytest
 from scrimmage import catalog, lessons, metrics, tracks
 from scrimmage.cli import main
 from scrimmage.references import beaten, from_settings, pipelines
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 
 
 def run(capsys, *args):

@@ -3,7 +3,7 @@
 import pytest
 
 from scrimmage.errors import ConfigError, ForbiddenError, NotFoundError
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 
 
 @pytest.fixture

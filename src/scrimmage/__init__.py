@@ -35,7 +35,7 @@ def competition(ref: str | None = None, *, user: str | None = None):
 
 def profile(name: str | None = None, *, user: str | None = None):
     """A learner's profile (yours by default): results, medals, tiers, tracks, posts."""
-    from .services import Arena
+    from .arena import Arena
 
     arena = Arena(user=user)
     return arena.profiles.get(name or arena.settings.user, arena.settings.user)

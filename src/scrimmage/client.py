@@ -1,4 +1,4 @@
-"""A remote arena over HTTP: the same methods the CLI calls on :class:`~scrimmage.services.Arena`.
+"""A remote arena over HTTP: the same methods the CLI calls on :class:`~scrimmage.arena.Arena`.
 
 ``scrimmage --server URL …`` (or ``scrimmage config set server URL``) makes the
 CLI use this instead of the local store; the token comes from ``scrimmage

@@ -13,12 +13,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .arena import Arena
 from .bundle_zip import extract_bundle_zip
 from .competition_settings import problems as settings_problems
 from .errors import ConfigError, ForbiddenError
-from .services import Arena, CompetitionInfo, SubmissionInfo
-from .store import utcnow
-from .store import competition_edits
+from .records import CompetitionInfo, SubmissionInfo
+from .store import competition_edits, utcnow
 
 #: What a host may change after creation, with the kind of value each takes.
 EDITABLE = {
@@ -51,7 +51,7 @@ def create_from_zip(arena: Arena, zip_path: str | Path, user: str) -> Competitio
 def edit(arena: Arena, ref: str, user: str, changes: dict) -> CompetitionInfo:
     """Change settings of ``ref`` (host or admin); every bad value is reported at once."""
     comp = arena.competition(ref)
-    require_host(arena, comp, user)
+    arena.require_host(comp, user)
     settings, problems, title = dict(comp.settings), [], comp.title
     for key, raw in changes.items():
         kind = EDITABLE.get(key)
@@ -79,7 +79,7 @@ def edit(arena: Arena, ref: str, user: str, changes: dict) -> CompetitionInfo:
 def submissions(arena: Arena, ref: str, user: str) -> list[HostSubmission]:
     """Every submission of ``ref`` with its host-only error, newest first (host or admin)."""
     comp = arena.competition(ref)
-    require_host(arena, comp, user)
+    arena.require_host(comp, user)
     with arena.store.read() as conn:
         rows = arena.store.submissions_of(conn, arena.store.competition(conn, comp.ref).id)
     shown = _revealed(comp) if arena.sees_private(comp, user) else comp
@@ -91,14 +91,8 @@ def metric_log(arena: Arena, ref: str, user: str) -> str:
     from .hostmetric import log_path, read_log
 
     comp = arena.competition(ref, full=False)
-    require_host(arena, comp, user)
+    arena.require_host(comp, user)
     return read_log(log_path(arena.settings.home, comp.ref)) if comp.settings.get("metric_file") else ""
-
-
-def require_host(arena: Arena, comp: CompetitionInfo, user: str | None) -> None:
-    """Raise ForbiddenError unless ``user`` hosts ``comp`` or is an admin."""
-    if not arena.is_host(comp, user):
-        raise ForbiddenError(f"only the host of {comp.ref!r} can do this")
 
 
 def _revealed(comp: CompetitionInfo) -> CompetitionInfo:
@@ -131,4 +125,4 @@ def _parse(kind: str, key: str, raw):
     return when.isoformat()
 
 
-__all__ = ["create_from_zip", "edit", "submissions", "require_host", "HostSubmission", "EDITABLE"]
+__all__ = ["create_from_zip", "edit", "submissions", "HostSubmission", "EDITABLE"]

@@ -12,7 +12,8 @@ import tempfile
 from pathlib import Path
 
 from .errors import SubmissionError
-from .services import Arena, CompetitionInfo
+from .arena import Arena
+from .records import CompetitionInfo
 
 
 def _is_frame(value) -> bool:

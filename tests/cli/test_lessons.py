@@ -14,7 +14,7 @@ import s3
 
 from bundles import write_bundle
 from scrimmage.cli import main
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 
 TRAPS = ["time-drift", "group-leakage", "covariate-shift", "leaky-feature", "imbalance", "high-cardinality",
          "small-noisy", "public-overfit", "particle-picking"]

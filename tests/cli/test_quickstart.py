@@ -31,6 +31,6 @@ def test_quickstart_walks_through_titanic(capsys, tmp_path, home):
     assert "not submitted again, so this rerun spends none of today's submissions; to submit it anyway: " \
            f"scrimmage competitions submit titanic -f {tmp_path / 'titanic' / 'submission.csv'} -m \"group mean\"" in again
     assert "4 of 5 submissions left today (UTC)" in again
-    from scrimmage.services import Arena
+    from scrimmage.arena import Arena
 
     assert len(Arena().submissions("titanic")) == 1

@@ -72,7 +72,7 @@ def test_add_list_role_suspend_and_tokens(capsys, db_url):
 
     code, out, _ = run(capsys, "tokens", "create", "--user", "ben", "--label", "grader")
     assert code == 0 and out.startswith("scr_")
-    from scrimmage.services import Arena
+    from scrimmage.arena import Arena
 
     accounts = Arena().accounts
     assert accounts.token_user(out.strip()).name == "ben"

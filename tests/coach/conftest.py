@@ -28,7 +28,7 @@ def fresh_coach():
 
 @pytest.fixture
 def arena(home):
-    from scrimmage.services import Arena
+    from scrimmage.arena import Arena
 
     return Arena()
 

@@ -74,7 +74,7 @@ def test_code_version_of_a_git_workdir(comp, tmp_path, monkeypatch):
 
 
 def test_submit_links_the_run_to_its_submission(tmp_path, db_url):
-    from scrimmage.services import Arena
+    from scrimmage.arena import Arena
 
     arena = Arena()
     ref = arena.create_competition(make_bundle(tmp_path / "linked", "binary")).ref

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from bundles import write_bundle, write_predictions
 from scrimmage.community import discussion as d
 from scrimmage.errors import AuthError, ConfigError, ConflictError, ForbiddenError, LimitError, NotFoundError
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 from scrimmage.store.schema import users
 
 

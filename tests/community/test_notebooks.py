@@ -11,7 +11,7 @@ from bundles import write_bundle, write_predictions
 from notebooks_hostile import PNG, hostile, ordinary
 from scrimmage.community import notebook_files as files
 from scrimmage.errors import AuthError, ConfigError, ConflictError, ForbiddenError, LimitError, NotFoundError
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 
 
 @pytest.fixture

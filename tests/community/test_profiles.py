@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from bundles import write_bundle, write_predictions
 from scrimmage.errors import ForbiddenError, NotFoundError
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 from scrimmage.store.schema import users
 
 RIVALS = [f"team{i}" for i in range(9)]

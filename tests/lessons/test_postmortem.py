@@ -8,7 +8,7 @@ import pytest
 
 from scrimmage import coach, lessons
 from scrimmage.errors import ForbiddenError
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 
 
 def _submit(arena, ref, tmp_path, values, name, message):

@@ -16,7 +16,7 @@ from scrimmage.errors import ForbiddenError
 from scrimmage.references import _columns as columns
 from scrimmage.references import pipelines
 from scrimmage.references.pipelines import compute, read_train
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from scrimmage import leaderboard as lb
 from scrimmage.references import (
     FEW_TEAMS, Reference, beaten, board_rows, from_settings, move, reference_medal, standing, thresholds,
 )
-from scrimmage.services import CompetitionInfo, Leaderboard
+from scrimmage.records import CompetitionInfo, Leaderboard
 
 AUC = [Reference("constant", 0.5, 0.5), Reference("simple", 0.80, 0.78), Reference("strong", 0.90, 0.86)]
 RMSE = [Reference("constant", 10.0, 11.0), Reference("simple", 4.0, 4.4), Reference("strong", 2.0, 2.2)]
@@ -196,7 +196,7 @@ def test_a_bundle_checks_its_reference_scores(tmp_path):
 def test_notebook_leaderboard_shows_references_and_moves(tmp_path):
     from bundles import write_bundle, write_predictions
     from scrimmage.notebook import Competition
-    from scrimmage.services import Arena
+    from scrimmage.arena import Arena
 
     folder = write_bundle(tmp_path / "tiny", extra_toml=REFS_TOML)
     arena = Arena()

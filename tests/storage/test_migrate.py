@@ -11,7 +11,7 @@ import s3
 from bundles import write_bundle, write_predictions
 from scrimmage.cli import main
 from scrimmage.config import Settings, read_file
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 from scrimmage.storage import open_storage
 from scrimmage.storage.migrate import journal_path, migrate, plan
 

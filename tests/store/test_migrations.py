@@ -204,7 +204,7 @@ def test_absolute_paths_of_an_older_arena_become_storage_keys(db_url, home, tmp_
     from sqlalchemy import select
 
     from bundles import write_bundle, write_predictions
-    from scrimmage.services import Arena
+    from scrimmage.arena import Arena
     from scrimmage.store import make_engine
     from scrimmage.store.schema import competitions, submissions
     from scrimmage.stored_files import check

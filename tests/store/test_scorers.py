@@ -7,7 +7,7 @@ import sys
 import time
 
 from bundles import write_bundle, write_predictions
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 from scrimmage.store import INTERRUPTED
 
 #: A scoring process on another machine: it holds its scorer lock, says so, then waits to be killed.

@@ -23,7 +23,6 @@ STORE_MAY_IMPORT = ("scrimmage.errors", "scrimmage.clock", "scrimmage.scratch")
 ALLOWED = {
     "_mapping": "SQLAlchemy's Row._mapping is public API despite its name",
     "_asdict": "namedtuple's public API", "_replace": "namedtuple's public API", "_fields": "namedtuple's public API",
-    "scrimmage.lessons._arena": "the arena creates lessons through it until the Arena moves to arena.py",
 }
 
 

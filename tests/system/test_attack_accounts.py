@@ -90,7 +90,7 @@ def message(r: httpx.Response) -> str:
 
 
 def test_a_burst_of_wrong_passwords_across_two_processes_gets_exactly_the_limit(db_url):
-    from scrimmage.services import Arena
+    from scrimmage.arena import Arena
 
     Arena().accounts.sign_up("ada", PASSWORD)
     tries = 3 * acc.MAX_FAILURES_PER_NAME

@@ -133,7 +133,7 @@ def test_every_route_is_checked():
 
 
 def test_api_hides_the_post_mortem_and_private_reference_scores_until_close(tmp_path):
-    from scrimmage.services import CompetitionInfo
+    from scrimmage.records import CompetitionInfo
 
     settings = {"reveal": "the trap was X", "reference_scores": [{"name": "simple", "public": 0.7, "private": 0.6}]}
     open_comp = CompetitionInfo("c", "C", "roc_auc", True, settings, None, None)

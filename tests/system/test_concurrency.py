@@ -7,7 +7,7 @@ import pytest
 
 from bundles import write_bundle, write_predictions
 from scrimmage.errors import LimitError
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 
 CLIENTS = 16
 # spawn, not fork: polars' thread pool does not survive a fork

@@ -316,7 +316,7 @@ def test_the_local_cli_runs_host_code_directly_without_a_sandbox(tmp_path, monke
 
 
 def test_a_server_that_lost_its_sandbox_refuses_to_score_and_tells_the_host(tmp_path, home, monkeypatch):
-    from scrimmage.services import Arena
+    from scrimmage.arena import Arena
 
     folder = write_bundle(tmp_path / "kept", n=40, extra_toml=GENEROUS)
     (folder / "metric.py").write_text("def score(solution, submission, row_id_column_name):\n    return 1.0\n")

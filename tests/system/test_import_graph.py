@@ -48,7 +48,7 @@ def _cli() -> str:
 @pytest.fixture
 def arena_with_a_submission(bundle, tmp_path):
     from bundles import write_predictions
-    from scrimmage.services import Arena
+    from scrimmage.arena import Arena
 
     arena = Arena()
     comp = arena.create_competition(bundle)

@@ -59,7 +59,7 @@ def test_serve_prints_a_link_that_makes_the_cli_user_the_browser_user(tmp_path, 
     home = tmp_path / "home"
     monkeypatch.setenv("SCRIMMAGE_HOME", str(home))
     monkeypatch.setenv("SCRIMMAGE_USER", "root")
-    from scrimmage.services import Arena
+    from scrimmage.arena import Arena
 
     arena = Arena()
     arena.create_competition(write_bundle(tmp_path / "tiny"))
@@ -118,7 +118,7 @@ def csrf_for(c: httpx.Client, url: str) -> str:
 
 
 def test_a_local_link_does_not_make_a_second_admin(tmp_path, monkeypatch):
-    from scrimmage.services import Arena
+    from scrimmage.arena import Arena
     from scrimmage.user_admin import UserAdmin
 
     monkeypatch.setenv("SCRIMMAGE_HOME", str(tmp_path / "home"))
@@ -135,7 +135,7 @@ def test_a_local_link_does_not_make_a_second_admin(tmp_path, monkeypatch):
 def test_a_local_link_racing_the_first_sign_up_cannot_make_a_second_admin(db_url, monkeypatch):
     """The claim and a first sign-up can both see no admin yet (two servers, one database): the unique
     first_admin column lets one of them win, as it does between two sign-ups."""
-    from scrimmage.services import Arena
+    from scrimmage.arena import Arena
     from scrimmage.store import user_admin as sql
     from scrimmage.user_admin import UserAdmin
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import update
 
 from bundles import write_bundle
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 from scrimmage.store.schema import competitions
 
 

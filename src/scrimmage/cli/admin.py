@@ -19,7 +19,7 @@ def check_files(as_csv):
     """List recorded files that are missing from the disk or have changed size."""
     from ..config import Settings
     from ..errors import ScrimmageError
-    from ..services import Arena
+    from ..arena import Arena
     from ..stored_files import check
 
     a = Arena(Settings.load(server=""))

@@ -22,7 +22,7 @@ def arena():
         from ..client import RemoteArena
 
         return RemoteArena(settings.server, settings.token, settings.competition)
-    from ..services import Arena
+    from ..arena import Arena
 
     return Arena(settings)
 
@@ -196,7 +196,7 @@ def leaderboard(ref, private, show, dl, as_csv):
 def _personal_postmortem(a, board) -> None:
     """Below a closed lesson's post-mortem: what this learner did (local arena only)."""
     from ..lessons import is_lesson
-    from ..services import Arena
+    from ..arena import Arena
 
     if not (isinstance(a, Arena) and board.competition.closed and is_lesson(board.competition)):
         return

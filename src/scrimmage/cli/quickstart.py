@@ -25,7 +25,7 @@ def quickstart(path):
     import numpy as np
 
     from ..errors import LimitError
-    from ..services import Arena
+    from ..arena import Arena
     from .competitions import print_leaderboard
 
     arena = Arena()

@@ -23,7 +23,7 @@ def migrate(url, quiet):
 
     from ..config import Settings, write_value
     from ..errors import ScrimmageError
-    from ..services import Arena
+    from ..arena import Arena
     from ..storage import open_storage
     from ..storage.migrate import journal_path
     from ..storage.migrate import migrate as copy_all

@@ -20,7 +20,7 @@ class Workspace:
 
     def __init__(self, comp=None, *, arena=None):
         from ..notebook import Competition
-        from ..services import Arena
+        from ..arena import Arena
 
         if isinstance(comp, Competition):
             self.competition = comp

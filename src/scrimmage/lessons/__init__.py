@@ -156,7 +156,7 @@ def create(arena, name: str, n_rows: int = DEFAULT_ROWS, seed: int | None = None
     """Generate lesson ``name``, score its reference pipelines and register it as a competition
     hosted by the creating user; returns its ``CompetitionInfo``. Without ``seed`` the data come
     from a secret random one (a given seed rebuilds the answers). See ``_arena.create``."""
-    from ._arena import create as create_in_arena
+    from .competitions import create as create_in_arena
 
     return create_in_arena(arena, name, n_rows, seed, ref, **kwargs)
 

@@ -191,7 +191,7 @@ class BoardRow:
 
 
 def board_rows(board) -> list[BoardRow]:
-    """A :class:`~scrimmage.services.Leaderboard` with its references interleaved by score.
+    """A :class:`~scrimmage.records.Leaderboard` with its references interleaved by score.
 
     The teams keep their rank; each reference sits below every team it does not
     beat (and above the others), marked ``is_reference``, with no rank. With

@@ -1,4 +1,4 @@
-"""The arena server: server-rendered pages and a REST API over the same :class:`~scrimmage.services.Arena`.
+"""The arena server: server-rendered pages and a REST API over the same :class:`~scrimmage.arena.Arena`.
 
 ``create_app(settings)`` builds the FastAPI application; ``scrimmage serve`` runs it.
 """

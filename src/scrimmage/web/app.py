@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..accounts import ANONYMOUS
 from ..config import Settings
 from ..errors import AuthError, NotFoundError, ScrimmageError
-from ..services import Arena
+from ..arena import Arena
 from . import openapi, render, upload_guard
 from .client_address import ForwardedScheme, parse_proxies
 from .deps import wants_json

@@ -17,7 +17,7 @@ error shape and the JSON shapes of competitions and submissions. The calls are s
 by :mod:`.kaggle_api` (competitions, data, leaderboards, tokens),
 :mod:`.kaggle_submissions` (uploads and submissions), :mod:`.kaggle_kernels` (notebooks)
 and :mod:`.kaggle_verbs` (the newer verbs, and an answer for those scrimmage lacks).
-Every answer comes from the :class:`~scrimmage.services.Arena`; these modules only
+Every answer comes from the :class:`~scrimmage.arena.Arena`; these modules only
 translate shapes and errors.
 """
 

@@ -133,7 +133,7 @@ def test_the_free_row_lesson_card_creates_a_lesson_that_takes_points(local_app):
 
 def test_tag_filters_are_grouped_and_counted(local_app):
     from scrimmage import tag_groups
-    from scrimmage.services import Arena
+    from scrimmage.arena import Arena
 
     with live_server(local_app) as url:
         html = browser(url).get("/").text

@@ -1,43 +1,31 @@
 """Use cases shared by the CLI, the notebook API and the web: the :class:`Arena`.
 
+Its competitions, leaderboards and lookups are here; submitting, the submissions list and
+final selections in :mod:`.arena_submissions`.
+
 The faces only parse input, call one method here and format the result.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import threading
 import time
 from pathlib import Path
 
-from sqlalchemy import select
-
 from . import leaderboard as lb
-from .records import CompetitionInfo, Leaderboard, SubmissionInfo
-from .shown_scores import ladder_hides_raw, shown_public_scores
-from .lessons import _arena as lessons
+from .arena_submissions import Submitting
 from .bundle import Bundle, load_bundle
 from .config import Settings
-from .errors import (
-    ConflictError,
-    DiskFullError,
-    ForbiddenError,
-    LimitError,
-    MissingFileError,
-    NotFoundError,
-    ScoringError,
-    ScrimmageError,
-    SubmissionError,
-)
-from .limits import DISK_FULL, clip, submission_limit_mb
-from .quotas import Quotas
-from .scratch import is_disk_full
+from .errors import ConflictError, ForbiddenError, NotFoundError, ScrimmageError
+from .lessons import competitions as lessons
+from .records import CompetitionInfo, Leaderboard, SubmissionInfo
 from .solution_store import solution_key
-from .storage import Storage, StoredObject, Written, layout, open_storage
-from .store import Store, utcnow
+from .storage import Storage, StoredObject, open_storage
+from .store import Store, competition_edits, team_queries, utcnow
+from .store.lookups import is_host_or_admin
 from .stored_files import require
-from .store.schema import competitions, submissions
+
 #: Seconds a cached leaderboard is trusted at most, even when no change was noted (a bound on staleness
 #: should something write to the store without noting it).
 BOARD_TTL = 30.0
@@ -48,8 +36,8 @@ SOLUTION_KEEP_BYTES = 32_000_000
 SYSTEM_USER = "scrimmage"
 
 
-class Arena:
-    """The one core object: a store, a data folder and the rules."""
+class Arena(Submitting):
+    """The one core object: a store, a data folder and the rules (submitting: :mod:`.arena_submissions`)."""
 
     def __init__(self, settings: Settings | None = None, **overrides):
         self.settings = settings or Settings.load(**overrides)
@@ -140,10 +128,7 @@ class Arena:
         )
         with self.store.write() as conn:
             host_id = self.store.ensure_user(conn, host or self.settings.user)
-            conn.execute(competitions.insert().values(
-                ref=bundle.ref, title=bundle.title, metric=bundle.metric, settings=settings,
-                storage=key, host_user_id=host_id, created_at=utcnow(),
-            ))
+            competition_edits.add(conn, bundle.ref, bundle.title, bundle.metric, settings, key, host_id, utcnow())
         return self.competition(bundle.ref)
 
     def competition(self, ref: str | None, *, full: bool = True) -> CompetitionInfo:
@@ -152,11 +137,11 @@ class Arena:
         With ``full=False`` its ``team_count`` and ``user_has_entered`` are left at 0 and False,
         for callers that need its settings only (counting reads every scored submission).
         """
-        ref = self._ref(ref)
+        ref = self.resolve_ref(ref)
         with self.store.read() as conn:
             row = self.store.competition(conn, ref)
             if row is not None:
-                return self._info(conn, row, None if full else {}, entered=None if full else False)
+                return self.competition_info(conn, row, None if full else {}, entered=None if full else False)
             known = [r.ref for r in self.store.competitions(conn)]
         from . import catalog
 
@@ -181,7 +166,7 @@ class Arena:
 
         with self.store.read() as conn:
             counts = self.store.team_counts(conn)
-            out = [self._info(conn, row, counts) for row in self.store.competitions(conn)]
+            out = [self.competition_info(conn, row, counts) for row in self.store.competitions(conn)]
         have = {c.ref for c in out}
         for entry in catalog.entries():
             if entry.ref not in have:
@@ -203,7 +188,7 @@ class Arena:
         from .competition_files import public_files
 
         comp = self.competition(ref)
-        return public_files(self.objects, self._storage(comp.ref), comp.settings)
+        return public_files(self.objects, self.storage_key(comp.ref), comp.settings)
 
     def download(self, ref: str | None, dest: str | Path, file: str | None = None, on_progress=None) -> list[Path]:
         """Copy the public files (or one of them) into ``dest``; ``on_progress(done, total)`` sees the bytes."""
@@ -238,158 +223,16 @@ class Arena:
 
     def close(self, ref: str | None, user: str | None = None) -> CompetitionInfo:
         comp = self.competition(ref)
-        self._require_host(comp, user)
+        self.require_host(comp, user)
         with self.store.write() as conn:
-            conn.execute(competitions.update().where(competitions.c.ref == comp.ref).values(closed_at=utcnow()))
+            competition_edits.close(conn, comp.ref, utcnow())
         return self.competition(comp.ref)
-
-    # submissions ------------------------------------------------------------
-    def submit(self, ref: str | None, path: str | Path, message: str = "", user: str | None = None) -> SubmissionInfo:
-        """Store the file, then check and score it. A rejected file is kept and
-        listed with its problems, and does not count against the daily limit."""
-        path, ref = Path(path), self._ref(ref)
-        user = user or self.settings.user
-        now = utcnow()
-        quotas = Quotas.of(self.settings)
-
-        def exists() -> int:
-            if not path.is_file():
-                raise NotFoundError(f"no file at {path}: give the path of your submission CSV")
-            return path.stat().st_size
-
-        with self.store.read() as conn:  # the competition; refuse early, before storing, when a limit is reached
-            row = self.store.competition(conn, ref)
-            if row is not None:
-                comp = self._info(conn, row, {}, entered=False)
-                size = exists()
-                team = self.store.user_and_team(conn, row.id, user)[1]
-                if team is not None:
-                    quotas.check(conn, team, size, comp.daily_limit, now)
-        if row is None:  # built on first use (a catalogue competition: no team yet), or not known
-            comp = self.competition(ref, full=False)
-            exists()
-        kept = self._keep(comp.ref, path)
-        digest, size = kept.sha256, kept.size
-        late = comp.closed
-        try:
-            with self.store.write() as conn:
-                row = self.store.competition(conn, comp.ref)
-                user_id, team_id = self.store.ensure_user_team(conn, row.id, user)
-                self.store.lock_team(conn, team_id, now)
-                used = quotas.check(conn, team_id, size, comp.daily_limit, now)  # exact, under the team's lock
-                over = used.counted_today >= comp.daily_limit
-                sub_id = self.store.add_submission(
-                    conn, competition_id=row.id, team_id=team_id, user_id=user_id, created_at=now,
-                    file_name=path.name, stored_path=kept.key, size_bytes=size, sha256=digest,
-                    description=message or "", status="error" if over else "pending", counts=not over, late=late,
-                    error=_limit_message(comp.daily_limit) if over else None,
-                )
-        except BaseException as exc:  # not recorded: the copy is no submission of anyone's
-            self.objects.delete(kept.key)
-            if is_disk_full(exc):
-                raise DiskFullError(DISK_FULL) from None
-            raise
-        if over:
-            raise LimitError(_limit_message(comp.daily_limit))
-        try:
-            # the competition's key was read in the transaction above; the kept file is read where it was kept
-            scores, aligned, solution, metric = self.score_stored(comp, self.objects.local_path(kept.key), row.storage)
-            ladder = self._ladder(comp, team_id, sub_id, aligned, solution, metric) if comp.leaderboard == "ladder" else None
-        except SubmissionError as exc:
-            self._fail(sub_id, "\n".join(exc.problems) or exc.message)
-            raise
-        except ScoringError as exc:
-            self._fail(sub_id, exc.message, exc.host_detail)
-            raise
-        except MissingFileError as exc:
-            self._fail(sub_id, exc.message)
-            raise
-        except BaseException as exc:
-            self._fail(sub_id, "scoring error: the submission could not be scored", repr(exc))
-            raise
-        with self.store.write() as conn:
-            self.store.update_submission(conn, sub_id, status="complete", public_score=scores.public,
-                                         private_score=scores.private, ladder_accepted=ladder, scored_at=utcnow())
-            row = self.store.submission(conn, sub_id)
-            shown = self._shown(conn, comp, row.competition_id, row.team_id)
-        return self._sub_info(comp, row, shown)
-
-    def score_stored(self, comp: CompetitionInfo, stored: Path, storage: str | None = None):
-        """Check and score a kept file against the competition's current solution and metric:
-        (scores, aligned rows or None for free rows, solution, metric); raises SubmissionError or ScoringError."""
-        from .scoring import score_file
-
-        solution = self._solution(comp, storage)
-        metric = self._metric(comp, storage)
-        s = comp.settings
-        if s.get("rows") == "free":
-            from .freerows import score_file as score_free_file
-
-            scores = score_free_file(stored, solution, metric, s.get("metric_kwargs"), submission_limit_mb(s),
-                                     comp.max_rows_per_id)
-            return scores, None, solution, metric
-        scores, aligned = score_file(stored, solution, metric, s.get("metric_kwargs") or {}, submission_limit_mb(s))
-        return scores, aligned, solution, metric
-
-    def submission(self, ref: str | None, sub_id: int, user: str | None = None) -> SubmissionInfo:
-        comp = self.competition(ref, full=False)
-        with self.store.read() as conn:
-            row = self.store.submission(conn, sub_id)
-            if row is None or row.competition_id != self._comp_id(conn, comp.ref):
-                raise NotFoundError(f"no submission {sub_id} in {comp.ref!r}")
-            team = self._team_id(conn, comp.ref, user or self.settings.user)
-            if row.team_id != team and not self._is_host(comp, user):
-                raise NotFoundError(f"no submission {sub_id} of yours in {comp.ref!r}")
-            shown = self._shown(conn, comp, row.competition_id, row.team_id)
-        return self._sub_info(comp, row, shown)
-
-    def submissions(self, ref: str | None, user: str | None = None) -> list[SubmissionInfo]:
-        """The user's team's submissions, newest first."""
-        comp = self.competition(ref, full=False)
-        with self.store.read() as conn:
-            team = self._team_id(conn, comp.ref, user or self.settings.user)
-            if team is None:
-                return []
-            rows = self.store.submissions_of(conn, self._comp_id(conn, comp.ref), team)
-        if any(r.status == "pending" for r in rows) and self.store.fail_interrupted():
-            return self.submissions(ref, user)  # a scorer had died (another replica, killed): shown failed, with why
-        shown = shown_public_scores(rows) if ladder_hides_raw(comp.leaderboard, comp.closed) else None
-        return [self._sub_info(comp, r, shown) for r in rows]
-
-    def used_today(self, ref: str | None, user: str | None = None) -> tuple[int, int]:
-        """(submissions of the user's team that count against today's (UTC) limit, the daily limit)."""
-        return self.teams.used_today(self.competition(ref, full=False).ref, user or self.settings.user)
-
-    def select(self, ref: str | None, sub_id: int, user: str | None = None, unselect: bool = False) -> SubmissionInfo:
-        """Choose (or drop) a submission for the private leaderboard."""
-        comp = self.competition(ref, full=False)
-        user = user or self.settings.user
-        if comp.closed:
-            raise LimitError(f"{comp.ref!r} is closed; final selections can no longer change")
-        with self.store.write() as conn:
-            team = self._team_id(conn, comp.ref, user)
-            row = self.store.submission(conn, sub_id)
-            if row is None or team is None or row.team_id != team:
-                raise NotFoundError(f"no submission {sub_id} of yours in {comp.ref!r}")
-            self.store.lock_team(conn, team, utcnow())  # selections stay exact under concurrency
-            if not unselect:
-                if row.status != "complete":
-                    raise ConflictError(f"submission {sub_id} was not scored ({row.status}); only scored submissions can be selected")
-                chosen = [r for r in self.store.submissions_of(conn, row.competition_id, team) if r.selected and r.id != sub_id]
-                if len(chosen) >= comp.final_selections:
-                    ids = ", ".join(str(r.id) for r in chosen)
-                    raise LimitError(
-                        f"you have already selected {len(chosen)} of {comp.final_selections} final submissions ({ids}); "
-                        f"unselect one first with `scrimmage competitions select {comp.ref} ID --unselect`"
-                    )
-            self.store.update_submission(conn, sub_id, selected=not unselect)
-        return self.submission(comp.ref, sub_id, user)
 
     def leaderboard(self, ref: str | None, private: bool = False, user: str | None = None) -> Leaderboard:
         comp = self.competition(ref)
         if private and not self.sees_private(comp, user):
             hint = ""
-            if self._is_host(comp, user):
+            if self.is_host(comp, user):
                 hint = (lessons.CLOSE_HINT.format(ref=comp.ref) if lessons.is_lesson(comp)
                         else "; you have a team in it, so you see it as every participant does")
             raise ForbiddenError(
@@ -427,14 +270,16 @@ class Arena:
         return Leaderboard(comp, private, table, shake, dict(staff))
 
     # internals --------------------------------------------------------------
-    def _ref(self, ref: str | None) -> str:
+    def resolve_ref(self, ref: str | None) -> str:
+        """``ref``, or the configured default competition."""
         ref = ref or self.settings.competition
         if not ref:
             raise ScrimmageError("no competition given: pass REF, or set a default with "
                                  "`scrimmage config set competition REF`")
         return ref
 
-    def _info(self, conn, row, counts: dict | None = None, entered: bool | None = None) -> CompetitionInfo:
+    def competition_info(self, conn, row, counts: dict | None = None, entered: bool | None = None) -> CompetitionInfo:
+        """A competition's row as its faces see it (team count cached while its board_version holds)."""
         if counts is None:
             cached = self._team_counts.get(row.id)
             if cached and cached[0] == row.board_version and time.monotonic() - cached[1] < BOARD_TTL:
@@ -443,54 +288,48 @@ class Arena:
                 counts = self.store.team_counts(conn, row.id)
                 self._team_counts[row.id] = (row.board_version, time.monotonic(), counts)
         if entered is None:
-            entered = self.store.user_team(conn, row.id, self._user_id(conn)) is not None
+            entered = self.store.user_team(conn, row.id, self.user_id(conn)) is not None
         return CompetitionInfo(
             ref=row.ref, title=row.title, metric=row.metric, greater_is_better=row.settings["greater_is_better"],
             settings=row.settings, created_at=row.created_at, closed_at=row.closed_at,
             team_count=counts.get(row.id, 0), user_has_entered=entered,
         )
 
-    def _user_id(self, conn, name: str | None = None) -> int | None:
-        from .store.schema import users
+    def user_id(self, conn, name: str | None = None) -> int | None:
+        """The id of user ``name`` (default: the arena's user), or None."""
+        return team_queries.user_id(conn, name or self.settings.user)
 
-        row = conn.execute(select(users.c.id).where(users.c.name == (name or self.settings.user))).first()
-        return row.id if row else None
-
-    def _comp_id(self, conn, ref: str) -> int:
+    def competition_id(self, conn, ref: str) -> int:
+        """The store's id of competition ``ref``."""
         return self.store.competition(conn, ref).id
 
-    def _team_id(self, conn, ref: str, user: str) -> int | None:
-        uid = self._user_id(conn, user)
-        team = self.store.user_team(conn, self._comp_id(conn, ref), uid) if uid else None
+    def team_id(self, conn, ref: str, user: str) -> int | None:
+        """The id of ``user``'s team in ``ref`` (None before they join)."""
+        uid = self.user_id(conn, user)
+        team = self.store.user_team(conn, self.competition_id(conn, ref), uid) if uid else None
         return team.id if team else None
 
     def storage(self, ref: str) -> Path:
         """A local folder holding the competition's bundle as the arena keeps it (never write to it)."""
-        return self.objects.local_folder(self._storage(ref))
+        return self.objects.local_folder(self.storage_key(ref))
 
     def storage_key(self, ref: str) -> str:
         """The key of the competition's folder in the arena's store (:attr:`objects`)."""
-        return self._storage(ref)
+        with self.store.read() as conn:
+            return self.store.competition(conn, ref).storage
 
     def refresh_solution(self, ref: str) -> None:
         """Prepare the solution again from the kept ``solution.csv`` (a host replaced it), after
         checking the kept bundle; scoring uses it from then on (see rescoring.py)."""
         from .competition_files import refresh_solution
 
-        solution = refresh_solution(self.objects, self._storage(ref))
+        solution = refresh_solution(self.objects, self.storage_key(ref))
         with self.store.write() as conn:  # the public share shown follows the new solution
             row = self.store.competition(conn, ref)
-            conn.execute(competitions.update().where(competitions.c.id == row.id)
-                         .values(settings={**row.settings, "usage_rows": solution.counts()}))
+            competition_edits.set_settings(conn, ref, {**row.settings, "usage_rows": solution.counts()})
 
     def is_host(self, comp: CompetitionInfo, user: str | None) -> bool:
-        """May ``user`` act as host of ``comp`` (its host, or an admin)?"""
-        return self._is_host(comp, user)
-
-    def _is_host(self, comp: CompetitionInfo, user: str | None) -> bool:
-        """The competition's host, or an admin (admins may do everything)."""
-        from .store.lookups import is_host_or_admin
-
+        """May ``user`` act as host of ``comp`` (its host, or an admin: admins may do everything)?"""
         with self.store.read() as conn:
             return is_host_or_admin(conn, comp.ref, user or self.settings.user)
 
@@ -500,24 +339,22 @@ class Arena:
         a lesson (its host is its learner: no early answers)."""
         if comp.closed:
             return True
-        if not self._is_host(comp, user) or lessons.is_lesson(comp):
+        if not self.is_host(comp, user) or lessons.is_lesson(comp):
             return False
         with self.store.read() as conn:
-            return self._team_id(conn, comp.ref, user or self.settings.user) is None
+            return self.team_id(conn, comp.ref, user or self.settings.user) is None
 
-    def _require_host(self, comp: CompetitionInfo, user: str | None) -> None:
-        if not self._is_host(comp, user):
+    def require_host(self, comp: CompetitionInfo, user: str | None) -> None:
+        """Raise ForbiddenError unless ``user`` hosts ``comp`` or is an admin."""
+        if not self.is_host(comp, user):
             raise ForbiddenError(f"only the host of {comp.ref!r} can do this")
 
-    def _storage(self, ref: str) -> str:
-        with self.store.read() as conn:
-            return self.store.competition(conn, ref).storage
-
-    def _solution(self, comp: CompetitionInfo, storage: str | None = None):
+    def solution_of(self, comp: CompetitionInfo, storage: str | None = None):
+        """The competition's current solution (small ones kept in memory between submissions)."""
         from .solution import Solution
 
         s = comp.settings
-        key = solution_key(self.objects, storage or self._storage(comp.ref))
+        key = solution_key(self.objects, storage or self.storage_key(comp.ref))
         found = require(self.objects, key, f"the answer file of {comp.ref!r}")
         path = self.objects.local_path(key, found)
         # the store's version of the file is checked on every use: another server's rescore is seen at once
@@ -534,7 +371,8 @@ class Arena:
                     del self._solutions[next(iter(self._solutions))]
         return solution
 
-    def _metric(self, comp: CompetitionInfo, storage: str | None = None):
+    def metric_of(self, comp: CompetitionInfo, storage: str | None = None):
+        """The competition's metric: built in, or the host's metric file (run as the server's policy says)."""
         from . import metrics
 
         s = comp.settings
@@ -542,49 +380,11 @@ class Arena:
             from .competition_files import metric_folder
             from .hostmetric import for_competition, log_path
 
-            folder = metric_folder(self.objects, storage or self._storage(comp.ref), s)
+            folder = metric_folder(self.objects, storage or self.storage_key(comp.ref), s)
             return for_competition(comp.metric, comp.greater_is_better, folder, s, self.host_code,
                                    log_path(self.settings.home, comp.ref))
         return metrics.get(comp.metric)
 
-    def _keep(self, ref: str, path: Path) -> Written:
-        """Copy the file into the arena's store before anything else; it is never deleted."""
-        return self.objects.put_file(layout.submission(ref, path.name, f"{utcnow():%Y%m%dT%H%M%S}"), path)
-
-    def _fail(self, sub_id: int, error: str, host_error: str | None = None) -> None:
-        with self.store.write() as conn:
-            self.store.update_submission(conn, sub_id, status="error", error=clip(error),
-                                         host_error=clip(host_error), counts=False, scored_at=utcnow())
-
-    def _ladder(self, comp, team_id, sub_id, aligned, solution, metric) -> bool:
-        from .metrics import call_kwargs
-        from .scoring import per_row_losses
-        from .submissions import check_and_align
-
-        with self.store.read() as conn:
-            prior = [r for r in self.store.submissions_of(conn, self._comp_id(conn, comp.ref), team_id)
-                     if r.id != sub_id and r.status == "complete" and r.ladder_accepted]
-        kept = [r for r in prior if self.objects.exists(r.stored_path)]  # a file gone missing: the newest one kept counts
-        if not kept:
-            return True
-        best = check_and_align(self.objects.local_path(kept[0].stored_path), solution, metric.input)
-        kwargs = comp.settings.get("metric_kwargs") or {}
-        new = per_row_losses(aligned, solution, metric, kwargs)
-        if new is not None:
-            return lb.ladder_accepts(new, per_row_losses(best, solution, metric, kwargs))
-        mask = solution.mask("Public")
-        kw = call_kwargs(metric, kwargs, solution.prediction_columns)
-        return lb.ladder_accepts_bootstrap(lambda t, p: metric.compute(t, p, **kw), solution.y_true(metric.input)[mask],
-                                           aligned.y_pred[mask], best.y_pred[mask], comp.greater_is_better)
-
-    def _shown(self, conn, comp: CompetitionInfo, competition_id: int, team_id: int) -> dict | None:
-        """The team's shown public scores on a Ladder board before close (None: raw scores are shown)."""
-        if not ladder_hides_raw(comp.leaderboard, comp.closed):
-            return None
-        return shown_public_scores(self.store.submissions_of(conn, competition_id, team_id))
-
-    def _sub_info(self, comp: CompetitionInfo, row, shown: dict | None = None) -> SubmissionInfo:
-        return SubmissionInfo.of_row(comp, row, shown)
 
 
 def _greater(bundle: Bundle) -> bool:
@@ -593,11 +393,6 @@ def _greater(bundle: Bundle) -> bool:
     from . import metrics
 
     return metrics.get(bundle.metric).greater_is_better
-
-
-def _limit_message(limit: int) -> str:
-    return (f"daily submission limit reached: {limit} scored submissions per team per UTC day; "
-            "try again after midnight UTC (the file was kept)")
 
 
 __all__ = ["Arena", "CompetitionInfo", "SubmissionInfo", "Leaderboard"]

@@ -16,7 +16,7 @@ from scrimmage.errors import (
     ScrimmageError,
     SubmissionError,
 )
-from scrimmage.services import Arena
+from scrimmage.arena import Arena
 
 
 @pytest.fixture

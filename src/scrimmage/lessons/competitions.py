@@ -33,7 +33,7 @@ def create_command(trap: str) -> str:
 def placeholders(have: set[str]) -> list:
     """A not-yet-created catalogue entry per trap whose default ref is not taken."""
     from .. import metrics
-    from ..services import CompetitionInfo
+    from ..records import CompetitionInfo
     from ._listing import LISTED  # not the trap modules: they load numpy
 
     out = []
