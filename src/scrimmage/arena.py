@@ -192,23 +192,12 @@ class Arena(Submitting):
 
     def download(self, ref: str | None, dest: str | Path, file: str | None = None, on_progress=None) -> list[Path]:
         """Copy the public files (or one of them) into ``dest``; ``on_progress(done, total)`` sees the bytes."""
-        files = self.files(ref)
-        if file is not None:
-            files = [f for f in files if f.name == file]
-            if not files:
-                names = ", ".join(f.name for f in self.files(ref))
-                raise NotFoundError(f"no public file {file!r}; the files are: {names}")
-        dest = Path(dest)
-        dest.mkdir(parents=True, exist_ok=True)
-        total, done = sum(f.size for f in files), 0
-        for f in files:
-            with open(dest / f.name, "wb") as out:
-                for chunk in self.objects.chunks(f.key):
-                    out.write(chunk)
-                    done += len(chunk)
-                    if on_progress:
-                        on_progress(done, total)
-        return [dest / f.name for f in files]
+        from contextlib import nullcontext
+
+        from .downloads import download_files
+
+        return download_files(self.files(ref), dest, file, lambda f: nullcontext(self.objects.chunks(f.key)),
+                              on_progress)
 
     def data_archive(self, ref: str | None) -> StoredObject:
         """The public files of ``ref`` in one .zip ("download all"), built once per version of the files.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -83,27 +84,18 @@ class RemoteArena:
                 for d in self._get(f"/api/competitions/{self._ref(ref)}/files")]
 
     def download(self, ref: str | None, dest: str | Path, file: str | None = None, on_progress=None) -> list[Path]:
+        from .downloads import download_files
+
         ref = self._ref(ref)
-        files = self.files(ref)
-        if file is not None:
-            files = [f for f in files if f.name == file]
-            if not files:
-                names = ", ".join(f.name for f in self.files(ref))
-                raise NotFoundError(f"no public file {file!r}; the files are: {names}")
-        dest = Path(dest)
-        dest.mkdir(parents=True, exist_ok=True)
-        total, done, out = sum(f.size for f in files), 0, []
-        for f in files:
-            with self._call("stream", "GET", f"/api/competitions/{ref}/files/{f.name}") as resp:
-                self._check(resp, stream=True)
-                with open(dest / f.name, "wb") as fh:
-                    for chunk in resp.iter_bytes(1 << 20):
-                        fh.write(chunk)
-                        done += len(chunk)
-                        if on_progress:
-                            on_progress(done, total)
-            out.append(dest / f.name)
-        return out
+        return download_files(self.files(ref), dest, file,
+                              lambda f: self._stream(f"/api/competitions/{ref}/files/{f.name}"), on_progress)
+
+    @contextmanager
+    def _stream(self, url: str):
+        """The bytes the server answers to GET ``url``, a megabyte at a time (an error answer raises)."""
+        with self._call("stream", "GET", url) as resp:
+            self._check(resp, stream=True)
+            yield resp.iter_bytes(1 << 20)
 
     def submit(self, ref: str | None, path: str | Path, message: str = "", user: str | None = None):
         path = Path(path)

@@ -1,5 +1,7 @@
 """`scrimmage --server URL …` talks to a live arena server over HTTP: same commands, same output."""
 
+import os
+
 import pytest
 
 from webutil import app, live_server, token_for, write_bundle, write_predictions  # noqa: F401
@@ -98,6 +100,13 @@ def test_client_messages(served, tmp_path):
         remote.create_competition(tmp_path / "nope")
     with pytest.raises(NotFoundError, match="^no public file 'solution.csv'; the files are: sample_submission.csv, test.csv, train.csv$"):
         remote.download("tiny", tmp_path / "dl", "solution.csv")
+    seen = []
+    signed_in = RemoteArena(url, os.environ["SCRIMMAGE_TOKEN"])
+    got = signed_in.download("tiny", tmp_path / "dl", on_progress=lambda done, total: seen.append((done, total)))
+    assert [p.name for p in got] == ["sample_submission.csv", "test.csv", "train.csv"]
+    assert all(p.read_bytes() == (folder / p.name).read_bytes() for p in got)
+    total = sum((folder / p.name).stat().st_size for p in got)
+    assert seen[-1] == (total, total) and [d for d, _ in seen] == sorted(d for d, _ in seen)
     remote.http = httpx.Client(base_url=url, transport=httpx.MockTransport(lambda req: httpx.Response(502, text="<html>")))
     with pytest.raises(ScrimmageError, match=f"^the server at {url} answered 502 Bad Gateway$"):
         remote.list_competitions()
