@@ -105,17 +105,23 @@ class Submitting:
         (scores, aligned rows or None for free rows, solution, metric); raises SubmissionError or ScoringError."""
         from .scoring import score_file
 
-        solution = self.solution_of(comp, storage)
-        metric = self.metric_of(comp, storage)
         s = comp.settings
-        if s.get("rows") == "free":
-            from .freerows import score_file as score_free_file
+        try:
+            solution = self.solution_of(comp, storage)
+            metric = self.metric_of(comp, storage)
+            if s.get("rows") == "free":
+                from .freerows import score_file as score_free_file
 
-            scores = score_free_file(stored, solution, metric, s.get("metric_kwargs"), submission_limit_mb(s),
-                                     comp.max_rows_per_id)
-            return scores, None, solution, metric
-        scores, aligned = score_file(stored, solution, metric, s.get("metric_kwargs") or {}, submission_limit_mb(s))
-        return scores, aligned, solution, metric
+                scores = score_free_file(stored, solution, metric, s.get("metric_kwargs"), submission_limit_mb(s),
+                                         comp.max_rows_per_id)
+                return scores, None, solution, metric
+            scores, aligned = score_file(stored, solution, metric, s.get("metric_kwargs") or {}, submission_limit_mb(s))
+            return scores, aligned, solution, metric
+        finally:
+            if s.get("metric_file"):  # what the host's metric printed, for the host's page on any server
+                from .metric_logs import publish
+
+                publish(self.objects, self.settings.home, comp.ref)  # never fails a scoring (see publish)
 
     def submission(self, ref: str | None, sub_id: int, user: str | None = None) -> SubmissionInfo:
         comp = self.competition(ref, full=False)

@@ -88,11 +88,11 @@ def submissions(arena: Arena, ref: str, user: str) -> list[HostSubmission]:
 
 def metric_log(arena: Arena, ref: str, user: str) -> str:
     """The end of what ``ref``'s metric file printed, warnings included (host or admin; never participants)."""
-    from .hostmetric import log_path, read_log
+    from .metric_logs import read
 
     comp = arena.competition(ref, full=False)
     arena.require_host(comp, user)
-    return read_log(log_path(arena.settings.home, comp.ref)) if comp.settings.get("metric_file") else ""
+    return read(arena.objects, arena.settings.home, comp.ref) if comp.settings.get("metric_file") else ""
 
 
 def _revealed(comp: CompetitionInfo) -> CompetitionInfo:
