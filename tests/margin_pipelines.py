@@ -354,69 +354,84 @@ def high_cardinality(root, seed):
                   True)
 
 
-# --- small-noisy: one 80/20 split vs repeated CV ----------------------------------
+# --- small-noisy: markers kept by one 80/20 split vs by repeated CV ----------------
 
 
 SINGLE_SPLITS = 12
+#: a marker is kept by the careful learner when it raises the repeated-CV AUC by more than this many
+#: standard errors of the paired difference (fold scores' s.d. / sqrt(5), as if from one 5-fold CV)
+KEEP_Z = 2.0
 
 
 def small_noisy(root, seed):
+    """Both learners start from a logistic regression on the baseline measurements and go through the
+    100 blood markers in order, keeping each one that improves their validation AUC: the naive learner
+    on one 80/20 split, reporting the final split score; the careful one on 5 x 5 repeated CV (the same
+    folds for every candidate), only past KEEP_Z standard errors, reporting the final repeated CV."""
+    from scrimmage.lessons.small_noisy import BASELINE, MARKERS
+
     train, test, private = load("small-noisy", root, seed)
     target = "positive_screen"
 
     def features(df):
-        X = df.drop(columns=[c for c in ("participant_id", target, "Usage") if c in df])
-        X["sex"] = (X["sex"] == "M").astype(int)
-        return X
+        X = df[list(BASELINE + MARKERS)].copy()
+        X["sex"] = (X["sex"] == "M").astype(float)
+        return X.to_numpy(dtype=float)
 
-    candidates = {
-        "logistic": lambda: make_pipeline(StandardScaler(), LogisticRegression()),
-        "logistic, strong penalty": lambda: make_pipeline(StandardScaler(), LogisticRegression(C=0.02)),
-        "shallow boosting": lambda: hgb_classifier(max_depth=2, max_iter=60, learning_rate=0.1, min_samples_leaf=20),
-        "boosting": lambda: hgb_classifier(max_iter=100, learning_rate=0.1),
-        "deep boosting": lambda: hgb_classifier(max_iter=150, learning_rate=0.1, max_leaf_nodes=31, min_samples_leaf=5),
-        "logistic, light penalty": lambda: make_pipeline(StandardScaler(), LogisticRegression(C=0.2)),
-        "depth-3 boosting": lambda: hgb_classifier(max_depth=3, max_iter=80, learning_rate=0.05),
-        "slow boosting": lambda: hgb_classifier(max_iter=200, learning_rate=0.03, max_leaf_nodes=15),
-    }
     X, y = features(train), train[target].to_numpy()
     Xp, yp = features(test[private]), test[target][private].to_numpy()
-    private_pred = {k: proba(m().fit(X, y), Xp) for k, m in candidates.items()}
-    private_score = {k: roc_auc_score(yp, p) for k, p in private_pred.items()}
-    # naive: one 80/20 split, the best-looking model kept; the learner gets one of many possible splits,
-    # so its validation error is the root-mean-square miss over SINGLE_SPLITS of them
-    misses, naive_private, picks = [], [], []
+    baseline, markers = list(range(len(BASELINE))), range(len(BASELINE), X.shape[1])
+
+    def auc(columns, fit, val):
+        model = make_pipeline(StandardScaler(), LogisticRegression()).fit(X[np.ix_(fit, columns)], y[fit])
+        return roc_auc_score(y[val], model.decision_function(X[np.ix_(val, columns)]))
+
+    def private_pred(columns):
+        return make_pipeline(StandardScaler(), LogisticRegression()).fit(X[:, columns], y).decision_function(
+            Xp[:, columns])
+
+    rows = np.arange(len(y))
+    # naive: one 80/20 split; the learner gets one of many possible splits, so its validation error is the
+    # root-mean-square miss over SINGLE_SPLITS of them, and its private score their mean
+    naive_sets, naive_cv = [], []
     for split_seed in range(SINGLE_SPLITS):
-        X1, X2, y1, y2 = train_test_split(X, y, test_size=0.2, random_state=split_seed, stratify=y)
-        scores = {k: roc_auc_score(y2, proba(m().fit(X1, y1), X2)) for k, m in candidates.items()}
-        pick = max(scores, key=scores.get)
-        picks.append(pick)
-        misses.append(scores[pick] - private_score[pick])
-        naive_private.append(private_score[pick])
-    # careful: 5 x 5-fold repeated, the same folds for every model
-    cv = RepeatedStratifiedKFold(n_splits=5, n_repeats=5, random_state=0)
-    careful = {}
-    for name, make in candidates.items():
-        fold_scores = [roc_auc_score(y[v], proba(make().fit(X.iloc[t], y[t]), X.iloc[v])) for t, v in cv.split(X, y)]
-        careful[name] = float(np.mean(fold_scores))
-    careful_pick = max(careful, key=careful.get)
-    naive_rms = float(np.sqrt(np.mean(np.square(misses))))
-    naive_mean_private = float(np.mean(naive_private))
-    # noise: paired bootstrap s.e. over the private rows of the careful pick's score minus the naive learner's
-    # expected score (its picks weighted by how often a split chose them)
-    share = {k: picks.count(k) / len(picks) for k in set(picks)}
+        fit, val = train_test_split(rows, test_size=0.2, random_state=split_seed, stratify=y)
+        kept, best = list(baseline), auc(baseline, fit, val)
+        for m in markers:
+            score = auc(kept + [m], fit, val)
+            if score > best:
+                kept, best = kept + [m], score
+        naive_sets.append(kept)
+        naive_cv.append(best)
+    naive_preds = [private_pred(kept) for kept in naive_sets]
+    naive_private = np.array([roc_auc_score(yp, p) for p in naive_preds])
+    # careful: 5 x 5-fold repeated, the same folds for every candidate, a marker kept past KEEP_Z s.e.
+    folds = list(RepeatedStratifiedKFold(n_splits=5, n_repeats=5, random_state=0).split(X, y))
+
+    def repeated(columns):
+        return np.array([auc(columns, fit, val) for fit, val in folds])
+
+    kept, scores = list(baseline), repeated(baseline)
+    for m in markers:
+        new = repeated(kept + [m])
+        gain = new - scores
+        if gain.mean() > KEEP_Z * gain.std(ddof=1) / np.sqrt(5):
+            kept, scores = kept + [m], new
+    careful_pred = private_pred(kept)
+    # noise: paired bootstrap s.e. over the private rows of the careful score minus the naive learner's
+    # expected one (the mean over its splits)
     rng = np.random.default_rng(0)
     diffs = []
-    for _ in range(200):
+    for _ in range(100):
         i = rng.integers(0, len(yp), len(yp))
-        naive_b = sum(w * roc_auc_score(yp[i], private_pred[k][i]) for k, w in share.items())
-        diffs.append(roc_auc_score(yp[i], private_pred[careful_pick][i]) - naive_b)
+        diffs.append(roc_auc_score(yp[i], careful_pred[i]) - np.mean([roc_auc_score(yp[i], p[i]) for p in naive_preds]))
     return Margin(
         "small-noisy", seed, "roc_auc",
-        naive_cv=float(np.mean(naive_private) + np.mean(misses)), naive_private=naive_mean_private,
-        careful_cv=careful[careful_pick], careful_private=private_score[careful_pick],
-        changes_pick=any(p != careful_pick for p in picks),
-        noise=float(np.std(diffs, ddof=1)), greater_is_better=True, naive_rms_miss=naive_rms,
+        naive_cv=float(np.mean(naive_cv)), naive_private=float(naive_private.mean()),
+        careful_cv=float(scores.mean()), careful_private=float(roc_auc_score(yp, careful_pred)),
+        changes_pick=any(s != kept for s in naive_sets),
+        noise=float(np.std(diffs, ddof=1)), greater_is_better=True,
+        naive_rms_miss=float(np.sqrt(np.mean(np.square(np.array(naive_cv) - naive_private)))),
     )
 
 

@@ -103,7 +103,7 @@ TRACKS = (
             Step("lesson:group-leakage", "GroupKFold instead of K-fold over rows"),
             Step("lesson:covariate-shift", "adversarial validation instead of K-fold on all of train"),
             Step("lesson:leaky-feature", "find the leak with adversarial validation, then drop it", goal="strong"),
-            Step("lesson:small-noisy", "repeated K-fold to tell two models apart"),
+            Step("lesson:small-noisy", "repeated K-fold, not the best of many tries on one split"),
             Step("lesson:public-overfit", "trust your CV, not the public leaderboard"),
             Step("lesson:particle-picking", "score your validation with the competition's metric, on whole "
                                             "tomograms, and tune the threshold there"),

@@ -5,7 +5,7 @@ plain scikit-learn) are fitted on the generated train set and scored on the
 private rows of the solution. The test asserts, per seed:
 
 (a) the naive validation misses its private score by at least 3 times as much as
-    the careful one (``small-noisy``: at least 2.5 times, see docs/lessons.md);
+    the careful one;
 (b) the careful learner never scores worse on private than the naive one, and
     wherever the two end with different models it scores better by more than the
     paired bootstrap standard error of the difference.
@@ -21,9 +21,6 @@ import pytest
 from margin_pipelines import MEASURES, measure
 
 SEEDS = (0, 1)
-#: the smallest naive-gap / careful-gap ratio asserted; small-noisy's careful CV cannot beat the sampling
-#: noise of its 800 training rows, which a single split shares (docs/lessons.md)
-MIN_RATIO = {"small-noisy": 2.5}
 
 
 @pytest.mark.slow
@@ -31,8 +28,7 @@ MIN_RATIO = {"small-noisy": 2.5}
 @pytest.mark.parametrize("trap", list(MEASURES))
 def test_careful_validation_tracks_private_and_never_loses_to_naive(trap, seed, tmp_path):
     m = measure(trap, tmp_path, seed)
-    ratio = MIN_RATIO.get(trap, 3.0)
-    assert m.naive_gap >= ratio * m.careful_gap, m.as_dict()
+    assert m.naive_gap >= 3 * m.careful_gap, m.as_dict()
     assert m.margin >= 0, m.as_dict()
     if m.changes_pick:
         assert m.margin > m.noise, m.as_dict()

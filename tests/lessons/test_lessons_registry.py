@@ -180,8 +180,10 @@ def test_group_leakage_test_patients_are_unseen(tmp_path):
 def test_small_noisy_keeps_train_small(tmp_path):
     big = lessons.generate("small-noisy", tmp_path / "big", n_rows=20_000, seed=0)
     tiny = lessons.generate("small-noisy", tmp_path / "tiny", n_rows=1_000, seed=0)
-    assert len(pd.read_csv(big / "train.csv")) == 800
-    assert len(pd.read_csv(tiny / "train.csv")) == 500
+    assert len(pd.read_csv(big / "train.csv")) == 400
+    assert (len(pd.read_csv(tiny / "train.csv")), len(pd.read_csv(tiny / "test.csv"))) == (400, 600)
+    panel = pd.read_csv(big / "test.csv").filter(like="marker_")
+    assert panel.shape[1] == 150 and panel.mean().abs().max() < 0.1 and (panel.std() - 1).abs().max() < 0.1
 
 
 def test_public_overfit_uses_the_ladder_and_a_small_public_share(tmp_path):

@@ -72,10 +72,17 @@ def test_small_noisy_shows_how_far_single_splits_of_the_learners_data_scatter(tm
     _submit(arena, ref, tmp_path, 0.5, "flat", "constant")
     arena.close(ref)
     pm = lessons.postmortem(arena, ref)
-    scatter = next(n for n in pm.notes if n.startswith("On your own training data, a logistic regression scored "))
+    scatter = next(n for n in pm.notes if n.startswith("On your own training data, a logistic regression on the 12 "
+                                                        "measurements scored "))
     low, high = (float(v) for v in scatter.split("between ")[1].split(" AUC")[0].split(" and "))
     spread = float(scatter.split("agreed within ")[1].split(" ")[0])
     assert high - low > 2 * spread  # single splits scatter far more than repeated CVs
+    selection = next(n for n in pm.notes if n.startswith("Going through the 150 blood markers and keeping each one "))
+    kept = int(selection.split("kept ")[1].split(" ")[0])
+    reported = float(selection.split("reported ")[1].split(" ")[0])
+    honest = float(selection.split("the models it picked scored ")[1].split(",")[0])
+    alone = float(selection.split("measurements alone ")[1].split(". ")[0])
+    assert kept > 10 and reported > honest + 0.05 and alone > honest, selection  # the split's luck, selected
     _register()
     out = CliRunner().invoke(cli, ["competitions", "leaderboard", ref, "--private"], catch_exceptions=False)
     assert out.exit_code == 0 and "Your post-mortem" in out.output and "On your own training data" in out.output
