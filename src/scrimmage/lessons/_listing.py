@@ -58,8 +58,8 @@ LISTED = {
         'Lesson: a small screening study (small and noisy data)',
         'roc_auc', 'random',
         ('lesson', 'small-noisy', 'binary-classification', 'tabular', 'small-data', 'label-noise', 'repeated-k-fold'),
-        "Few rows and label noise: a single split's score swings more than the gap between two models; "
-        'repeated K-fold tells them apart and tracks the private leaderboard.'),
+        'Few rows, label noise and 150 candidate markers: keeping what scores best on one split selects its noise '
+        'and reports a score far above the leaderboard; repeated K-fold picks little and tracks it.'),
     'public-overfit': Listed(
         'Lesson: who answers the mail campaign? (public leaderboard overfitting)',
         'log_loss', 'random',
