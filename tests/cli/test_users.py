@@ -202,7 +202,8 @@ def test_two_admins_demoting_each_other_at_once_leave_one(capsys, db_url):
         sql.set_role(conn, sql.find(conn, "bob").id, "participant")
         second.start()
         if db_url.startswith("postgresql"):  # the second must be waiting on the lock, not done
-            with Store(db_url).engine.connect() as watch:
+            # each poll in a transaction of its own: pg_stat_activity is read once per transaction
+            with Store(db_url).engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watch:
                 while "ada" not in outcome and not watch.execute(text(
                         "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
                         "AND datname = current_database()")).scalar():
