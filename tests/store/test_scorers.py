@@ -56,3 +56,39 @@ def test_a_scorer_on_another_machine_is_not_judged_without_postgresql(home, monk
     with arena.store.write() as conn:
         arena.store.update_submission(conn, sub.id, status="pending", scorer_host="another-machine", scorer_pid=1)
     assert [s.status for s in arena.submissions("tiny")] == ["pending"]
+
+
+def test_every_store_of_one_process_holds_the_scorer_lock_side_by_side(postgres_url):
+    """Two stores of one process (an arena and a CLI command, say) both hold the lock without waiting on each
+    other; the lock reads as taken until the last of them is gone."""
+    from sqlalchemy import text
+
+    from scrimmage.store import Store
+    from scrimmage.store.scorers import lock_key
+
+    first, second, checker = Store(postgres_url), Store(postgres_url), Store(postgres_url)
+    for s in (first, second):
+        s.presence.host = "another-machine"
+    key = lock_key("another-machine", first.presence.pid)
+
+    def modes() -> list[str]:
+        with checker.engine.connect() as conn:
+            return sorted(conn.execute(text("SELECT mode FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                                            "AND (classid::bigint << 32 | objid::bigint) = (:key & x'FFFFFFFFFFFFFFFF'::bigint)"),
+                                       {"key": key}).scalars())
+
+    def gone() -> bool:
+        with checker.write() as conn:
+            return checker.presence.is_gone(conn, "another-machine", first.presence.pid)
+
+    first.presence.hold()
+    assert modes() == ["ShareLock"]  # shared: a second holder of the same process does not wait
+    second.presence.hold()
+    assert modes() == ["ShareLock", "ShareLock"]
+    assert not gone()
+    first.presence._conn.close()
+    assert not gone()  # the other store of the process still holds it
+    second.presence._conn.close()
+    assert gone()
+    for s in (first, second, checker):
+        s.engine.dispose()

@@ -5,7 +5,9 @@ own machine the process id answers. From another machine (replicas sharing one P
 database) only the database can: every process that scores holds, for as long as it lives,
 a session advisory lock named after its host and process id, on a connection of its own.
 When the process dies its connection ends and the lock is released, so a replica that can
-take the lock knows the scorer is gone.
+take the lock knows the scorer is gone. The lock is held in shared mode: every store a process
+opens on the database (an arena, a CLI command, a test) holds it side by side without waiting
+on the others, and a checker's exclusive try still fails while any of them lives.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ class Presence:
                     self._conn = None
             conn = self.engine.connect()
             conn.detach()  # a connection of its own, out of the pool, for the process's life
-            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": lock_key(self.host, self.pid)})
+            conn.execute(text("SELECT pg_advisory_lock_shared(:key)"), {"key": lock_key(self.host, self.pid)})
             conn.commit()  # the lock is the session's: it outlives the transaction
             self._conn, self._checked = conn, time.monotonic()
 
