@@ -181,12 +181,18 @@ def test_admin_migrate_says_from_which_revision(db_url):
         _upgrade(conn, "0003_coach")
     engine.dispose()
 
-    def migrate():
-        return subprocess.run([sys.executable, "-m", "scrimmage", "admin", "migrate", "--db", db_url],
+    def migrate(*flags):
+        return subprocess.run([sys.executable, "-m", "scrimmage", "admin", "migrate", "--db", db_url, *flags],
                               capture_output=True, text=True, timeout=300)
 
+    out = migrate("--check")  # says so, changes nothing
+    assert (out.returncode, out.stderr.strip()) == (1, (
+        f"error: the schema is at 0003_coach; this version needs {revision.HEAD}: stop the servers that use this "
+        "database, run scrimmage admin migrate, then start them"))
+    assert revision.recorded(engine) == {"0003_coach"}
     out = migrate()
     assert (out.returncode, out.stdout.strip()) == (0, f"the schema was at 0003_coach; now at {revision.HEAD}"), out.stderr
+    assert migrate("--check").stdout.strip() == f"the schema is at {revision.HEAD}, this version's: nothing to do"
     out = migrate()
     assert out.stdout.strip() == f"the schema is at {revision.HEAD}, this version's: nothing to do"
     engine = make_engine(db_url)

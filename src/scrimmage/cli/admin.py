@@ -35,9 +35,11 @@ def check_files(as_csv):
 
 @admin.command("migrate")
 @click.option("--db", "db_url", metavar="URL", help="Database URL (default: the configured store).")
-def migrate(db_url):
-    """Bring the database's schema to this version's (run once before restarting replicas)."""
+@click.option("--check", is_flag=True, help="Only say whether the schema needs migrating (exit 1 when it does).")
+def migrate(db_url, check):
+    """Bring the database's schema to this version's (once, with the replicas stopped)."""
     from ..config import Settings
+    from ..errors import ScrimmageError
     from ..store import Store, make_engine, revision
 
     url = Settings.load(database_url=db_url, server="").database_url
@@ -46,8 +48,12 @@ def migrate(db_url):
         before = revision.recorded(engine)
     finally:
         engine.dispose()
-    Store(url).engine.dispose()
+    was = ", ".join(sorted(before)) or "nothing (a new database)"
     if before == {revision.HEAD}:
         echo(f"the schema is at {revision.HEAD}, this version's: nothing to do")
-    else:
-        echo(f"the schema was at {', '.join(sorted(before)) or 'nothing (a new database)'}; now at {revision.HEAD}")
+        return
+    if check:
+        raise ScrimmageError(f"the schema is at {was}; this version needs {revision.HEAD}: stop the servers that use "
+                             "this database, run scrimmage admin migrate, then start them")
+    Store(url).engine.dispose()
+    echo(f"the schema was at {was}; now at {revision.HEAD}")
