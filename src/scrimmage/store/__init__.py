@@ -10,7 +10,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import and_, case, create_engine, event, func, insert, or_, select, text, update
+from sqlalchemy import and_, bindparam, case, create_engine, event, func, insert, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError, IntegrityError
 
@@ -190,10 +190,7 @@ class Store:
 
     def user_and_team(self, conn: Connection, competition_id: int, name: str) -> tuple[int | None, int | None]:
         """(the id of the user called ``name``, the id of their team in the competition); None where there is none."""
-        team = (select(teams.c.id).join(team_members, team_members.c.team_id == teams.c.id)
-                .where(teams.c.competition_id == competition_id, team_members.c.user_id == users.c.id)
-                .limit(1).scalar_subquery())
-        row = conn.execute(select(users.c.id, team).where(users.c.name == name)).first()
+        row = conn.execute(_USER_AND_TEAM, {"competition_id": competition_id, "name": name}).first()
         return (row[0], row[1]) if row else (None, None)
 
     def ensure_user_team(self, conn: Connection, competition_id: int, name: str) -> tuple[int, int]:
@@ -226,7 +223,7 @@ class Store:
 
     # competitions ------------------------------------------------------------
     def competition(self, conn: Connection, ref: str):
-        return conn.execute(select(competitions).where(competitions.c.ref == ref)).first()
+        return conn.execute(_COMPETITION, {"ref": ref}).first()
 
     def competitions(self, conn: Connection):
         return conn.execute(select(competitions).order_by(competitions.c.ref)).all()
@@ -251,22 +248,22 @@ class Store:
 
     def lock_team(self, conn: Connection, team_id: int, now: dt.datetime) -> None:
         """Row-lock the team (PostgreSQL) / take the write lock (SQLite) for this transaction."""
-        conn.execute(update(teams).where(teams.c.id == team_id).values(touched_at=now))
+        conn.execute(_LOCK_TEAM, {"team_id": team_id, "now": now})
 
     def add_submission(self, conn: Connection, **values) -> int:
         values.setdefault("scorer_host", self.presence.host)
         values.setdefault("scorer_pid", self.presence.pid)
         if values.get("status") == "pending":
             self.presence.hold()  # before the pending row can be seen
-        sub_id = conn.execute(insert(submissions).values(**values)).inserted_primary_key[0]
+        sub_id = conn.execute(_ADD_SUBMISSION, values).inserted_primary_key[0]
         if values.get("status") == "complete":  # submissions arrive pending: only a scored one shows at once
             self.bump_board(conn, values["competition_id"])
         return sub_id
 
     def update_submission(self, conn: Connection, sub_id: int, **values) -> None:
-        conn.execute(update(submissions).where(submissions.c.id == sub_id).values(**values))
+        conn.execute(_UPDATE_SUBMISSION, {**values, "sub_id": sub_id})
         if BOARD_COLUMNS & values.keys():
-            self.bump_board(conn, select(submissions.c.competition_id).where(submissions.c.id == sub_id).scalar_subquery())
+            conn.execute(_BUMP_BOARD_OF, {"sub_id": sub_id})
 
     def bump_board(self, conn: Connection, competition_id) -> None:
         """Note a change the competition's leaderboards show (cached boards are then rebuilt).
@@ -274,11 +271,10 @@ class Store:
         Every write that changes a scored submission, its team or a team's name calls this in
         the same transaction, after its other writes: the competition row is always locked last.
         """
-        conn.execute(update(competitions).where(competitions.c.id == competition_id)
-                     .values(board_version=competitions.c.board_version + 1))
+        conn.execute(_BUMP_BOARD, {"competition_id": competition_id})
 
     def submission(self, conn: Connection, sub_id: int):
-        return conn.execute(_submission_query().where(submissions.c.id == sub_id)).first()
+        return conn.execute(_SUBMISSION, {"sub_id": sub_id}).first()
 
     def submissions_of(self, conn: Connection, competition_id: int, team_id: int | None = None):
         q = _submission_query().where(submissions.c.competition_id == competition_id)
@@ -374,6 +370,25 @@ def _submission_query():
         .join(teams, teams.c.id == submissions.c.team_id)
         .join(users, users.c.id == submissions.c.user_id)
     )
+
+
+# A submission's statements, built once: building one (and its cache key) costs SQLAlchemy more than
+# SQLite takes to run it.
+_COMPETITION = select(competitions).where(competitions.c.ref == bindparam("ref"))
+_USER_AND_TEAM = select(users.c.id, select(teams.c.id).join(team_members, team_members.c.team_id == teams.c.id)
+                        .where(teams.c.competition_id == bindparam("competition_id"),
+                               team_members.c.user_id == users.c.id).limit(1).scalar_subquery()
+                        ).where(users.c.name == bindparam("name"))
+_LOCK_TEAM = update(teams).where(teams.c.id == bindparam("team_id")).values(touched_at=bindparam("now"))
+_ADD_SUBMISSION = insert(submissions)
+_UPDATE_SUBMISSION = update(submissions).where(submissions.c.id == bindparam("sub_id"))  # SET: the other keys
+_SUBMISSION = _submission_query().where(submissions.c.id == bindparam("sub_id"))
+_BUMP_BOARD = (update(competitions).where(competitions.c.id == bindparam("competition_id"))
+               .values(board_version=competitions.c.board_version + 1))
+_BUMP_BOARD_OF = (update(competitions)  # the competition of submission sub_id
+                  .where(competitions.c.id == select(submissions.c.competition_id)
+                         .where(submissions.c.id == bindparam("sub_id")).scalar_subquery())
+                  .values(board_version=competitions.c.board_version + 1))
 
 
 __all__ = ["Store", "schema", "utcnow", "INTERRUPTED"]

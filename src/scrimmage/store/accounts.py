@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError  # a unique name or first admin taken by a concurrent sign-up
 
@@ -60,13 +60,15 @@ def add_token(conn: Connection, user_id: int, kind: str, label: str, token_hash:
                                        created_at=now, expires_at=expires))
 
 
+_TOKEN_OWNER = (select(users, tokens.c.id.label("token_id"), tokens.c.expires_at, tokens.c.last_used_at)
+                .join(tokens, tokens.c.user_id == users.c.id)
+                .where(tokens.c.token_hash == bindparam("token_hash"), tokens.c.kind == bindparam("kind")))
+
+
 def token_owner(conn: Connection, token_hash: str, kind: str):
-    """The user row of a token with ``token_id``, ``expires_at`` and ``last_used_at``, or None."""
-    return conn.execute(
-        select(users, tokens.c.id.label("token_id"), tokens.c.expires_at, tokens.c.last_used_at)
-        .join(tokens, tokens.c.user_id == users.c.id)
-        .where(tokens.c.token_hash == token_hash, tokens.c.kind == kind)
-    ).first()
+    """The user row of a token with ``token_id``, ``expires_at`` and ``last_used_at``, or None (every request
+    asks: the statement is built once)."""
+    return conn.execute(_TOKEN_OWNER, {"token_hash": token_hash, "kind": kind}).first()
 
 
 def touch_token(conn: Connection, token_id: int, now: dt.datetime) -> None:

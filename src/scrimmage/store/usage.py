@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.engine import Connection
 
 from .schema import competitions, submissions
@@ -20,15 +20,22 @@ class TeamUsage:
     stored_bytes: int  # bytes of the team's kept submission files
 
 
-def team_usage(conn: Connection, team_id: int, now: dt.datetime) -> TeamUsage:
-    """The team's :class:`TeamUsage` at ``now``, in one pass over its submissions."""
+def _team_usage_query():
     s = submissions
-    today = s.c.created_at >= now.replace(hour=0, minute=0, second=0, microsecond=0)
+    today = s.c.created_at >= bindparam("midnight")
     failed = and_(today, s.c.status == "error")
     counted = and_(today, s.c.counts.is_(True), s.c.status != "error")
-    q = (select(func.sum(case((failed, 1), else_=0)), func.sum(case((counted, 1), else_=0)), func.sum(s.c.size_bytes))
-         .where(s.c.team_id == team_id))
-    failed_n, counted_n, size = conn.execute(q).one()
+    return (select(func.sum(case((failed, 1), else_=0)), func.sum(case((counted, 1), else_=0)), func.sum(s.c.size_bytes))
+            .where(s.c.team_id == bindparam("team_id")))
+
+
+_TEAM_USAGE = _team_usage_query()  # built once: building it costs more than running it
+
+
+def team_usage(conn: Connection, team_id: int, now: dt.datetime) -> TeamUsage:
+    """The team's :class:`TeamUsage` at ``now``, in one pass over its submissions."""
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    failed_n, counted_n, size = conn.execute(_TEAM_USAGE, {"team_id": team_id, "midnight": midnight}).one()
     return TeamUsage(int(failed_n or 0), int(counted_n or 0), int(size or 0))
 
 
