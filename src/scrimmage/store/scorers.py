@@ -33,48 +33,36 @@ def lock_key(host: str, pid: int) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-class _Held:
-    """A scorer lock held on one database: its connection, and when that was last seen alive."""
-
-    def __init__(self):
-        self.conn: Connection | None = None
-        self.checked = 0.0
-
-
-#: (database, host, process id) -> its held lock: one per process and database, however many stores open it
-#: (a second session asking for the same lock would wait for the first forever)
-_held: dict[tuple[str, str, int], _Held] = {}
-_held_lock = threading.Lock()
-
-
 class Presence:
     """This process's scorer lock on PostgreSQL (nothing elsewhere): taken before its first scoring, held until it ends."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
         self.host, self.pid = socket.gethostname(), os.getpid()
+        self._conn: Connection | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
 
     def hold(self) -> None:
         if self.engine.dialect.name != "postgresql":
             return
-        with _held_lock:
-            held = _held.setdefault((str(self.engine.url), self.host, self.pid), _Held())
-            if held.conn is not None and time.monotonic() - held.checked < RECHECK_S:
+        with self._lock:
+            if self._conn is not None and time.monotonic() - self._checked < RECHECK_S:
                 return
-            if held.conn is not None:
+            if self._conn is not None:
                 try:
-                    held.conn.execute(text("SELECT 1")).scalar()
-                    held.conn.commit()
-                    held.checked = time.monotonic()
+                    self._conn.execute(text("SELECT 1")).scalar()
+                    self._conn.commit()
+                    self._checked = time.monotonic()
                     return
                 except Exception:  # noqa: BLE001 - the connection ended (a database restart): take the lock again
-                    held.conn.invalidate()
-                    held.conn = None
+                    self._conn.invalidate()
+                    self._conn = None
             conn = self.engine.connect()
             conn.detach()  # a connection of its own, out of the pool, for the process's life
             conn.execute(text("SELECT pg_advisory_lock_shared(:key)"), {"key": lock_key(self.host, self.pid)})
             conn.commit()  # the lock is the session's: it outlives the transaction
-            held.conn, held.checked = conn, time.monotonic()
+            self._conn, self._checked = conn, time.monotonic()
 
     def is_gone(self, conn: Connection, host: str | None, pid: int | None) -> bool:
         """True when the scorer ``pid`` on ``host`` has certainly stopped (asked inside a transaction on ``conn``)."""
