@@ -25,7 +25,7 @@ def served(app, tmp_path, monkeypatch, capsys):
         yield url, folder
 
 
-def test_same_commands_same_output(served, capsys, tmp_path):
+def test_same_commands_same_output(served, capsys, tmp_path, app):
     url, folder = served
     good = write_predictions(tmp_path / "good.csv", folder, 0.8)
     code, out, _ = run(capsys, "--server", url, "competitions", "submit", "tiny", "-f", str(good), "-m", "remote")
@@ -41,6 +41,13 @@ def test_same_commands_same_output(served, capsys, tmp_path):
     assert remote_bad[2] == local_bad[2] and remote_bad[2].startswith("error: submission rejected:")
     assert run(capsys, "--server", url, "competitions", "select", "tiny", "1")[1] == \
         "Submission 1 selected for the private leaderboard\n"
+    # a participant is not shown the lessons not created yet (they cannot create them); the local CLI's
+    # user can, and so can a host on the server: as one, the list is the same
+    remote_list = run(capsys, "--server", url, "competitions", "list", "--csv")[1]
+    assert "tiny" in remote_list and "lesson-" not in remote_list
+    assert "lesson-small-noisy" in run(capsys, "competitions", "list", "--csv")[1]
+    with app.state.arena.store.write() as conn:
+        conn.execute(users.update().where(users.c.name == "alice").values(role="host"))
     for command in (["list"], ["list", "--csv"], ["files", "tiny"], ["submissions", "tiny"],
                     ["submissions", "tiny", "--csv"], ["leaderboard", "tiny"], ["leaderboard", "tiny", "--csv"],
                     ["leaderboard", "tiny", "--private"]):
