@@ -27,10 +27,23 @@ def load_solution(solution: Path, submission: Path, metric, id_column: str | Non
     if id_column not in header:
         raise ScrimmageError(f"the solution has no column {id_column!r} (columns: {', '.join(header)})")
     targets = [c for c in header if c not in (id_column, "Usage")]
+    if getattr(metric, "free_rows", False):  # any number of rows per id: read as a free-row competition reads it
+        return _free_solution(solution, id_column, targets, public_fraction, seed)
     predictions = targets
     if metric.input == "any" or getattr(metric, "needs_classes", False):
         predictions = [c for c in _submission_header(submission) if c != id_column] or targets
     return Solution.from_csv(solution, id_column, targets, predictions, public_fraction, seed)
+
+
+def _free_solution(solution: Path, id_column: str, targets: list[str], public_fraction: float,
+                   seed: int) -> Solution:
+    from .freerows import free_solution, usage_problems
+
+    if "Usage" in _header(solution):
+        problems = usage_problems(solution, id_column)
+        if problems:
+            raise ScrimmageError(problems[0])
+    return free_solution(solution, id_column, targets, None, public_fraction, seed)
 
 
 def _header(path: Path) -> list[str]:

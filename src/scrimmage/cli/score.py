@@ -38,7 +38,12 @@ def score(solution, submission, metric_name, metric_file, greater_is_better, id_
         key, _, raw = kv.partition("=")
         extra[key] = json.loads(raw) if raw[:1] in "0123456789-[{tf\"" else raw
     try:
-        scores, _ = score_file(submission, sol, metric, extra, limit_mb=float("inf"))
+        if getattr(metric, "free_rows", False):  # any number of rows per id, checked and scored as the arena does
+            from ..freerows import score_file as score_free_file
+
+            scores = score_free_file(submission, sol, metric, extra, float("inf"), max_rows_per_id=float("inf"))
+        else:
+            scores, _ = score_file(submission, sol, metric, extra, limit_mb=float("inf"))
     except ScoringError as exc:
         if metric_file and exc.host_detail:  # whoever runs this is the metric's host: say what it raised
             raise ScoringError(f"{exc.message}. What the metric file raised (for its host):\n"
