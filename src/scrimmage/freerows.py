@@ -27,10 +27,10 @@ import numpy as np
 import polars as pl
 
 from .bundle import USAGE
-from .limits import SUBMISSION_LIMIT_MB
+from .limits import EXAMPLES, SUBMISSION_LIMIT_MB
 from .scoring import Scores
 from .solution import Solution, assign_usage
-from .submissions import EXAMPLES, check_header, open_payload, plain_file, read_frame, read_header, rejection
+from .submission_file import plain_file, read_submission, rejection
 
 __all__ = ["check_free", "free_solution", "score_free", "score_file", "usage_problems"]
 
@@ -75,18 +75,8 @@ def check_free(source: str | Path, solution: Solution, metric_input: str, limit_
 
 def _check_free(plain: Path, solution: Solution, metric_input: str, max_rows_per_id: int) -> pl.DataFrame:
     problems: list[str] = []
-    data = open_payload(plain, problems)
-    expected = [solution.id_column, *solution.prediction_columns]
-    header = read_header(data, expected, problems) if not problems else None
-    if header is None:
-        raise rejection(problems)
-    check_header(header, expected, problems)
-    if solution.id_column not in header:
-        raise rejection(problems)
-    frame = read_frame(data, header, solution, "text" if metric_input == "text" else "number"
-                       if metric_input == "points" else metric_input, problems)
-    if frame is None:
-        raise rejection(problems)
+    frame = read_submission(plain, solution, "text" if metric_input == "text" else "number"
+                            if metric_input == "points" else metric_input, problems)
     test_ids = _usage_by_id(solution)[solution.id_column]
     limit = max_rows_per_id * len(test_ids)
     if frame.height > limit:

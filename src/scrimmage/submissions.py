@@ -1,31 +1,24 @@
-"""Read a submission file, report every problem at once, align it to the solution.
+"""Check a submission's rows against the solution: every problem at once, then the predictions in its order.
 
 Messages name ids (never solution values), say what was expected and what was
-found. Files may be UTF-8 with or without BOM, CRLF, quoted, ``.csv.gz`` or a
-``.zip`` holding one CSV.
+found. Reading the file itself (decompressing, bounds, header, parsing) is
+:mod:`scrimmage.submission_file`'s.
 """
 
 from __future__ import annotations
 
-import csv
-from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from . import scratch
-from .errors import SubmissionError
-from .inflate import inflate, kind_of
-from .limits import EXAMPLES, MAX_COLUMNS, MAX_LINE_BYTES, SUBMISSION_LIMIT_MB, clip, examples, short
+from .limits import EXAMPLES, SUBMISSION_LIMIT_MB, examples
 from .solution import Solution
+from .submission_file import numeric_input, plain_file, read_submission, rejection
 
 #: Memory a text or label column may take as a numpy array of fixed-width strings (rows x longest value x 4).
 MAX_TEXT_BYTES = 2_000_000_000
 SUM_TOLERANCE = 1e-3
-NUMERIC_INPUTS = ("score", "probability", "number")
 
 
 class Aligned:
@@ -62,44 +55,9 @@ def check_and_align(source: str | Path, solution: Solution, metric_input: str,
         return _check_and_align(plain, solution, metric_input)
 
 
-@contextmanager
-def plain_file(source: str | Path, limit_mb: float = SUBMISSION_LIMIT_MB) -> Iterator[Path]:
-    """The submission file as plain text: ``source`` itself, or a compressed file decompressed into a
-    scratch folder (removed on leaving), never in memory. Over ``limit_mb`` (before or after
-    decompressing), or not decompressible, it raises :class:`SubmissionError`."""
-    path = Path(source)
-    size = path.stat().st_size
-    if size > limit_mb * 1_000_000:
-        raise _reject([f"the file is {size / 1e6:.1f} MB, over this competition's {limit_mb:g} MB limit; "
-                       "write fewer decimals or compress it as .csv.gz or .zip"])
-    with open(path, "rb") as fh:
-        kind = kind_of(fh.read(4))
-    if kind is None:
-        yield path
-        return
-    with scratch.folder("inflate") as tmp:
-        problems: list[str] = []
-        plain = inflate(path, kind, tmp / "submission.csv", limit_mb, problems)
-        if plain is None:
-            raise _reject(problems)
-        yield plain
-
-
 def _check_and_align(plain: Path, solution: Solution, metric_input: str) -> Aligned:
     problems: list[str] = []
-    data = _open(plain, problems)
-    if problems:
-        raise _reject(problems)
-    expected = [solution.id_column, *solution.prediction_columns]
-    header = _header(data, expected, problems)
-    if header is None:
-        raise _reject(problems)
-    _check_header(header, expected, problems)
-    if solution.id_column not in header:
-        raise _reject(problems)
-    frame = _read_frame(data, header, solution, metric_input, problems)
-    if frame is None:
-        raise _reject(problems)
+    frame = read_submission(plain, solution, metric_input, problems)
     order = _align_ids(frame[solution.id_column], solution, problems)
     present = [c for c in solution.prediction_columns if c in frame.columns]
     reordered = order is not None and order is not True
@@ -110,150 +68,11 @@ def _check_and_align(plain: Path, solution: Solution, metric_input: str) -> Alig
         _check_values(_reorder(frame, order, solution.ids), present, solution, metric_input, problems)
     _check_widths(frame, present, solution, metric_input, problems)
     if problems:
-        raise _reject(problems)
+        raise rejection(problems)
     y_pred = _predictions(frame, solution, metric_input)
     if not reordered:
         return Aligned(y_pred, frame)
     return Aligned(y_pred[order], frame, order, solution.ids)
-
-
-def _reject(problems: list[str]) -> SubmissionError:
-    return SubmissionError(f"submission rejected: {len(problems)} problem(s) found", [clip(p, 1_000) for p in problems])
-
-
-def _open(path: Path, problems: list[str]) -> Path | None:
-    """``path`` when it looks like a UTF-8 text file, else None (with the reason in ``problems``)."""
-    with open(path, "rb") as fh:
-        head = fh.read(8192)
-    if not head.strip():
-        problems.append("the file is empty: it needs a header line and one row per test id")
-        return None
-    if b"\x00" in head:
-        problems.append("the file is not a CSV text file (it holds binary data); save your predictions as CSV")
-        return None
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if len(head) < 8192 or exc.start < len(head) - 4:  # not just a character cut at the sample's end
-            problems.append(f"the file is not UTF-8 text (invalid byte at position {exc.start}); save it as UTF-8")
-            return None
-    return path
-
-
-def _header(data: Path, expected: list[str], problems: list[str]) -> list[str] | None:
-    with open(data, "rb") as fh:
-        raw = fh.readline(MAX_LINE_BYTES + 1)
-    if len(raw) > MAX_LINE_BYTES:
-        problems.append(f"the first line is longer than {MAX_LINE_BYTES // 2**20} MB; it must be the header, "
-                        f"the one in sample_submission.csv: {', '.join(expected)}")
-        return None
-    first = raw.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
-    try:
-        row = next(csv.reader([first]), [])
-    except csv.Error as exc:
-        problems.append(f"the header cannot be read as CSV ({str(exc)[:200]}); "
-                        f"it must be the one in sample_submission.csv: {', '.join(expected)}")
-        return None
-    header = [c.strip() for c in row]
-    if not any(header):
-        problems.append("the first line is empty; it must be the header, e.g. the one in sample_submission.csv")
-        return None
-    if len(header) > max(MAX_COLUMNS, len(expected)):
-        problems.append(f"the header has {len(header):,} columns; this competition expects {len(expected)} "
-                        f"({examples(expected, len(expected), quote=False)})")
-        return None
-    counts = Counter(header)
-    dups = sorted(c for c, n in counts.items() if n > 1)
-    if dups:
-        problems.append(f"the header repeats column(s) {examples(dups, len(dups))}; each column must appear once")
-        return None
-    return header
-
-
-def _check_header(header: list[str], expected: list[str], problems: list[str]) -> None:
-    missing = [c for c in expected if c not in header]
-    extra = [c for c in header if c not in expected]
-    if missing or extra:
-        msg = f"the header must have the columns of sample_submission.csv: {', '.join(expected)}"
-        if missing:
-            msg += f"; missing: {', '.join(missing)}"
-        if extra:
-            msg += f"; unexpected: {examples(extra, len(extra), quote=False)}"
-        problems.append(msg + _separator_hint(header, expected))
-
-
-#: Separators a spreadsheet or ``to_csv(sep=...)`` may have written instead of commas, by name.
-OTHER_SEPARATORS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
-
-
-def _separator_hint(header: list[str], expected: list[str]) -> str:
-    """A hint when the header is one field that other separators split into the expected columns."""
-    if len(header) != 1:
-        return ""
-    for sep, name in OTHER_SEPARATORS.items():
-        if sep in header[0]:
-            return (f"; the file seems to be separated by {name}, not commas: save it as comma-separated CSV "
-                    "(in pandas: to_csv(path, index=False) without sep=)")
-    return ""
-
-
-def _read_frame(data, header, solution: Solution, metric_input: str, problems):
-    numeric = metric_input in NUMERIC_INPUTS or (metric_input == "label" and solution.numeric_labels)
-    cols = [c for c in header if c == solution.id_column or c in solution.prediction_columns]
-    as_text = {c: pl.String for c in cols}
-    schema = dict(as_text)
-    if numeric:
-        schema.update({c: pl.Float64 for c in cols if c != solution.id_column})
-    try:
-        return _read(data, cols, schema)
-    except pl.exceptions.ComputeError as exc:
-        if "utf-8" in str(exc).lower():
-            problems.append("the file is not UTF-8 text; save it as UTF-8")
-            return None
-        if not numeric or "could not parse" not in str(exc):
-            problems.append(_parse_problem(data, len(header), exc))
-            return None
-    except Exception as exc:  # noqa: BLE001 - any parser failure becomes a message
-        problems.append(_parse_problem(data, len(header), exc))
-        return None
-    try:  # a non-numeric value: read as text and report where
-        frame = _read(data, cols, as_text)
-    except Exception as exc:  # noqa: BLE001
-        problems.append(_parse_problem(data, len(header), exc))
-        return None
-    for c in cols:
-        if c == solution.id_column:
-            continue
-        cast = frame[c].str.strip_chars().cast(pl.Float64, strict=False)
-        not_number = cast.is_null() & frame[c].is_not_null()
-        bad = frame.filter(not_number)
-        # reported once here; 0.0 keeps these rows out of the empty-value count
-        cast = pl.select(pl.when(not_number).then(0.0).otherwise(cast)).to_series().alias(c)
-        if len(bad):
-            problems.append(
-                f"column {c!r} must hold numbers; {len(bad)} row(s) do not, e.g. "
-                + ", ".join(f"id {short(i, quote=False)}: {short(v)}"
-                            for i, v in bad.select(solution.id_column, c).head(EXAMPLES).iter_rows())
-            )
-        frame = frame.with_columns(cast.alias(c))
-    return frame
-
-
-def _read(data: Path, cols, schema):
-    return pl.read_csv(data, columns=cols, schema_overrides=schema, infer_schema=False)
-
-
-def _parse_problem(data: Path, n_fields: int, exc: Exception) -> str:
-    with open(data, encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.reader(handle)
-        try:
-            for row in reader:
-                if row and len(row) != n_fields:
-                    return f"line {reader.line_num} has {len(row):,} fields, but the header has {n_fields}"
-        except csv.Error as err:
-            return f"line {reader.line_num + 1} cannot be read as CSV ({str(err)[:200]})"
-    lines = str(exc).strip().splitlines()
-    return f"the file cannot be read as CSV ({(lines[0] if lines else type(exc).__name__)[:200]})"
 
 
 def _align_ids(ids: pl.Series, solution: Solution, problems: list[str]):
@@ -411,7 +230,7 @@ def _ex(values: pl.Series) -> str:
 
 def _check_values(frame: pl.DataFrame, cols: list[str], solution: Solution, metric_input: str, problems):
     ids = frame[solution.id_column]
-    numeric = metric_input in NUMERIC_INPUTS or (metric_input == "label" and solution.numeric_labels)
+    numeric = numeric_input(solution, metric_input)
     if metric_input in ("text", "any"):  # empty lists are valid; a host metric checks its own input
         return
     for c in cols:
@@ -469,7 +288,3 @@ def _predictions(frame: pl.DataFrame, solution: Solution, metric_input: str) -> 
     else:
         arrays = [frame[c].to_numpy() for c in cols]
     return arrays[0] if len(arrays) == 1 else np.column_stack(arrays)
-
-
-# the reading steps, shared with other row layouts (freerows.py: any number of rows per id)
-open_payload, read_header, check_header, read_frame, rejection = _open, _header, _check_header, _read_frame, _reject
