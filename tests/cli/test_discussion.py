@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
-from bundles import write_bundle
-from scrimmage.cli import main
-
-
-def run(capsys, monkeypatch, user, *args):
-    monkeypatch.setenv("SCRIMMAGE_USER", user)
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out = capsys.readouterr()
-    return info.value.code, out.out, out.err
-
-
-@pytest.fixture
-def tiny(tmp_path, capsys, monkeypatch):
-    folder = write_bundle(tmp_path / "tiny")
-    assert run(capsys, monkeypatch, "hal", "competitions", "create", str(folder))[0] == 0
-    return folder
+from cliutil import run_as
 
 
 def test_discussion_from_the_cli(tiny, capsys, monkeypatch, tmp_path):
-    r = lambda user, *a: run(capsys, monkeypatch, user, *a)  # noqa: E731
+    r = lambda user, *a: run_as(capsys, monkeypatch, user, *a)  # noqa: E731
     assert r("pat", "discussion", "list", "tiny")[1].startswith("No topics yet. Start one with "
                                                                "`scrimmage discussion post tiny --title TITLE -m TEXT`.")
     body = tmp_path / "post.md"
@@ -77,19 +59,19 @@ def test_the_same_against_a_live_server(db_url, tiny, capsys, monkeypatch):
     with live_server(app) as url:
         def remote(user, *args):
             monkeypatch.setenv("SCRIMMAGE_TOKEN", tokens[user])
-            return run(capsys, monkeypatch, user, "--server", url, *args)
+            return run_as(capsys, monkeypatch, user, "--server", url, *args)
 
         assert remote("pat", "discussion", "post", "tiny", "--title", "Remote", "-m", "over **HTTP**")[1] == \
             "Topic 1 posted: Remote\n"
         assert remote("quin", "discussion", "reply", "1", "-m", "hello")[1] == "Reply 2 posted in topic 1.\n"
         assert remote("pat", "discussion", "vote", "1") == (1, "", "error: you cannot upvote your own post\n")
-        local = run(capsys, monkeypatch, "pat", "discussion", "show", "1")
+        local = run_as(capsys, monkeypatch, "pat", "discussion", "show", "1")
         assert remote("pat", "discussion", "show", "1") == local
-        assert remote("pat", "discussion", "list", "tiny", "--csv") == run(
+        assert remote("pat", "discussion", "list", "tiny", "--csv") == run_as(
             capsys, monkeypatch, "pat", "discussion", "list", "tiny", "--csv")
         code, out, _ = remote("pat", "discussion", "list", "--new", "--csv")
         assert code == 0 and ",reply to you,tiny,Remote,quin," in out
         monkeypatch.setenv("SCRIMMAGE_TOKEN", "wrong")
-        code, _, err = run(capsys, monkeypatch, "pat", "--server", url, "discussion", "post", "tiny",
+        code, _, err = run_as(capsys, monkeypatch, "pat", "--server", url, "discussion", "post", "tiny",
                            "--title", "x", "-m", "y")
         assert code == 1 and err.startswith("error: the API token is not valid")

@@ -5,26 +5,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from bundles import write_bundle
+from cliutil import run_as
 from notebooks_hostile import ordinary
-from scrimmage.cli import main
-
-
-def run(capsys, monkeypatch, user, *args):
-    monkeypatch.setenv("SCRIMMAGE_USER", user)
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out = capsys.readouterr()
-    return info.value.code, out.out, out.err
-
-
-@pytest.fixture
-def tiny(tmp_path, capsys, monkeypatch):
-    folder = write_bundle(tmp_path / "tiny")
-    assert run(capsys, monkeypatch, "hal", "competitions", "create", str(folder))[0] == 0
-    return folder
 
 
 def _folder(tmp_path, name="work", **meta):
@@ -39,7 +21,7 @@ def _folder(tmp_path, name="work", **meta):
 
 
 def test_push_pull_list(tiny, capsys, monkeypatch, tmp_path):
-    r = lambda user, *a: run(capsys, monkeypatch, user, *a)  # noqa: E731
+    r = lambda user, *a: run_as(capsys, monkeypatch, user, *a)  # noqa: E731
     assert r("pat", "kernels", "list", "tiny")[1] == \
         "No notebooks shared with you yet. Share one with `scrimmage kernels push -p FOLDER`.\n"
     work = _folder(tmp_path)
@@ -69,7 +51,7 @@ def test_push_pull_list(tiny, capsys, monkeypatch, tmp_path):
 
 
 def test_bad_metadata(tiny, capsys, monkeypatch, tmp_path):
-    r = lambda *a: run(capsys, monkeypatch, "pat", *a)  # noqa: E731
+    r = lambda *a: run_as(capsys, monkeypatch, "pat", *a)  # noqa: E731
     empty = tmp_path / "empty"
     empty.mkdir()
     code, _, err = r("kernels", "push", "-p", str(empty))
@@ -101,7 +83,7 @@ def test_the_same_against_a_live_server(db_url, tiny, capsys, monkeypatch, tmp_p
     with live_server(app) as url:
         def remote(user, *args):
             monkeypatch.setenv("SCRIMMAGE_TOKEN", tokens[user])
-            return run(capsys, monkeypatch, "someone-else", "--server", url, *args)
+            return run_as(capsys, monkeypatch, "someone-else", "--server", url, *args)
 
         work = _folder(tmp_path)
         assert remote("pat", "kernels", "push", "-p", str(work))[1] == \

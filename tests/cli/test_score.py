@@ -5,16 +5,9 @@ import json
 import pytest
 
 from bundles import write_predictions
+from cliutil import run
 from scrimmage import lessons
 from scrimmage.arena import Arena
-from scrimmage.cli import main
-
-
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 @pytest.fixture(scope="module")
