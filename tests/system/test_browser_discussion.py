@@ -3,18 +3,10 @@ two learners and a host talk, vote, report and moderate; nothing anyone posted r
 
 import os
 
-import pytest
-
+from browserutil import ARGS, CHROMIUM, server, signed_up_pages  # noqa: F401 - server: the live server fixture
 from components import require_module, require_program
-from webutil import bundle_zip, live_server, write_bundle
-from scrimmage import accounts
-from scrimmage.config import Settings
-from scrimmage.web import create_app
+from webutil import bundle_zip
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-PASSWORD = "correct horse battery"
 HOSTILE = """Try this **trick**:
 
 <script>window.__pwned = 1</script>
@@ -32,34 +24,12 @@ require_program(CHROMIUM, "Chromium", module_level=True)
 sync_playwright = require_module("playwright.sync_api", "playwright", module_level=True).sync_playwright
 
 
-@pytest.fixture
-def server(tmp_path, monkeypatch):
-    monkeypatch.setattr(accounts, "PASSWORD_HASH", {"time_cost": 1, "memory_cost": 1024, "parallelism": 1})
-    app = create_app(Settings.load())
-    folder = write_bundle(tmp_path / "churn", toml='title = "Churn"\nmetric = "roc_auc"\nid_column = "id"\n')
-    with live_server(app) as url:
-        yield app, url, folder
-
-
-def sign_up(page, url, name):
-    page.goto(f"{url}/signup")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button:has-text('Sign up')")
-    page.wait_for_url(f"{url}/")
-
-
 def test_discussion_in_the_browser(server, tmp_path):
     app, url, folder = server
     dialogs = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        pages = {}
-        for name in ("hal", "pat", "quin"):
-            page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            sign_up(page, url, name)
-            pages[name] = page
+        pages = signed_up_pages(browser, url, ("hal", "pat", "quin"), dialogs)
         hal, pat, quin = pages["hal"], pages["pat"], pages["quin"]  # hal signed up first: the admin
 
         hal.click("text=Host a competition")

@@ -12,16 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from browserutil import ARGS, CHROMIUM, sign_up
 from components import require_module, require_program
 from webutil import bundle_zip, live_server, write_bundle, write_predictions
 from scrimmage import accounts
 from scrimmage.config import Settings
 from scrimmage.web import create_app
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-PASSWORD = "correct horse battery"
 SAFETY_MS = 180_000  # Playwright's waits: long enough for a loaded machine
 DESCRIPTION = """\
 Which customers will leave next month? Each row of `train.csv` is a customer with one
@@ -70,14 +67,6 @@ def page(browser, **options):
 def shot(page, name, folder: Path):
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-
-
-def sign_up(page, url, name):
-    page.goto(f"{url}/signup")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button:has-text('Sign up')")
-    page.wait_for_url(f"{url}/")
 
 
 def test_a_competition_in_the_browser(server, shots, tmp_path):

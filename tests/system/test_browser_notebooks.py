@@ -4,10 +4,11 @@ an SVG and HTML with iframes. A learner shares it from the Code tab; another rea
 comments and copies it; nothing in it runs, in the page or in the framed rendering."""
 
 
-from components import require_module
+from browserutil import ARGS, CHROMIUM, server, signed_up_pages  # noqa: F401 - server: the live server fixture
+from components import require_module, require_program
 from notebooks_hostile import hostile
-from system.test_browser_discussion import ARGS, CHROMIUM, server, sign_up  # noqa: F401 - the same live server (and checks)
 
+require_program(CHROMIUM, "Chromium", module_level=True)
 sync_playwright = require_module("playwright.sync_api", "playwright", module_level=True).sync_playwright
 
 
@@ -18,12 +19,7 @@ def test_hostile_notebook_in_the_browser(server, tmp_path):
     dialogs = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        pages = {}
-        for name in ("hal", "pat", "quin"):
-            page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            sign_up(page, url, name)
-            pages[name] = page
+        pages = signed_up_pages(browser, url, ("hal", "pat", "quin"), dialogs)
         pat, quin = pages["pat"], pages["quin"]
         app.state.arena.create_competition(folder, host="hal")
 
