@@ -37,9 +37,16 @@ def internal(competition_key: str) -> str:
     return f"{parent}/{INTERNAL}/{name}"
 
 
-def submission(ref: str, file_name: str, stamp: str) -> str:
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", file_name)[-120:] or "submission.csv"
-    return f"{SUBMISSIONS}/{ref}/{stamp}-{uuid.uuid4().hex[:8]}-{safe}"
+def file_name(raw: str | None, default: str) -> str:
+    """The name a client gave a file, safe as a file name and as the last part of a key: its last part only
+    (after ``/`` or ``\\``), letters, digits, ``._-`` (anything else becomes ``_``), no leading dot (so never
+    ``.`` or ``..``), at most 120 characters (the end kept, with its suffix); ``default`` when nothing is left."""
+    last = str(raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return re.sub(r"[^A-Za-z0-9._-]", "_", last)[-120:].lstrip(".") or default
+
+
+def submission(ref: str, name: str, stamp: str) -> str:
+    return f"{SUBMISSIONS}/{ref}/{stamp}-{uuid.uuid4().hex[:8]}-{file_name(name, 'submission.csv')}"
 
 
 def archive(ref: str, stamp: str) -> str:
@@ -50,4 +57,4 @@ def upload(token: str, name: str = "") -> str:
     return f"{UPLOADS}/{token}/{name}" if name else f"{UPLOADS}/{token}"
 
 
-__all__ = ["competition", "internal", "submission", "archive", "upload", "TOP", "INTERNAL"]
+__all__ = ["file_name", "competition", "internal", "submission", "archive", "upload", "TOP", "INTERNAL"]

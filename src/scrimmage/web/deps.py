@@ -5,10 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import re
 import secrets
 from contextlib import contextmanager
-from pathlib import Path
 
 from typing import Annotated
 
@@ -17,6 +15,7 @@ from fastapi import Request, Security
 from fastapi.security import HTTPBearer
 
 from .. import scratch
+from ..storage import layout
 from ..errors import AuthError, ForbiddenError, TooLargeError
 from ..scratch import file_chunks, write_chunks
 
@@ -149,7 +148,7 @@ def page(request: Request, template: str, status: int = 200, **context):
 @contextmanager
 def saved_upload(upload, limit_mb: float, what: str = "file"):
     """The uploaded file on disk under its own (cleaned) name; refused past ``limit_mb``."""
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(upload.filename or what).name)[-120:] or what
+    name = layout.file_name(upload.filename, what)
     with scratch.folder("upload") as folder:  # removed on every path; after a kill -9, at the next start
         path = folder / name
         write_chunks(file_chunks(upload.file), path, int(limit_mb * 1e6),

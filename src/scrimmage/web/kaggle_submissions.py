@@ -4,13 +4,12 @@ submission made from the uploaded file, the daily limits and the list of submiss
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from .. import pending_uploads, scratch
+from ..storage import layout
 from ..errors import LimitError, NotFoundError, ScrimmageError
 from ..limits import submission_limit_mb
 from .deps import arena
@@ -39,8 +38,8 @@ def start_submission_upload(request: Request, body: dict):
     limit_mb = submission_limit_mb(comp.settings)
     if size > limit_mb * 1e6:
         raise LimitError(f"the submission is over the {limit_mb:g} MB limit of {comp.ref!r}; submit a smaller file")
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(str(body.get("fileName") or "submission.csv")).name)[-120:]
-    meta = {"user": user.name, "competition": comp.ref, "file_name": name or "submission.csv", "content_length": size}
+    name = layout.file_name(body.get("fileName"), "submission.csv")
+    meta = {"user": user.name, "competition": comp.ref, "file_name": name, "content_length": size}
     token = pending_uploads.start(a.objects, meta)  # kept in the store: any server may take the next steps
     return {"token": token, "createUrl": f"{base_url(request)}{FILES}/uploads/{token}"}
 
