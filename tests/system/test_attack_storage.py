@@ -1,0 +1,152 @@
+"""Attacks on the arena's file store over real HTTP, on both kinds of store (the folder SCRIMMAGE_HOME, a real S3
+server on loopback): names that try to leave their folder, uploads that never end or never stop growing, errors that
+would show where the files are, and a server's local copies changed behind its back."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+
+import httpx
+import pytest
+
+import s3
+from webutil import cheap_hashing, live_server, token_for, world, write_bundle, write_predictions  # noqa: F401
+from scrimmage import pending_uploads
+from scrimmage.config import Settings
+from scrimmage.storage import layout
+from scrimmage.web import create_app
+
+K = "/api/v1/competitions.CompetitionApiService/"
+HOSTILE_NAMES = ["../../competitions/tiny/solution.csv", "/etc/passwd", "..\\..\\competitions\\tiny\\x.csv", "..",
+                 ".", "a\x00b.csv", "%2e%2e%2fsolution.csv", "x" * 1000 + ".csv", "ünï😀.csv", ".hidden.csv",
+                 "kaggle-uploads/../upload.json"]
+BOMB_MESSAGE = ("the file inflates past the 1 MB limit once decompressed; the decompressed CSV must stay within it "
+                "(write fewer decimals?)")
+NAMES_TOML = 'title = "Names"\nmetric = "roc_auc"\nid_column = "id"\nref = "names"\ndaily_limit = 100\n'
+
+
+@pytest.fixture
+def app(storage_kind, home):
+    """An app on SQLite, its files on the kind of store of the run."""
+    return create_app(Settings.load())
+
+
+def basic(app, name: str) -> dict:
+    token = app.state.arena.accounts.create_token(name, "kaggle")
+    return {"Authorization": "Basic " + base64.b64encode(f"{name}:{token}".encode()).decode()}
+
+
+def every_key(objects) -> list[str]:
+    return [o.key for top in layout.TOP for o in objects.list(top)]
+
+
+def kaggle_start(url: str, auth: dict, name: str, size: int, ref: str = "tiny") -> httpx.Response:
+    return httpx.post(f"{url}{K}StartSubmissionUpload", headers=auth, timeout=60,
+                      json={"competitionName": ref, "fileName": name, "contentLength": size})
+
+
+def kaggle_submit(url: str, auth: dict, name: str, data: bytes, ref: str = "tiny") -> httpx.Response:
+    up = kaggle_start(url, auth, name, len(data), ref)
+    assert up.status_code == 200, up.text
+    token = up.json()["token"]
+    put = httpx.put(f"{url}/api/v1/kaggle/uploads/{token}", content=data, timeout=60)
+    assert put.status_code == 200, put.text
+    return httpx.post(f"{url}{K}CreateSubmission", headers=auth, timeout=60,
+                      json={"competitionName": ref, "blobFileTokens": token})
+
+
+def test_no_file_name_a_participant_gives_leaves_the_submissions_folder(world, app, tmp_path):
+    a = app.state.arena
+    folder = write_bundle(tmp_path / "names", toml=NAMES_TOML)
+    a.create_competition(folder, host="hal")
+    a.teams.join("names", "pat")
+    solution = a.objects.read_bytes(f"{a.storage_key('names')}/solution.csv")
+    before = set(every_key(a.objects))
+    data = write_predictions(tmp_path / "p.csv", folder, 0.3).read_bytes()
+    rest, kaggle = token_for(app, "pat"), basic(app, "pat")
+    with live_server(app) as url:
+        for name in HOSTILE_NAMES:
+            r = httpx.post(f"{url}/api/competitions/names/submissions", headers=rest, timeout=60,
+                           files={"file": (name, data, "text/csv")})
+            assert r.status_code == 201, (name, r.text)
+            r = kaggle_submit(url, kaggle, name, data, "names")
+            assert r.status_code == 200 and r.json()["message"].startswith("Successfully submitted"), (name, r.text)
+        for ref in ("..", "..%2F..%2Fetc", "%2e%2e", "tiny%00", "tiny%2F..%2F..%2Fsubmissions"):
+            r = httpx.get(f"{url}/api/competitions/{ref}/files/train.csv", headers=rest, timeout=60)
+            assert r.status_code == 404, (ref, r.status_code, r.text)
+            assert b"id,target" not in r.content
+        subs = httpx.get(f"{url}/api/competitions/names/submissions", headers=rest, timeout=60).json()
+    new = set(every_key(a.objects)) - before
+    assert len(new) == 2 * len(HOSTILE_NAMES)
+    for key in new:  # each one a plain file directly in the competition's submissions folder
+        where, _, name = key.rpartition("/")
+        assert where == "submissions/names" and name[0].isdigit() and len(name) < 160, key
+        assert a.objects.read_bytes(key) == data
+    assert a.objects.read_bytes(f"{a.storage_key('names')}/solution.csv") == solution
+    assert all(s["status"] == "complete" for s in subs)
+    for s in subs:  # the names shown are as safe as the keys
+        assert "/" not in s["file_name"] and "\\" not in s["file_name"] and s["file_name"] not in (".", "..")
+    assert not a.objects.list(layout.UPLOADS)  # every upload was used and removed
+
+
+def test_a_gzip_bomb_or_a_huge_file_is_stopped_at_the_limit_on_every_way_in(world, app, tmp_path):
+    a = app.state.arena
+    a.create_competition(write_bundle(tmp_path / "small", toml=NAMES_TOML.replace('"names"', '"small"')
+                                      + "submission_limit_mb = 1\n"), host="hal")
+    a.teams.join("small", "pat")
+    bomb = gzip.compress(b"id,target\n" + b"0" * 40_000_000, 9)  # 40 MB of zeros in about 40 KB
+    huge = b"id,target\n" + b"0" * 1_500_000
+    rest, kaggle = token_for(app, "pat"), basic(app, "pat")
+    with live_server(app) as url:
+        inflated = kaggle_submit(url, kaggle, "bomb.csv.gz", bomb, "small")
+        r = httpx.post(f"{url}/api/competitions/small/submissions", headers=rest, timeout=60,
+                       files={"file": ("bomb.csv.gz", bomb, "application/gzip")})
+        announced = kaggle_start(url, kaggle, "huge.csv", len(huge), "small")
+        liar = kaggle_start(url, kaggle, "huge.csv", 1000, "small")
+        put = httpx.put(f"{url}/api/v1/kaggle/uploads/{liar.json()['token']}", content=huge, timeout=60)
+        posted = httpx.post(f"{url}/api/competitions/small/submissions", headers=rest, timeout=60,
+                            files={"file": ("huge.csv", huge, "text/csv")})
+    assert inflated.status_code == r.status_code == 400, (inflated.text, r.text)
+    assert inflated.json()["errors"] == r.json()["errors"] == [BOMB_MESSAGE]
+    assert announced.status_code == 429 and announced.json()["message"] == (
+        "the submission is over the 1 MB limit of 'small'; submit a smaller file")
+    assert put.status_code == 429 and put.json()["message"] == (
+        "the upload is longer than the 1000 bytes announced; run the submit command again")
+    assert posted.status_code == 413 and posted.json()["error"] == (
+        "the upload is 1.5 MB: a submission may be at most 1 MB here; nothing was stored (compress a submission as "
+        ".csv.gz or .zip)")
+    kept = [o for o in a.objects.list("submissions/small")]  # the rejected bombs, kept as sent: never inflated
+    assert [o.size for o in kept] == [len(bomb)] * 2
+    left = [o.key.rsplit("/", 1)[1] for o in a.objects.list(layout.UPLOADS)]  # the liar's record only
+    assert len(left) == 2 and left[1] == "upload.json" and left[0].startswith("started."), left
+
+
+def test_uploads_started_and_never_submitted_are_bounded_per_user(world, app, tmp_path):
+    a = app.state.arena
+    pat, quin = basic(app, "pat"), basic(app, "quin")
+    data = write_predictions(tmp_path / "p.csv", world["folder"], 0.3).read_bytes()
+    with live_server(app) as url:
+        theirs = kaggle_start(url, quin, "q.csv", len(data)).json()["token"]
+        tokens = []
+        for i in range(pending_uploads.PER_USER + 3):  # a client that starts uploads and never submits them
+            tokens.append(kaggle_start(url, pat, f"p{i}.csv", len(data)).json()["token"])
+            put = httpx.put(f"{url}/api/v1/kaggle/uploads/{tokens[-1]}", content=data, timeout=60)
+            assert put.status_code == 200, put.text
+        held = {o.key.split("/")[1] for o in a.objects.list(layout.UPLOADS)}
+        assert held == {theirs, *tokens[-pending_uploads.PER_USER:]}  # pat's oldest three are gone, quin's stays
+        for token in tokens[:3]:
+            r = httpx.put(f"{url}/api/v1/kaggle/uploads/{token}", content=data, timeout=60)
+            assert r.status_code == 404 and r.json()["message"] == pending_uploads.GONE
+            r = httpx.post(f"{url}{K}CreateSubmission", headers=pat, timeout=60,
+                           json={"competitionName": "tiny", "blobFileTokens": token})
+            assert r.status_code == 404 and r.json()["message"] == pending_uploads.GONE
+        r = httpx.post(f"{url}{K}CreateSubmission", headers=pat, timeout=60,
+                       json={"competitionName": "tiny", "blobFileTokens": tokens[-1]})
+        assert r.status_code == 200, r.text
+        assert httpx.put(f"{url}/api/v1/kaggle/uploads/{theirs}", content=data, timeout=60).status_code == 200
+        r = httpx.post(f"{url}{K}CreateSubmission", headers=quin, timeout=60,
+                       json={"competitionName": "tiny", "blobFileTokens": theirs})
+        assert r.status_code == 200, r.text
+    assert len({o.key.split("/")[1] for o in a.objects.list(layout.UPLOADS)}) == pending_uploads.PER_USER - 1
