@@ -91,9 +91,18 @@ class MissingFileError(ScrimmageError):
 
 
 class StorageError(ScrimmageError):
-    """The arena's file store (an object store such as S3) did not answer, or refused a request."""
+    """The arena's file store (an object store such as S3) did not answer, or refused a request.
+
+    Its message is the same for everyone: where the files are (a bucket, an endpoint, keys) is no business
+    of a participant. ``detail`` says what happened, for the server's log and the admin's command line."""
 
     status = 503
+    SHOWN = ("the arena's file store did not answer; try again in a minute (the server's log says why, "
+             "for its admin)")
+
+    def __init__(self, detail: str):
+        super().__init__(self.SHOWN)
+        self.detail = detail
 
 
 class ScoringError(ScrimmageError):

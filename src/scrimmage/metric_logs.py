@@ -39,7 +39,7 @@ def publish(objects: Storage, home: Path, ref: str) -> None:
         if kept is None or kept.size != local.stat().st_size:  # the log only grows (or is cut to half its size)
             objects.put_file(key, local)
     except StorageError as exc:
-        log.warning("the metric log of %s was not put into the store: %s", ref, exc.message)
+        log.warning("the metric log of %s was not put into the store: %s", ref, exc.detail)
 
 
 def read(objects: Storage, home: Path, ref: str, limit: int = 20_000) -> str:

@@ -7,12 +7,14 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import uuid
 
 import httpx
 import pytest
 
 import s3
-from webutil import cheap_hashing, live_server, token_for, world, write_bundle, write_predictions  # noqa: F401
+from webutil import cheap_hashing, live_server, signed_up, text_of, token_for, world  # noqa: F401 - fixtures
+from webutil import write_bundle, write_predictions
 from scrimmage import pending_uploads
 from scrimmage.config import Settings
 from scrimmage.storage import layout
@@ -24,6 +26,8 @@ HOSTILE_NAMES = ["../../competitions/tiny/solution.csv", "/etc/passwd", "..\\..\
                  "kaggle-uploads/../upload.json"]
 BOMB_MESSAGE = ("the file inflates past the 1 MB limit once decompressed; the decompressed CSV must stay within it "
                 "(write fewer decimals?)")
+STORE_DOWN = ("the arena's file store did not answer; try again in a minute (the server's log says why, for its "
+              "admin)")
 NAMES_TOML = 'title = "Names"\nmetric = "roc_auc"\nid_column = "id"\nref = "names"\ndaily_limit = 100\n'
 
 
@@ -150,3 +154,42 @@ def test_uploads_started_and_never_submitted_are_bounded_per_user(world, app, tm
                        json={"competitionName": "tiny", "blobFileTokens": theirs})
         assert r.status_code == 200, r.text
     assert len({o.key.split("/")[1] for o in a.objects.list(layout.UPLOADS)}) == pending_uploads.PER_USER - 1
+
+
+
+def test_a_store_that_fails_shows_a_participant_neither_its_address_nor_its_keys(home, monkeypatch, tmp_path, caplog):
+    bucket, prefix, endpoint = f"arena-{uuid.uuid4().hex[:12]}", "private-prefix", s3.endpoint()
+    httpx.put(f"{endpoint}/{bucket}", timeout=30).raise_for_status()
+    s3.fresh_url(monkeypatch)  # the credentials
+    monkeypatch.setenv("SCRIMMAGE_STORAGE_URL", f"s3://{bucket}/{prefix}?endpoint={endpoint}")
+    app = create_app(Settings.load())
+    a = app.state.arena
+    signed_up(app, "hal", role="host")
+    browser = signed_up(app, "pat")
+    folder = write_bundle(tmp_path / "tiny")
+    a.create_competition(folder, host="hal")
+    a.teams.join("tiny", "pat")
+    rest, kaggle = token_for(app, "pat"), basic(app, "pat")
+    for obj in a.objects.list(""):  # the bucket goes away (deleted, or the arena's credentials lost their rights)
+        a.objects.delete(obj.key)
+    httpx.delete(f"{endpoint}/{bucket}", timeout=30).raise_for_status()
+    data = write_predictions(tmp_path / "p.csv", folder, 0.3).read_bytes()
+    with live_server(app) as url:
+        answers = [
+            httpx.get(f"{url}/api/competitions/tiny/files/train.csv", headers=rest, timeout=60),
+            httpx.get(f"{url}/api/competitions/tiny/files", headers=rest, timeout=60),
+            httpx.post(f"{url}/api/competitions/tiny/submissions", headers=rest, timeout=60,
+                       files={"file": ("p.csv", data, "text/csv")}),
+            httpx.post(f"{url}{K}StartSubmissionUpload", headers=kaggle, timeout=60,
+                       json={"competitionName": "tiny", "fileName": "p.csv", "contentLength": len(data)}),
+            httpx.get(f"{url}/c/tiny/data", cookies=dict(browser.cookies), timeout=60),
+        ]
+    for r in answers:
+        assert r.status_code == 503, (r.request.url, r.status_code, r.text)
+        for secret in (bucket, prefix, endpoint, endpoint.rsplit(":", 1)[1], "competitions/", str(home)):
+            assert secret not in r.text, (r.request.url, secret, r.text)
+    assert answers[0].json()["error"] == STORE_DOWN
+    assert answers[3].json()["message"] == STORE_DOWN
+    assert STORE_DOWN in text_of(answers[4].text)
+    logged = "\n".join(rec.getMessage() for rec in caplog.records)  # the server's log has it all, for its admin
+    assert f"the file store s3://{bucket}/{prefix} at {endpoint} did not answer as expected" in logged

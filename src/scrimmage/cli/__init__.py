@@ -7,7 +7,7 @@ import traceback
 
 import click
 
-from ..errors import ScrimmageError
+from ..errors import ScrimmageError, StorageError
 from ._output import error
 
 ALIASES = {"c": "competitions"}
@@ -59,7 +59,8 @@ def main(argv: list[str] | None = None) -> None:
     except ScrimmageError as exc:
         if debug:
             traceback.print_exc()
-        for line in str(exc).splitlines():
+        shown = exc.detail if isinstance(exc, StorageError) else str(exc)  # whoever runs it may see where files are
+        for line in shown.splitlines():
             error(f"error: {line.strip()}" if not line.startswith("  - ") else line)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:

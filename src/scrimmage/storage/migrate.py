@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ConflictError, StorageError
+from ..errors import ConflictError, ScrimmageError
 from . import layout
 from .base import Storage, StoredObject
 
@@ -86,7 +86,7 @@ def migrate(source: Storage, target: Storage, journal: Path,
                 written = target.put_file(f.key, source.local_path(f.key, f))
                 back = target.sha256(f.key)
                 if written.sha256 != digest or back != digest:
-                    raise StorageError(f"the copy of {f.key} in {target.describe()} does not read back as the "
+                    raise ScrimmageError(f"the copy of {f.key} in {target.describe()} does not read back as the "
                                        f"source's bytes (SHA-256 {back[:16]}…, the source's is {digest[:16]}…); "
                                        "run the command again (it goes on from there)")
                 copied += 1

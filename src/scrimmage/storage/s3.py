@@ -87,15 +87,16 @@ class S3Storage(Storage):
         return where + (f" at {self.options['endpoint']}" if self.options["endpoint"] else "")
 
     @contextmanager
-    def _answers(self):
-        """Errors of the store itself become StorageError; a missing file stays FileNotFoundError."""
+    def _answers(self, writing: bool = False):
+        """Errors of the store itself become StorageError; a missing file stays FileNotFoundError (but when
+        ``writing``: then what is missing is the bucket)."""
         import obstore.exceptions as ox
 
         try:
             yield
-        except FileNotFoundError:
-            raise
         except (ox.BaseError, OSError) as exc:
+            if isinstance(exc, FileNotFoundError) and not writing:
+                raise
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise StorageError(f"the file store {self.describe()} did not answer as expected ({first[:300]}); "
                                "check that it runs and that the arena's credentials may use the bucket") from None
@@ -116,7 +117,7 @@ class S3Storage(Storage):
 
         try:
             size = scratch.write_chunks(hashed(), staged, limit, too_large)
-            with self._answers():
+            with self._answers(writing=True):
                 result = obstore.put(self.store, key, staged)
             self.cache.seed(key, _version(result.get("e_tag"), size), staged)  # scoring next reads it from here
         finally:

@@ -23,7 +23,7 @@ from ..errors import AuthError, NotFoundError, ScrimmageError
 from ..arena import Arena
 from . import openapi, render, upload_guard
 from .client_address import ForwardedScheme, parse_proxies
-from .deps import wants_json
+from .deps import logged, wants_json
 from .headers import SecurityHeaders
 
 HERE = Path(__file__).parent
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None, *, arena: Arena | None = None, 
 
 def error_response(request: Request, exc: ScrimmageError):
     """A core error as the JSON envelope (API) or an HTML page (browser)."""
+    logged(exc)
     if wants_json(request):
         return JSONResponse(exc.to_dict(), status_code=exc.status)
     if isinstance(exc, AuthError) and request.method == "GET":

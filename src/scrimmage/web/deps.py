@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import secrets
 from contextlib import contextmanager
 
@@ -16,8 +17,10 @@ from fastapi.security import HTTPBearer
 
 from .. import scratch
 from ..storage import layout
-from ..errors import AuthError, ForbiddenError, TooLargeError
+from ..errors import AuthError, ForbiddenError, ScrimmageError, StorageError, TooLargeError
 from ..scratch import file_chunks, write_chunks
+
+log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "scrimmage_session"
 CSRF_COOKIE = "scrimmage_csrf"
@@ -142,6 +145,12 @@ def page(request: Request, template: str, status: int = 200, **context):
     context.setdefault("csrf", csrf_token(request))
     context.setdefault("notice", request.query_params.get("notice"))
     return templates.TemplateResponse(request, template, context, status_code=status)
+
+
+def logged(exc: ScrimmageError) -> None:
+    """Put in the server's log what a participant is not told: what the file store answered."""
+    if isinstance(exc, StorageError):
+        log.error("%s", exc.detail)
 
 
 # uploads ---------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import ForbiddenError, ScrimmageError
-from .deps import arena
+from .deps import arena, logged
 
 SERVICE = "competitions.CompetitionApiService"
 PREFIX = "/api/v1"
@@ -82,6 +82,7 @@ class KaggleRoute(APIRoute):
 
 def kaggle_error(exc: ScrimmageError) -> JSONResponse:
     """The client raises ``message`` (every problem on a line of its own); ``errors`` lists them for scripts."""
+    logged(exc)
     return JSONResponse({"code": exc.status, "message": str(exc), "errors": exc.problems}, status_code=exc.status)
 
 
