@@ -17,6 +17,7 @@ from webutil import cheap_hashing, live_server, signed_up, text_of, token_for, w
 from webutil import write_bundle, write_predictions
 from scrimmage import pending_uploads
 from scrimmage.config import Settings
+from scrimmage.solution_store import SOLUTION_CACHE
 from scrimmage.storage import layout
 from scrimmage.web import create_app
 
@@ -193,3 +194,33 @@ def test_a_store_that_fails_shows_a_participant_neither_its_address_nor_its_keys
     assert STORE_DOWN in text_of(answers[4].text)
     logged = "\n".join(rec.getMessage() for rec in caplog.records)  # the server's log has it all, for its admin
     assert f"the file store s3://{bucket}/{prefix} at {endpoint} did not answer as expected" in logged
+
+
+@pytest.mark.parametrize("storage_kind", ["s3"], indirect=True)  # a folder store keeps no copies: its files are it
+def test_a_poisoned_local_copy_of_the_answers_is_never_scored_against(world, app, tmp_path, storage_kind):
+    a = app.state.arena
+    flip = write_bundle(tmp_path / "flip", toml=NAMES_TOML.replace('"names"', '"flip"'))
+    lines = (flip / "solution.csv").read_text().splitlines()
+    (flip / "solution.csv").write_text("\n".join([lines[0]] + [
+        ",".join([p[0], str(1 - int(p[1]))] + p[2:]) for p in (line.split(",") for line in lines[1:])]) + "\n")
+    a.create_competition(flip, host="hal")
+    a.teams.join("flip", "pat")
+    rest = token_for(app, "pat")
+    data = write_predictions(tmp_path / "p.csv", world["folder"], 0.3).read_bytes()
+
+    def submit(url, ref):
+        r = httpx.post(f"{url}/api/competitions/{ref}/submissions", headers=rest, timeout=60,
+                       files={"file": ("p.csv", data, "text/csv")})
+        assert r.status_code == 201, r.text
+        return r.json()["public_score"]
+
+    with live_server(app) as url:
+        honest, flipped = submit(url, "tiny"), submit(url, "flip")
+    assert flipped == pytest.approx(1 - honest)
+    copy = {ref: a.objects.local_path(f"{layout.internal(a.storage_key(ref))}/{SOLUTION_CACHE}")
+            for ref in ("tiny", "flip")}
+    copy["tiny"].write_bytes(copy["flip"].read_bytes())  # this server's copy of tiny's answers, poisoned
+    with live_server(create_app(Settings.load())) as url:  # the server restarted: nothing held in memory
+        assert submit(url, "tiny") == pytest.approx(honest)
+    assert hashlib.sha256(copy["tiny"].read_bytes()).hexdigest() == a.objects.sha256(
+        f"{layout.internal(a.storage_key('tiny'))}/{SOLUTION_CACHE}")  # fetched again from the store
