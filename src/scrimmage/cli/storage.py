@@ -25,7 +25,7 @@ def migrate(url, quiet):
     from ..errors import ScrimmageError
     from ..arena import Arena
     from ..storage import open_storage
-    from ..storage.migrate import journal_path
+    from ..storage.migrate import journal_path, links
     from ..storage.migrate import migrate as copy_all
     from ..stored_files import check
 
@@ -52,6 +52,10 @@ def migrate(url, quiet):
     echo(f"storage_url = {url} is set in {config}; nothing was removed from {here.objects.describe()}")
     echo("Every server of this arena needs the same storage_url (or SCRIMMAGE_STORAGE_URL) and the store's "
          "credentials in its environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).")
+    skipped = links(here.objects)
+    if skipped:
+        error(f"warning: {len(skipped)} link(s) under the arena's folders were not copied (a link may point outside "
+              f"the home): {', '.join(skipped)}")
     if missing_before:
         error(f"{len(missing_before)} recorded file(s) were already missing from the source; "
               "`scrimmage admin check-files` lists them")

@@ -81,6 +81,15 @@ class LocalStorage(Storage):
             out.extend(self._entry(f"{prefix}/{n}" if prefix else n) for n in names)
         return sorted((o for o in out if o is not None), key=lambda o: o.key)
 
+    def links(self, prefix: str) -> list[str]:
+        """The keys of the links under the folder ``prefix``: never followed, never listed as files (a link
+        may point anywhere on the machine)."""
+        out = []
+        for folder, dirs, names in os.walk(self.path(prefix)):
+            rel = Path(folder).relative_to(self.root).as_posix()
+            out.extend(f"{rel}/{n}" for n in dirs + names if os.path.islink(os.path.join(folder, n)))
+        return sorted(out)
+
     def _entry(self, key: str) -> StoredObject | None:
         name = key.rsplit("/", 1)[-1]
         if name.startswith(".") and name.endswith(".tmp"):  # a write in progress (atomic.replacing)

@@ -3,9 +3,12 @@
 Every file under the arena's folders (:data:`~.layout.TOP`, but the archives, which are rebuilt on
 first use) is copied under the same key, read back from the target and compared by SHA-256. A file
 already in the target is never overwritten: with the same bytes it counts as copied, with other
-bytes the migration stops and says which. Each verified copy is noted in a journal under the home,
-so a rerun goes on where an interrupted one stopped (a noted file is checked again only by size
-and by the source's hash). Nothing is ever removed from the source.
+bytes the migration stops and says which. Each verified copy is noted in a journal under the home
+with the target's version of it, so a rerun goes on where an interrupted one stopped: a noted file
+whose version in the target is still the noted one is not read back again, any other is (a journal
+line cannot vouch for bytes it did not see written). A file the source changed after an earlier run
+copied it is copied again over that run's own copy (and only over it). The target may not be the
+source, nor a folder inside it. Nothing is ever removed from the source.
 """
 
 from __future__ import annotations
@@ -38,22 +41,44 @@ def plan(source: Storage) -> list[StoredObject]:
     return [obj for top in COPIED for obj in source.list(top)]
 
 
+def links(source: Storage) -> list[str]:
+    """The links under the arena's folders of a folder store: a migration never copies them."""
+    return [key for top in COPIED for key in source.links(top)] if hasattr(source, "links") else []
+
+
 def journal_path(home: Path, target: Storage) -> Path:
     """Where the verified copies to ``target`` are noted (one journal per target)."""
     name = hashlib.sha256(target.describe().encode()).hexdigest()[:16]
     return home / "storage-migrations" / f"{name}.jsonl"
 
 
-def _journal(path: Path) -> dict[str, str]:
+def _journal(path: Path) -> dict[str, tuple[str, str]]:
+    """Each noted key: the SHA-256 its copy was verified with, and the target's version of that copy."""
     done = {}
     if path.is_file():
         for line in path.read_text(encoding="utf-8").splitlines():
             try:
                 entry = json.loads(line)
-                done[entry["key"]] = entry["sha256"]
-            except (ValueError, KeyError, TypeError):
+                done[entry["key"]] = (str(entry["sha256"]), str(entry.get("version") or ""))
+            except (ValueError, KeyError, TypeError, AttributeError):
                 continue  # a line cut short by a kill: that file is checked again
     return done
+
+
+def _nested(source: Storage, target: Storage) -> bool:
+    """Whether ``target`` is ``source`` itself or a folder inside it, however its URL spells it."""
+    from .local import LocalStorage
+    from .s3 import S3Storage
+
+    if isinstance(source, LocalStorage) and isinstance(target, LocalStorage):
+        inner, outer = target.root.resolve(), source.root.resolve()
+        return inner == outer or outer in inner.parents
+    if isinstance(source, S3Storage) and isinstance(target, S3Storage):
+        a, b = source.options, target.options
+        if (a["bucket"], (a["endpoint"] or "").rstrip("/")) != (b["bucket"], (b["endpoint"] or "").rstrip("/")):
+            return False
+        return not a["prefix"] or f"{b['prefix']}/".startswith(f"{a['prefix']}/")
+    return False
 
 
 def migrate(source: Storage, target: Storage, journal: Path,
@@ -62,6 +87,9 @@ def migrate(source: Storage, target: Storage, journal: Path,
     total_bytes, key)`` follows it. Raises ConflictError for a file the target holds with other bytes."""
     if source.describe() == target.describe():
         raise ConflictError(f"the arena's files are in {target.describe()} already: give another --to")
+    if _nested(source, target):
+        raise ConflictError(f"{target.describe()} is the arena's own store ({source.describe()}) or inside it: "
+                            "give a --to outside it")
     files = plan(source)
     total = sum(f.size for f in files)
     noted = _journal(journal)
@@ -71,27 +99,30 @@ def migrate(source: Storage, target: Storage, journal: Path,
         for f in files:
             digest = source.sha256(f.key)
             there = target.head(f.key)
-            if there is not None and noted.get(f.key) == digest and there.size == f.size:
-                before += 1  # verified by an earlier run
-            elif there is not None:
-                theirs = target.sha256(f.key)
-                if theirs != digest:
+            ours, version = noted.get(f.key, ("", ""))
+            if there is not None:
+                # a copy noted by an earlier run and unchanged since is not read back again
+                theirs = ours if version and version == there.version else target.sha256(f.key)
+                if theirs == digest:
+                    before += 1
+                elif theirs != ours:
                     raise ConflictError(
                         f"{target.describe()} holds {f.key} already with other bytes (SHA-256 {theirs[:16]}…, the "
                         f"source's is {digest[:16]}…); nothing was overwritten and the migration stopped: migrate "
                         "to an empty prefix, or remove that file from the target if it is not needed, and run "
                         "the command again")
-                before += 1
-            else:
+            if there is None or theirs != digest:  # not there, or an earlier run's copy of bytes since changed
                 written = target.put_file(f.key, source.local_path(f.key, f))
                 back = target.sha256(f.key)
                 if written.sha256 != digest or back != digest:
                     raise ScrimmageError(f"the copy of {f.key} in {target.describe()} does not read back as the "
-                                       f"source's bytes (SHA-256 {back[:16]}…, the source's is {digest[:16]}…); "
-                                       "run the command again (it goes on from there)")
+                                         f"source's bytes (SHA-256 {back[:16]}…, the source's is {digest[:16]}…); "
+                                         "run the command again (it goes on from there)")
                 copied += 1
-            if noted.get(f.key) != digest:
-                log.write(json.dumps({"key": f.key, "sha256": digest, "size": f.size}) + "\n")
+                there = target.head(f.key)
+            if (ours, version) != (digest, there.version if there else ""):
+                log.write(json.dumps({"key": f.key, "sha256": digest, "size": f.size,
+                                      "version": there.version if there else ""}) + "\n")
                 log.flush()
             done += f.size
             if on_progress:
@@ -99,4 +130,4 @@ def migrate(source: Storage, target: Storage, journal: Path,
     return Migrated(target.describe(), len(files), copied, before, total)
 
 
-__all__ = ["migrate", "plan", "journal_path", "Migrated", "COPIED"]
+__all__ = ["migrate", "plan", "links", "journal_path", "Migrated", "COPIED"]
