@@ -23,19 +23,8 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from webutil import (  # noqa: F401 - fixtures
-    PASSWORD,
-    app,
-    cheap_hashing,
-    client,
-    live_server,
-    post,
-    signed_up,
-    text_of,
-    token_for,
-    world,
-    write_predictions,
-)
+from webutil import app, cheap_hashing, world  # noqa: F401 - fixtures (cheap_hashing: autouse)
+from webutil import PASSWORD, client, live_server, post, text_of, token_for, write_predictions
 from scrimmage import accounts as acc
 from scrimmage.web.deps import CSRF_MESSAGE
 

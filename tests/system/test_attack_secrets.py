@@ -13,20 +13,8 @@ import httpx
 import numpy as np
 import pytest
 
-from webutil import (  # noqa: F401 - fixtures
-    app,
-    bundle_zip,
-    cheap_hashing,
-    client,
-    live_server,
-    post,
-    signed_up,
-    text_of,
-    token_for,
-    world,
-    write_bundle,
-    write_predictions,
-)
+from webutil import app, cheap_hashing, world  # noqa: F401 - fixtures (cheap_hashing: autouse)
+from webutil import bundle_zip, client, live_server, post, text_of, token_for, write_bundle, write_predictions
 from scrimmage.solution import Solution, assign_usage
 from scrimmage.solution_store import SOLUTION_CACHE, SPLIT_FILE
 from scrimmage.storage.layout import internal
