@@ -7,7 +7,9 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import re
 import uuid
+from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -224,3 +226,63 @@ def test_a_poisoned_local_copy_of_the_answers_is_never_scored_against(world, app
         assert submit(url, "tiny") == pytest.approx(honest)
     assert hashlib.sha256(copy["tiny"].read_bytes()).hexdigest() == a.objects.sha256(
         f"{layout.internal(a.storage_key('tiny'))}/{SOLUTION_CACHE}")  # fetched again from the store
+
+
+def test_a_signed_url_is_handed_out_only_for_a_file_the_asker_may_read(home, monkeypatch, tmp_path):
+    monkeypatch.setenv("SCRIMMAGE_STORAGE_URL", s3.fresh_url(monkeypatch) + "&presign=60")
+    app = create_app(Settings.load())
+    a = app.state.arena
+    signed_up(app, "hal", role="host")
+    pat, quin = signed_up(app, "pat"), signed_up(app, "quin")
+    folder = write_bundle(tmp_path / "tiny")
+    a.create_competition(folder, host="hal")
+    for name in ("pat", "quin"):
+        a.teams.join("tiny", name)
+    data = write_predictions(tmp_path / "p.csv", folder, 0.3).read_bytes()
+    private = b"print('my private idea')\n"
+    with live_server(app) as url:
+        r = httpx.post(f"{url}/api/competitions/tiny/submissions", headers=token_for(app, "pat"), timeout=60,
+                       files={"file": ("mine.csv", data, "text/csv")})
+        assert r.status_code == 201, r.text
+        sub = r.json()["id"]
+        r = httpx.post(f"{url}/api/notebooks", headers=token_for(app, "pat"), timeout=60,
+                       data={"competition": "tiny", "title": "Mine"}, files={"file": ("mine.py", private)})
+        assert r.status_code == 201, r.text
+        own = httpx.get(f"{url}/c/tiny/submissions/{sub}/file", cookies=dict(pat.cookies), timeout=60)
+        quin_api, quin_k = token_for(app, "quin"), basic(app, "quin")
+        tries = [
+            httpx.get(f"{url}/c/tiny/submissions/{sub}/file", cookies=dict(quin.cookies), timeout=60),
+            httpx.get(f"{url}/api/v1/kaggle/submissions/{sub}/mine.csv", headers=quin_k, timeout=60),
+            httpx.post(f"{url}/api/v1/competitions.CompetitionApiService/DownloadSubmission", headers=quin_k,
+                       json={"submissionId": sub}, timeout=60),
+            httpx.get(f"{url}/api/notebooks/pat/mine/file", headers=quin_api, timeout=60),
+            httpx.get(f"{url}/api/competitions/tiny/files/solution.csv", headers=quin_api, timeout=60),
+            httpx.get(f"{url}/api/v1/kaggle/data/tiny/solution.csv", headers=quin_k, timeout=60),
+            httpx.get(f"{url}/api/v1/kaggle/data/tiny/competition.toml", headers=quin_k, timeout=60),
+            httpx.get(f"{url}/c/tiny/data/solution.csv", cookies=dict(quin.cookies), timeout=60),
+        ]
+    assert own.status_code == 302 and "X-Amz-Signature=" in own.headers["location"]
+    assert httpx.get(own.headers["location"], timeout=30).content == data
+    for r in tries:
+        assert r.status_code in (403, 404), (r.request.url, r.status_code, r.text)
+        assert "location" not in r.headers and "X-Amz" not in r.text, (r.request.url, r.text)
+        assert s3.BUCKET not in r.text and private.decode() not in r.text
+
+
+def test_a_notebook_under_any_name_is_kept_under_its_ids(world, app):
+    a = app.state.arena
+    before = set(every_key(a.objects))
+    with live_server(app) as url:
+        for i, name in enumerate(["../../competitions/tiny/solution.py", "..\\..\\x.py", "a\x00b.py", "ünï😀.py",
+                                  "/etc/cron.d/x.py", "x" * 1000 + ".py"]):
+            r = httpx.post(f"{url}/api/notebooks", headers=token_for(app, "pat"), timeout=60,
+                           data={"competition": "tiny", "title": f"Hostile {i}", "visibility": "public"},
+                           files={"file": (name, b"x = 1\n")})
+            assert r.status_code == 201, (name, r.text)
+            slug = r.json()["ref"].split("/")[1]
+            got = httpx.get(f"{url}/api/notebooks/pat/{slug}/file", headers=token_for(app, "quin"), timeout=60)
+            assert got.status_code == 200 and got.content == b"x = 1\n", (name, got.text)
+            shown = unquote(got.headers["content-disposition"])  # the name a browser saves it under: no folder
+            assert "/" not in shown and "\\" not in shown and ".." not in shown, shown
+    new = set(every_key(a.objects)) - before
+    assert len(new) == 12 and all(re.fullmatch(r"notebooks/\d+/\d+/v1\.(py|html)", key) for key in new), new
