@@ -16,7 +16,7 @@ from pathlib import Path
 from .arena import Arena
 from .bundle_zip import extract_bundle_zip
 from .competition_settings import problems as settings_problems
-from .errors import ConfigError, ForbiddenError
+from .errors import ConfigError, ForbiddenError, ScrimmageError
 from .records import CompetitionInfo, SubmissionInfo
 from .store import competition_edits, utcnow
 
@@ -44,8 +44,18 @@ def create_from_zip(arena: Arena, zip_path: str | Path, user: str) -> Competitio
     try:
         folder = extract_bundle_zip(zip_path, work)
         return arena.create_competition(folder, host=user)
+    except ScrimmageError as exc:  # name the bundle as the .zip does, never where the server unpacked it
+        places = {f"{work}/": "", str(work): "the uploaded .zip", str(zip_path): "the uploaded .zip"}
+        exc.message, exc.problems = _unplaced(exc.message, places), [_unplaced(p, places) for p in exc.problems]
+        raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _unplaced(text: str, places: dict[str, str]) -> str:
+    for path, shown in places.items():
+        text = text.replace(path, shown)
+    return text
 
 
 def edit(arena: Arena, ref: str, user: str, changes: dict) -> CompetitionInfo:

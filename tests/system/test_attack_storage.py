@@ -16,7 +16,7 @@ import pytest
 
 import s3
 from webutil import cheap_hashing, live_server, signed_up, text_of, token_for, world  # noqa: F401 - fixtures
-from webutil import write_bundle, write_predictions
+from webutil import bundle_zip, write_bundle, write_predictions
 from scrimmage import pending_uploads
 from scrimmage.config import Settings
 from scrimmage.solution_store import SOLUTION_CACHE
@@ -111,6 +111,7 @@ def test_a_gzip_bomb_or_a_huge_file_is_stopped_at_the_limit_on_every_way_in(worl
         r = httpx.post(f"{url}/api/competitions/small/submissions", headers=rest, timeout=60,
                        files={"file": ("bomb.csv.gz", bomb, "application/gzip")})
         announced = kaggle_start(url, kaggle, "huge.csv", len(huge), "small")
+        negative = kaggle_start(url, kaggle, "huge.csv", -5, "small")
         liar = kaggle_start(url, kaggle, "huge.csv", 1000, "small")
         put = httpx.put(f"{url}/api/v1/kaggle/uploads/{liar.json()['token']}", content=huge, timeout=60)
         posted = httpx.post(f"{url}/api/competitions/small/submissions", headers=rest, timeout=60,
@@ -119,6 +120,8 @@ def test_a_gzip_bomb_or_a_huge_file_is_stopped_at_the_limit_on_every_way_in(worl
     assert inflated.json()["errors"] == r.json()["errors"] == [BOMB_MESSAGE]
     assert announced.status_code == 429 and announced.json()["message"] == (
         "the submission is over the 1 MB limit of 'small'; submit a smaller file")
+    assert negative.status_code == 400 and negative.json()["message"] == (
+        "contentLength must be the file's size in bytes, not -5")
     assert put.status_code == 429 and put.json()["message"] == (
         "the upload is longer than the 1000 bytes announced; run the submit command again")
     assert posted.status_code == 413 and posted.json()["error"] == (
@@ -286,3 +289,23 @@ def test_a_notebook_under_any_name_is_kept_under_its_ids(world, app):
             assert "/" not in shown and "\\" not in shown and ".." not in shown, shown
     new = set(every_key(a.objects)) - before
     assert len(new) == 12 and all(re.fullmatch(r"notebooks/\d+/\d+/v1\.(py|html)", key) for key in new), new
+
+
+def test_a_host_cannot_name_a_competition_into_another_folder(world, app, tmp_path, home):
+    a = app.state.arena
+    before = set(every_key(a.objects))
+    answers = {}
+    with live_server(app) as url:
+        for i, ref in enumerate(["..", "../submissions", ".internal", "tiny/../x", "tiny\\\\..", "x\\u0000", "-x"]):
+            folder = write_bundle(tmp_path / f"b{i}", toml='title = "T"\nmetric = "roc_auc"\nid_column = "id"\n'
+                                                            f'ref = "{ref}"\n')
+            with open(bundle_zip(folder, tmp_path / f"b{i}.zip"), "rb") as fh:
+                r = httpx.post(f"{url}/api/competitions", headers=token_for(app, "hal"), timeout=60,
+                               files={"bundle": ("b.zip", fh, "application/zip")})
+            answers[ref] = r
+    for ref, r in answers.items():
+        assert r.status_code == 400, (ref, r.status_code, r.text)
+        assert r.json()["error"] == f"b{list(answers).index(ref)} is not a valid competition bundle", r.text
+        assert [p for p in r.json()["errors"] if p.startswith("ref ")], r.text
+        assert str(home) not in r.text and "/tmp" not in r.text, r.text  # nor where the server unpacked it
+    assert set(every_key(a.objects)) == before
