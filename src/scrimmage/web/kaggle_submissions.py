@@ -35,6 +35,8 @@ def start_submission_upload(request: Request, body: dict):
     a = arena(request)
     comp = a.competition(required(body, "competitionName"), full=False)
     size = whole_number(body, "contentLength", 0)
+    if size < 0:
+        raise ScrimmageError(f"contentLength must be the file's size in bytes, not {size}")
     limit_mb = submission_limit_mb(comp.settings)
     if size > limit_mb * 1e6:
         raise LimitError(f"the submission is over the {limit_mb:g} MB limit of {comp.ref!r}; submit a smaller file")
