@@ -89,9 +89,10 @@ class Margin:
 # --- shared pieces ------------------------------------------------------------
 
 
-def load(trap: str, root: Path, seed: int):
-    """Generate ``trap`` at the default size; return (train, test joined to its solution, private mask)."""
-    folder = lessons.generate(trap, Path(root) / f"{trap}-{seed}", n_rows=lessons.DEFAULT_ROWS, seed=seed)
+def load(trap: str, root: Path, seed: int, n_rows: int = lessons.DEFAULT_ROWS):
+    """Generate ``trap`` (at the default size unless ``n_rows``); return (train, test joined to its solution,
+    private mask)."""
+    folder = lessons.generate(trap, Path(root) / f"{trap}-{seed}", n_rows=n_rows, seed=seed)
     train = pd.read_csv(folder / "train.csv")
     test = pd.read_csv(folder / "test.csv")
     solution = pd.read_csv(folder / "solution.csv")

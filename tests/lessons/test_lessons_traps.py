@@ -35,7 +35,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler, TargetEncoder
 from threadpoolctl import threadpool_limits
 
-from scrimmage import lessons
+from margin_pipelines import load, oof_proba, proba, rmse
 
 SEED = 0
 
@@ -44,29 +44,6 @@ SEED = 0
 def one_thread():
     with threadpool_limits(1):
         yield
-
-
-def make(name: str, root, n_rows: int = 20_000, seed: int = SEED):
-    """Generate a lesson; return (train, test with its solution columns, private mask)."""
-    folder = lessons.generate(name, root / f"{name}-{seed}", n_rows=n_rows, seed=seed)
-    train = pd.read_csv(folder / "train.csv")
-    test = pd.read_csv(folder / "test.csv")
-    solution = pd.read_csv(folder / "solution.csv")
-    id_column = train.columns[0]
-    test = test.merge(solution, on=id_column, validate="one_to_one")
-    return train, test, (test["Usage"] == "Private").to_numpy()
-
-
-def rmse(y, p) -> float:
-    return float(np.sqrt(np.mean((np.asarray(y, dtype=float) - np.asarray(p, dtype=float)) ** 2)))
-
-
-def proba(model, X) -> np.ndarray:
-    return model.predict_proba(X)[:, 1]
-
-
-def oof_proba(model, X, y, cv, groups=None) -> np.ndarray:
-    return cross_val_predict(model, X, y, cv=cv, groups=groups, method="predict_proba")[:, 1]
 
 
 def codes(frame: pd.DataFrame, columns) -> pd.DataFrame:
@@ -83,7 +60,7 @@ def codes(frame: pd.DataFrame, columns) -> pd.DataFrame:
 def measure_time_drift(root, seed=SEED):
     from scrimmage.lessons.time_drift import CUT_DAY, N_DAYS, ZONES
 
-    train, test, private = make("time-drift", root, seed=seed)
+    train, test, private = load("time-drift", root, seed)
 
     def features(df):
         X = df[["pickup_hour", "distance_km", "duration_min", "passengers", "airport_trip"]].copy()
@@ -116,7 +93,7 @@ def test_time_drift_shuffled_kfold_overestimates_and_time_split_tracks(tmp_path)
 
 
 def measure_group_leakage(root, seed=SEED):
-    train, test, private = make("group-leakage", root, seed=seed)
+    train, test, private = load("group-leakage", root, seed)
     drop = ["visit_id", "patient_id", "hba1c_above_target", "Usage"]
 
     def features(df):
@@ -148,7 +125,7 @@ def test_group_leakage_kfold_overestimates_and_group_kfold_tracks(tmp_path):
 
 
 def measure_covariate_shift(root, seed=SEED, top_share=0.15):
-    train, test, private = make("covariate-shift", root, seed=seed)
+    train, test, private = load("covariate-shift", root, seed)
     encoder = OrdinalEncoder().fit(pd.concat([train, test])[["district", "energy_class"]])
 
     def features(df):
@@ -192,7 +169,7 @@ def test_covariate_shift_random_kfold_overestimates_and_test_like_rows_track(tmp
 def measure_leaky_feature(root, seed=SEED):
     from sklearn.inspection import permutation_importance
 
-    train, test, private = make("leaky-feature", root, seed=seed)
+    train, test, private = load("leaky-feature", root, seed)
 
     def features(df):
         X = df.drop(columns=[c for c in ("customer_id", "churned", "Usage") if c in df])
@@ -246,7 +223,7 @@ def test_leaky_feature_kfold_overestimates_and_adversarial_validation_finds_the_
 def measure_imbalance(root, seed=SEED, n_rows=40_000):
     from scrimmage.lessons.imbalance import CATEGORIES
 
-    train, test, private = make("imbalance", root, n_rows=n_rows, seed=seed)
+    train, test, private = load("imbalance", root, seed, n_rows=n_rows)
 
     def features(df):
         X = df.drop(columns=[c for c in ("transaction_id", "is_fraud", "Usage") if c in df])
@@ -297,7 +274,7 @@ def test_imbalance_accuracy_misleads_and_stratified_average_precision_tracks(tmp
 
 
 def measure_high_cardinality(root, seed=SEED, n_rows=40_000):
-    train, test, private = make("high-cardinality", root, n_rows=n_rows, seed=seed)
+    train, test, private = load("high-cardinality", root, seed, n_rows=n_rows)
     high = ["app_id", "device_model"]
     low = ["app_category", "ad_position", "connection"]
     numeric = ["hour", "weekday", "user_sessions_7d"]
@@ -354,7 +331,7 @@ def test_high_cardinality_naive_target_encoding_overfits_and_out_of_fold_tracks(
 def measure_small_noisy(root, seed=SEED, n_single=30, n_search=5):
     from scrimmage.lessons.small_noisy import BASELINE, MARKERS
 
-    train, test, private = make("small-noisy", root, seed=seed)
+    train, test, private = load("small-noisy", root, seed)
 
     def features(df, columns):
         X = df[list(columns)].copy()
@@ -462,7 +439,7 @@ def climb(z0, y, public, n_submissions, rule, scale=0.1):
 
 
 def measure_public_overfit(root, seed=SEED, n_submissions=150):
-    train, test, private = make("public-overfit", root, seed=seed)
+    train, test, private = load("public-overfit", root, seed)
     public = (test["Usage"] == "Public").to_numpy()
 
     def features(df):
