@@ -33,12 +33,24 @@ _LIST, _TABLE = (list,), (dict,)
 
 
 def setting(toml_types: tuple, default_text: str, doc: str, *, default: Any = None, factory=None,
-            required: bool = False):
-    """A field of :class:`Settings`: the TOML types it accepts, its default, and its line in the docs."""
-    meta = {"toml_types": toml_types, "default_text": default_text, "doc": doc, "required": required}
+            required: bool = False, at_least: int | None = None, positive: bool = False,
+            at_most: float | None = None, unit: str = "", choices: Mapping[str, str] | None = None,
+            items: type | None = None):
+    """A field of :class:`Settings`: the TOML types it accepts, its default, its line in the docs, and the
+    values it may take (checked by :func:`value_problems`): ``at_least``, ``positive`` and ``at_most`` (in
+    ``unit``) for a number, ``choices`` (each with what it means, or "") for a text, ``items`` (``str`` or
+    ``dict``) for the elements of a list."""
+    meta = {"toml_types": toml_types, "default_text": default_text, "doc": doc, "required": required,
+            "at_least": at_least, "positive": positive, "at_most": at_most, "unit": unit, "choices": choices,
+            "items": items}
     if factory is not None:
         return field(default_factory=factory, metadata=meta)
     return field(default=default, metadata=meta)
+
+
+def text(doc: str, default_text: str = '`""`'):
+    """A field of :class:`Settings` holding text (Markdown or plain), empty unless given."""
+    return setting(_STR, default_text, doc, default="")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,7 +77,7 @@ class Settings:
     targets: tuple[str, ...] | None = setting(
         _LIST, 'solution columns minus id and `Usage`',
         'the target column(s) in `solution.csv`',
-        default=None)
+        default=None, items=str)
     public_fraction: float = setting(
         _FLOAT, '`0.25`',
         'share of Public rows when `solution.csv` has no `Usage`',
@@ -77,11 +89,11 @@ class Settings:
     daily_limit: int = setting(
         _INT, '`5`',
         'scored submissions per team per UTC day (rejected files do not count)',
-        default=5)
+        default=5, at_least=1)
     final_selections: int = setting(
         _INT, '`2`',
         'submissions a team may select for the private leaderboard',
-        default=2)
+        default=2, at_least=1)
     deadline: dt.datetime | None = setting(
         _DATE, 'none',
         'TOML date-time (`2026-12-31T23:59:00Z`); after it no submissions, the private leaderboard is '
@@ -90,7 +102,7 @@ class Settings:
     leaderboard: str = setting(
         _STR, '`"kaggle"`',
         '`"kaggle"` (best public score) or `"ladder"` (the Ladder of Blum & Hardt 2015, see below)',
-        default="kaggle")
+        default="kaggle", choices=dict.fromkeys(LEADERBOARDS, ""))
     metric_kwargs: dict = setting(
         _TABLE, '`{}`',
         'extra keyword arguments for the metric, e.g. `{ beta = 2 }` for `fbeta`, `{ k = 5 }` for `map_at_k`',
@@ -103,13 +115,13 @@ class Settings:
         _LIST, '`[]`',
         'more hidden files the metric imports or reads, e.g. `["helpers.py", "weights.json"]`; without '
         '`metric_file`, the first of them is the metric file',
-        default=())
+        default=(), items=str)
     metric_timeout: float = setting(
         _FLOAT, '`60`',
         'seconds (at most 600) a `metric_file` may take to import, and to score each split (a '
         "submission's two splits are scored in one process, given twice this); it is stopped after this, "
         'with every process it started',
-        default=DEFAULT_METRIC_TIMEOUT)
+        default=DEFAULT_METRIC_TIMEOUT, positive=True, at_most=MAX_METRIC_TIMEOUT, unit="seconds")
     greater_is_better: bool | None = setting(
         _BOOL, 'from the metric',
         'required with `metric_file`',
@@ -118,11 +130,11 @@ class Settings:
         _FLOAT, '`500`',
         'the largest submission file accepted, in MB (10^6 bytes); a `.gz` or `.zip` is held to it once '
         'decompressed too',
-        default=SUBMISSION_LIMIT_MB)
+        default=SUBMISSION_LIMIT_MB, positive=True)
     max_team_size: int = setting(
         _INT, '`5`',
         'members per team',
-        default=5)
+        default=5, at_least=1)
     merger_deadline: dt.datetime | None = setting(
         _DATE, 'none',
         'last moment teams may merge',
@@ -130,56 +142,37 @@ class Settings:
     tags: tuple[str, ...] = setting(
         _LIST, '`[]`',
         'application and technique, e.g. `["binary-classification", "tabular", "time-split"]`',
-        default=())
-    split: str = setting(
-        _STR, 'none',
-        'how test was separated from train: `random`, `stratified`, `group`, `time`, ... (shown to '
-        'learners)',
-        default="")
-    description: str = setting(
-        _STR, '`""`',
-        'Markdown: the story, the data dictionary',
-        default="")
-    evaluation: str = setting(
-        _STR, 'generated from the metric',
-        'Markdown: how submissions are scored',
-        default="")
-    data: str = setting(
-        _STR, '`""`',
-        'Markdown: what each file holds',
-        default="")
-    source: str = setting(
-        _STR, '`""`',
-        'where the data comes from',
-        default="")
-    license: str = setting(
-        _STR, '`""`',
-        "the data's licence",
-        default="")
+        default=(), items=str)
+    split: str = text(
+        'how test was separated from train: `random`, `stratified`, `group`, `time`, ... (shown to learners)',
+        'none')
+    description: str = text('Markdown: the story, the data dictionary')
+    evaluation: str = text('Markdown: how submissions are scored', 'generated from the metric')
+    data: str = text('Markdown: what each file holds')
+    source: str = text('where the data comes from')
+    license: str = text("the data's licence")
     provenance: tuple[dict, ...] = setting(
         _LIST, '`[]`',
         'array of tables, one per source file: `package`, `version`, `file`, `sha256`, `license`',
-        default=())
+        default=(), items=dict)
     reference_scores: tuple[dict, ...] = setting(
         _LIST, '`[]`',
         'array of tables: `name`, `public`, `private` (numbers), optionally `model` (what the pipeline '
         'does) — scores of reference pipelines on this split, shown among the teams on the leaderboards '
         '(see [lessons.md](lessons.md#reference-scores))',
-        default=())
-    reveal: str = setting(
-        _STR, '`""`',
-        'Markdown shown in the description once the competition is closed (the post-mortem of a lesson)',
-        default="")
+        default=(), items=dict)
+    reveal: str = text(
+        'Markdown shown in the description once the competition is closed (the post-mortem of a lesson)')
     rows: str = setting(
         _STR, '`"one"`',
         '`"one"`: one submission row per test id; `"free"`: any number of rows per test id (detection, '
         'particle picking, masks, top-k lists in rows; see [Free rows](#free-rows))',
-        default="one")
+        default="one", choices=dict(zip(ROWS, ("one row per test id", "any number"))))
     max_rows_per_id: int = setting(
         _INT, '`100`',
         'with `rows = "free"`: a submission may have at most this many rows per test id on average '
         '(`max_rows_per_id` × test ids in all)',
-        default=100)
+        default=100, at_least=1)
 
 
 #: key -> (accepted TOML types, default as read from TOML); in the order of the docs.
@@ -229,41 +222,52 @@ def value_problems(values: dict[str, Any]) -> list[str]:
         problems.append(f"ref {ref!r} must be lowercase letters, digits and '-' (at most 80)")
     if not 0 < values["public_fraction"] < 1:
         problems.append(f"public_fraction must be between 0 and 1 (exclusive), got {values['public_fraction']}")
-    for key in ("daily_limit", "final_selections", "max_team_size"):
-        if values[key] < 1:
-            problems.append(f"{key} must be at least 1, got {values[key]}")
-    if values["metric_timeout"] <= 0:
-        problems.append(f"metric_timeout must be positive (seconds), got {values['metric_timeout']}")
-    elif values["metric_timeout"] > MAX_METRIC_TIMEOUT:
-        problems.append(f"metric_timeout must be at most {MAX_METRIC_TIMEOUT} seconds, got {values['metric_timeout']}")
-    if values["submission_limit_mb"] <= 0:
-        problems.append(f"submission_limit_mb must be positive, got {values['submission_limit_mb']}")
-    if values["leaderboard"] not in LEADERBOARDS:
-        problems.append(f"leaderboard must be \"kaggle\" or \"ladder\", got {values['leaderboard']!r}")
-    for key in ("tags", "targets", "metric_files"):
-        if values[key] is not None and not all(isinstance(t, str) for t in values[key]):
-            problems.append(f"{key} must be a list of strings")
-    for key in ("provenance", "reference_scores"):
-        if not all(isinstance(t, dict) for t in values[key]):
-            problems.append(f"{key} must be an array of tables ([[{key}]])")
+    problems += [p for f in fields(Settings) if (p := _bound_problem(f.name, values[f.name], f.metadata))]
+    problems += [p for f in fields(Settings) if (p := _choice_problem(f.name, values[f.name], f.metadata))]
+    problems += [p for f in fields(Settings) if (p := _items_problem(f.name, values[f.name], f.metadata))]
     for i, row in enumerate(values["reference_scores"], start=1):
         if isinstance(row, dict) and not (isinstance(row.get("name"), str) and _number(row.get("public"))
                                           and _number(row.get("private"))):
             problems.append(f"reference_scores table {i} needs a text name and numbers public and private")
     if values["metric_files"] and not values["metric_file"] and all(isinstance(t, str) for t in values["metric_files"]):
         values["metric_file"] = values["metric_files"][0]  # the first of them holds score()
-    if values["rows"] not in ROWS:
-        problems.append(f"rows must be \"one\" (one row per test id) or \"free\" (any number), got {values['rows']!r}")
-    elif values["rows"] == "free" and values["leaderboard"] == "ladder":
+    if values["rows"] == "free" and values["leaderboard"] == "ladder":
         problems.append('rows = "free" does not go with leaderboard = "ladder" (it needs one row per test id)')
-    if values["max_rows_per_id"] < 1:
-        problems.append(f"max_rows_per_id must be at least 1, got {values['max_rows_per_id']}")
     if values["metric_file"] and values["greater_is_better"] is None:
         problems.append("metric_file needs greater_is_better = true or false")
     if values["metric_file"] and values["leaderboard"] == "ladder":
         problems.append('metric_file does not go with leaderboard = "ladder" (the Ladder rescores the public rows '
                         'hundreds of times per submission); use a built-in metric or leaderboard = "kaggle"')
     return problems
+
+
+def _bound_problem(key: str, value, meta: Mapping[str, Any]) -> str | None:
+    """What is wrong with the number ``value`` of ``key`` given its bounds, or None."""
+    unit = meta["unit"]
+    if meta["at_least"] is not None and value < meta["at_least"]:
+        return f"{key} must be at least {meta['at_least']}, got {value}"
+    if meta["positive"] and value <= 0:
+        return f"{key} must be positive{f' ({unit})' if unit else ''}, got {value}"
+    if meta["at_most"] is not None and value > meta["at_most"]:
+        return f"{key} must be at most {meta['at_most']} {unit}".rstrip() + f", got {value}"
+    return None
+
+
+def _choice_problem(key: str, value, meta: Mapping[str, Any]) -> str | None:
+    """What is wrong with the text ``value`` of ``key`` given its choices, or None."""
+    choices = meta["choices"]
+    if choices is None or value in choices:
+        return None
+    named = " or ".join(f'"{c}"' + (f" ({meaning})" if meaning else "") for c, meaning in choices.items())
+    return f"{key} must be {named}, got {value!r}"
+
+
+def _items_problem(key: str, value, meta: Mapping[str, Any]) -> str | None:
+    """What is wrong with the elements of the list ``value`` of ``key``, or None."""
+    items = meta["items"]
+    if items is None or value is None or all(isinstance(t, items) for t in value):
+        return None
+    return f"{key} must be a list of strings" if items is str else f"{key} must be an array of tables ([[{key}]])"
 
 
 def problems(stored: Mapping[str, Any]) -> list[str]:
