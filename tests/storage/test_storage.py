@@ -99,8 +99,11 @@ def test_the_cache_keeps_to_its_bound(tmp_path, monkeypatch):
     ("s3://key:secret@bucket/p", "storage_url 's3://bucket/p' holds credentials: put them in the environment "
                                  "(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), never in the URL"),
     ("s3:///prefix", "storage_url 's3:///prefix' names no bucket; use s3://BUCKET/PREFIX?endpoint=http://127.0.0.1:9000"),
-    ("s3://b/p?endpoint=http://h:9&colour=red",
-     "storage_url 's3://b/p?endpoint=http://h:9&colour=red': unknown option colour; valid options: endpoint (the "
+    ("s3://b/p?endpoint=http://KEY:s3cr3t@h:9", "storage_url 's3://b/p?endpoint=http://h:9' holds credentials: put "
+     "them in the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), never in the URL"),
+    ("file://KEY:s3cr3t@nas/srv", "storage_url 'file://nas/srv' needs an absolute path: file:///srv/scrimmage"),
+    ("s3://b/p?endpoint=http://h:9&colour=s3cr3t",
+     "storage_url 's3://b/p?endpoint=http://h:9&colour=…': unknown option colour; valid options: endpoint (the "
      "store's address when it is not AWS, e.g. http://127.0.0.1:9000); region (the bucket's region (default "
      "us-east-1)); presign (seconds a signed download URL stays valid; downloads then redirect to the store)"),
     ("s3://b/p?presign=forever", "storage_url 's3://b/p?presign=forever': presign must be a number of seconds "
@@ -115,6 +118,7 @@ def test_a_bad_storage_url_is_refused_before_it_is_saved(home, url, message):
     with pytest.raises(ConfigError) as info:
         write_value("storage_url", url, home)
     assert info.value.message == message
+    assert "s3cr3t" not in info.value.message
     assert not (home / "config.toml").exists()
 
 

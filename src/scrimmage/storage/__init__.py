@@ -29,7 +29,8 @@ def open_storage(url: str | None, home: Path) -> Storage:
         parts = urlsplit(url)
         path = unquote(parts.path)
         if parts.netloc not in ("", "localhost") or not path.startswith("/"):
-            raise ConfigError(f"storage_url {url!r} needs an absolute path: file:///srv/scrimmage")
+            shown = parts._replace(netloc=parts.hostname or "").geturl()  # never a user or password it holds
+            raise ConfigError(f"storage_url {shown!r} needs an absolute path: file:///srv/scrimmage")
         return LocalStorage(Path(path))
     if scheme in ("s3", "s3a"):
         from .s3 import S3Storage

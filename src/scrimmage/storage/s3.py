@@ -37,12 +37,14 @@ CONNECT_TIMEOUT = "5s"
 def parse(url: str) -> dict:
     """The parts of an ``s3://`` storage URL; ConfigError naming what is wrong and the form to use."""
     parts = urlsplit(url)
-    if parts.username or parts.password:
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    endpoint = query.get("endpoint") or None
+    if parts.username or parts.password or (endpoint and "@" in urlsplit(endpoint).netloc):
         raise ConfigError(f"storage_url {_safe(url)!r} holds credentials: put them in the environment "
                           "(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), never in the URL")
+    url = _safe(url)  # what a message shows: never the value of an option it does not know (a secret?)
     if not parts.hostname:
         raise ConfigError(f"storage_url {url!r} names no bucket; use {EXAMPLE}")
-    query = dict(parse_qsl(parts.query, keep_blank_values=True))
     unknown = sorted(set(query) - set(OPTIONS))
     if unknown:
         raise ConfigError(f"storage_url {url!r}: unknown option {', '.join(unknown)}; valid options: "
@@ -51,7 +53,6 @@ def parse(url: str) -> dict:
     if presign is not None and not (presign.isdigit() and 0 < int(presign) <= 7 * 86400):
         raise ConfigError(f"storage_url {url!r}: presign must be a number of seconds from 1 to 604800, "
                           f"got {presign!r}")
-    endpoint = query.get("endpoint") or None
     if endpoint is not None and urlsplit(endpoint).scheme not in ("http", "https"):
         raise ConfigError(f"storage_url {url!r}: endpoint must be an http:// or https:// address, got {endpoint!r}")
     return {"bucket": parts.netloc, "prefix": parts.path.strip("/"), "endpoint": endpoint,
@@ -59,8 +60,17 @@ def parse(url: str) -> dict:
 
 
 def _safe(url: str) -> str:
+    """``url`` without credentials: no user or password (in the bucket's part or the endpoint's), and ``…`` for
+    the value of every option that is not one of :data:`OPTIONS`."""
     parts = urlsplit(url)
-    return parts._replace(netloc=parts.hostname or "").geturl()
+    query = []
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key == "endpoint" and "@" in urlsplit(value).netloc:
+            value = urlsplit(value)._replace(netloc=urlsplit(value).netloc.rsplit("@", 1)[1]).geturl()
+        query.append(f"{key}={value if key in OPTIONS else '…'}")
+    if "@" not in parts.netloc and "&".join(query) == parts.query:
+        return url
+    return parts._replace(netloc=parts.hostname or "", query="&".join(query)).geturl()
 
 
 class S3Storage(Storage):
