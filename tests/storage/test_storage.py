@@ -140,3 +140,16 @@ def test_a_store_that_does_not_answer_is_said_so(home, monkeypatch):
                                         "as expected (")
     assert info.value.detail.endswith("); check that it runs and that the arena's credentials may use the bucket")
     assert "scrimmage-test-secret" not in info.value.detail
+
+
+def test_a_file_replaced_while_it_is_read_comes_whole_as_it_was_when_opened(storage_kind, home, tmp_path):
+    here, there = store(home), store(tmp_path / "other-home")
+    if storage_kind == "local":
+        there = open_storage(f"file://{home}", tmp_path / "other-home")
+    first, second = b"a" * (3 * 1024 * 1024 + 5), b"b" * 10
+    here.put_bytes("competitions/t/train.csv", first)
+    found, chunks = here.open("competitions/t/train.csv")
+    there.put_bytes("competitions/t/train.csv", second)  # another server's host replaced it meanwhile
+    assert found.size == len(first) and b"".join(chunks) == first  # the size told is that of the bytes sent
+    with pytest.raises(FileNotFoundError):
+        here.open("competitions/t/none.csv")

@@ -101,6 +101,14 @@ class Storage(ABC):
     def chunks(self, key: str) -> Iterator[bytes]:
         """The bytes of ``key`` a piece at a time (FileNotFoundError when it is not there)."""
 
+    def open(self, key: str) -> tuple[StoredObject, Iterator[bytes]]:
+        """The stored file ``key`` and its bytes a piece at a time, from one read of the store: the size and
+        time describe the very bytes that come (FileNotFoundError when it is not there)."""
+        found = self.head(key)
+        if found is None:
+            raise FileNotFoundError(f"no stored file {key}")
+        return found, self.chunks(key)
+
     def read_bytes(self, key: str) -> bytes:
         return b"".join(self.chunks(key))
 

@@ -164,6 +164,9 @@ class S3Storage(Storage):
         return sorted((_object(m) for m in found), key=lambda o: o.key)
 
     def chunks(self, key: str) -> Iterator[bytes]:
+        return self.open(key)[1]
+
+    def open(self, key: str) -> tuple[StoredObject, Iterator[bytes]]:
         import obstore
 
         with self._answers():
@@ -175,7 +178,7 @@ class S3Storage(Storage):
                 for chunk in stream:
                     yield bytes(chunk)
 
-        return read()
+        return _object(result.meta), read()
 
     def local_path(self, key: str, obj: StoredObject | None = None) -> Path:
         obj = obj or self.head(key)

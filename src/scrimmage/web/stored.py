@@ -28,16 +28,19 @@ def stored_response(objects, key: str, filename: str, *, media_type: str | None 
         if not path.is_file():
             raise gone
         return FileResponse(path, filename=filename, media_type=media_type)
-    found = objects.head(key)
-    if found is None:
-        raise gone
     url = objects.signed_url(key, filename)
-    if url is not None:
+    if url is not None:  # the store is set to sign: the file must be there first
+        if objects.head(key) is None:
+            raise gone
         return RedirectResponse(url, status_code=302)
+    try:
+        found, chunks = objects.open(key)  # one read: the length sent is that of the bytes that follow
+    except FileNotFoundError:
+        raise gone from None
     modified = email.utils.format_datetime(found.modified.replace(tzinfo=dt.timezone.utc), usegmt=True)
     headers = {"Content-Length": str(found.size), "Content-Disposition": _disposition(filename),
                "Last-Modified": modified}
-    return StreamingResponse(objects.chunks(key), media_type=media_type, headers=headers)
+    return StreamingResponse(chunks, media_type=media_type, headers=headers)
 
 
 def _disposition(filename: str) -> str:
