@@ -9,17 +9,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, Float, ForeignKey, Integer, String, Table, Text, insert, select, update
+from sqlalchemy import JSON, Column, Float, ForeignKey, Integer, String, Table, Text, insert, select, update
 
-from .schema import metadata
+from .schema import competition_column, created_column, id_column, metadata, user_column
 
 coach_splits = Table(
     "coach_splits",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("competition_id", Integer, ForeignKey("competitions.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
-    Column("created_at", DateTime, nullable=False),
+    id_column(),
+    competition_column(),
+    user_column(),
+    created_column(),
     Column("kind", String(32), nullable=False),
     Column("n_folds", Integer, nullable=False),
     Column("repeats", Integer, nullable=False),
@@ -33,11 +33,11 @@ coach_splits = Table(
 coach_runs = Table(
     "coach_runs",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("competition_id", Integer, ForeignKey("competitions.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    id_column(),
+    competition_column(),
+    user_column(),
     Column("split_id", Integer, ForeignKey("coach_splits.id"), nullable=False),
-    Column("created_at", DateTime, nullable=False),
+    created_column(),
     Column("name", String(128), nullable=False),
     Column("kind", String(16), nullable=False),  # run | ladder | ensemble
     Column("model", Text, nullable=False, server_default=""),

@@ -20,15 +20,38 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+
+# columns that many tables share (a Column belongs to one table: each call makes a new one) -----------------
+
+def id_column() -> Column:
+    """The row's own id."""
+    return Column("id", Integer, primary_key=True)
+
+
+def competition_column() -> Column:
+    """The competition a row belongs to: indexed, and the row is deleted with it."""
+    return Column("competition_id", Integer, ForeignKey("competitions.id", ondelete="CASCADE"), nullable=False,
+                  index=True)
+
+
+def user_column() -> Column:
+    """The user a row is by (or for)."""
+    return Column("user_id", Integer, ForeignKey("users.id"), nullable=False)
+
+
+def created_column() -> Column:
+    return Column("created_at", DateTime, nullable=False)
+
+
 users = Table(
     "users",
     metadata,
-    Column("id", Integer, primary_key=True),
+    id_column(),
     Column("name", String(64), nullable=False, unique=True),
     Column("display_name", String(128), nullable=False, server_default=""),
     Column("role", String(16), nullable=False, server_default="participant"),
     Column("password_hash", Text),
-    Column("created_at", DateTime, nullable=False),
+    created_column(),
     Column("profile_public", Boolean, nullable=False, server_default="0"),  # migration 0012_community
     # from a class roster, and set while an admin has suspended the account (migration 0008_user_admin)
     Column("email", String(254)),
@@ -42,14 +65,14 @@ users = Table(
 competitions = Table(
     "competitions",
     metadata,
-    Column("id", Integer, primary_key=True),
+    id_column(),
     Column("ref", String(80), nullable=False, unique=True),
     Column("title", String(256), nullable=False),
     Column("metric", String(64), nullable=False),
     Column("settings", JSON, nullable=False),
     Column("storage", Text, nullable=False),
     Column("host_user_id", Integer, ForeignKey("users.id")),
-    Column("created_at", DateTime, nullable=False),
+    created_column(),
     Column("closed_at", DateTime),
     # +1 on every change a leaderboard shows (migration 0004_leaderboard): servers cache boards by it
     Column("board_version", Integer, nullable=False, server_default="0"),
@@ -58,10 +81,10 @@ competitions = Table(
 teams = Table(
     "teams",
     metadata,
-    Column("id", Integer, primary_key=True),
+    id_column(),
     Column("competition_id", Integer, ForeignKey("competitions.id", ondelete="CASCADE"), nullable=False),
     Column("name", String(128), nullable=False),
-    Column("created_at", DateTime, nullable=False),
+    created_column(),
     # Written at the start of every submission transaction: the row lock that
     # keeps daily limits exact under concurrent submissions.
     Column("touched_at", DateTime),
@@ -81,11 +104,11 @@ Index("ix_team_members_user_id", team_members.c.user_id)
 submissions = Table(
     "submissions",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("competition_id", Integer, ForeignKey("competitions.id", ondelete="CASCADE"), nullable=False, index=True),
+    id_column(),
+    competition_column(),
     Column("team_id", Integer, ForeignKey("teams.id"), nullable=False, index=True),
-    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
-    Column("created_at", DateTime, nullable=False),
+    user_column(),
+    created_column(),
     Column("file_name", String(256), nullable=False),
     Column("stored_path", Text, nullable=False),
     Column("size_bytes", Integer, nullable=False),
@@ -113,13 +136,13 @@ Index("ix_submissions_board", submissions.c.competition_id, submissions.c.status
 tokens = Table(
     "tokens",
     metadata,
-    Column("id", Integer, primary_key=True),
+    id_column(),
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("kind", String(16), nullable=False),  # api | session | welcome (a one-time sign-in link)
     Column("name", String(128), nullable=False, server_default=""),
     Column("token_hash", String(64), nullable=False, unique=True),  # sha256 hex; the token itself is never kept
     Column("prefix", String(16), nullable=False),  # shown in lists so a user can tell tokens apart
-    Column("created_at", DateTime, nullable=False),
+    created_column(),
     Column("expires_at", DateTime),
     Column("last_used_at", DateTime),
 )
@@ -127,7 +150,7 @@ tokens = Table(
 login_attempts = Table(
     "login_attempts",
     metadata,
-    Column("id", Integer, primary_key=True),
+    id_column(),
     Column("name", String(64), nullable=False, index=True),
     Column("address", String(64), nullable=False, server_default=""),
     Column("at", DateTime, nullable=False, index=True),
@@ -146,12 +169,12 @@ login_limits = Table(
 team_invites = Table(
     "team_invites",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("competition_id", Integer, ForeignKey("competitions.id", ondelete="CASCADE"), nullable=False, index=True),
+    id_column(),
+    competition_column(),
     Column("from_team_id", Integer, ForeignKey("teams.id"), nullable=False),
     Column("to_team_id", Integer, ForeignKey("teams.id"), nullable=False),
     Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
-    Column("created_at", DateTime, nullable=False),
+    created_column(),
     Column("status", String(16), nullable=False),  # pending | accepted | declined | cancelled
     Column("decided_at", DateTime),
 )
@@ -159,13 +182,13 @@ team_invites = Table(
 writeups = Table(
     "writeups",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("competition_id", Integer, ForeignKey("competitions.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    id_column(),
+    competition_column(),
+    user_column(),
     Column("title", String(200), nullable=False),
     Column("body", Text, nullable=False),
     Column("shared", Boolean, nullable=False, server_default="0"),  # the author shares it before the deadline
-    Column("created_at", DateTime, nullable=False),
+    created_column(),
     Column("updated_at", DateTime, nullable=False),
 )
 
@@ -176,11 +199,11 @@ writeups = Table(
 forum_topics = Table(
     "forum_topics",
     metadata,
-    Column("id", Integer, primary_key=True),
+    id_column(),
     Column("competition_id", Integer, ForeignKey("competitions.id", ondelete="CASCADE")),  # NULL: site forum
-    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    user_column(),
     Column("title", String(200), nullable=False),
-    Column("created_at", DateTime, nullable=False),
+    created_column(),
     Column("last_post_at", DateTime, nullable=False),
     Column("reply_count", Integer, nullable=False, server_default="0"),
     Column("pinned", Boolean, nullable=False, server_default="0"),
@@ -193,14 +216,14 @@ Index("ix_forum_topics_board", forum_topics.c.competition_id, forum_topics.c.las
 forum_posts = Table(
     "forum_posts",
     metadata,
-    Column("id", Integer, primary_key=True),
+    id_column(),
     Column("topic_id", Integer, ForeignKey("forum_topics.id", ondelete="CASCADE"), nullable=False),
-    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    user_column(),
     Column("opening", Boolean, nullable=False, server_default="0"),  # the topic's first post
     Column("search_title", String(200), nullable=False, server_default=""),  # the topic's title, on its opening post
     Column("body", Text, nullable=False),
     Column("votes", Integer, nullable=False, server_default="0"),
-    Column("created_at", DateTime, nullable=False),
+    created_column(),
     Column("edited_at", DateTime),
     Column("hidden", Boolean, nullable=False, server_default="0"),
     Column("deleted_at", DateTime),
@@ -211,9 +234,9 @@ Index("ix_forum_posts_user", forum_posts.c.user_id, forum_posts.c.created_at)
 forum_post_edits = Table(
     "forum_post_edits",
     metadata,
-    Column("id", Integer, primary_key=True),
+    id_column(),
     Column("post_id", Integer, ForeignKey("forum_posts.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    user_column(),
     Column("title", String(200)),  # the topic's title before the edit (opening posts)
     Column("body", Text, nullable=False),  # the text before the edit
     Column("edited_at", DateTime, nullable=False),
@@ -224,17 +247,17 @@ forum_votes = Table(
     metadata,
     Column("post_id", Integer, ForeignKey("forum_posts.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
-    Column("created_at", DateTime, nullable=False),
+    created_column(),
 )
 
 forum_reports = Table(
     "forum_reports",
     metadata,
-    Column("id", Integer, primary_key=True),
+    id_column(),
     Column("post_id", Integer, ForeignKey("forum_posts.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    user_column(),
     Column("reason", String(500), nullable=False),
-    Column("created_at", DateTime, nullable=False),
+    created_column(),
     Column("resolved_at", DateTime),
     UniqueConstraint("post_id", "user_id", name="uq_forum_report"),
 )
@@ -253,9 +276,9 @@ forum_visits = Table(
 notebooks = Table(
     "notebooks",
     metadata,
-    Column("id", Integer, primary_key=True),
+    id_column(),
     Column("competition_id", Integer, ForeignKey("competitions.id", ondelete="CASCADE"), nullable=False),
-    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    user_column(),
     Column("slug", String(100), nullable=False),  # "user/slug" is the notebook's ref
     Column("title", String(200), nullable=False),
     Column("kind", String(16), nullable=False),  # notebook | script
@@ -265,7 +288,7 @@ notebooks = Table(
     Column("highlighted", Boolean, nullable=False, server_default="0"),  # by the host, after the close
     Column("votes", Integer, nullable=False, server_default="0"),
     Column("version", Integer, nullable=False, server_default="0"),  # the latest version's number
-    Column("created_at", DateTime, nullable=False),
+    created_column(),
     Column("updated_at", DateTime, nullable=False),
     UniqueConstraint("user_id", "slug", name="uq_notebook_slug"),
 )
@@ -274,7 +297,7 @@ Index("ix_notebooks_competition", notebooks.c.competition_id, notebooks.c.update
 notebook_versions = Table(
     "notebook_versions",
     metadata,
-    Column("id", Integer, primary_key=True),
+    id_column(),
     Column("notebook_id", Integer, ForeignKey("notebooks.id", ondelete="CASCADE"), nullable=False),
     Column("number", Integer, nullable=False),
     Column("file_name", String(200), nullable=False),
@@ -284,7 +307,7 @@ notebook_versions = Table(
     Column("sha256", String(64), nullable=False),
     Column("cells", Integer, nullable=False),
     Column("note", Text, nullable=False, server_default=""),  # what rendering left out
-    Column("created_at", DateTime, nullable=False),
+    created_column(),
     UniqueConstraint("notebook_id", "number", name="uq_notebook_version"),
 )
 
@@ -293,17 +316,17 @@ notebook_votes = Table(
     metadata,
     Column("notebook_id", Integer, ForeignKey("notebooks.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
-    Column("created_at", DateTime, nullable=False),
+    created_column(),
 )
 
 notebook_comments = Table(
     "notebook_comments",
     metadata,
-    Column("id", Integer, primary_key=True),
+    id_column(),
     Column("notebook_id", Integer, ForeignKey("notebooks.id", ondelete="CASCADE"), nullable=False),
-    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    user_column(),
     Column("body", Text, nullable=False),
-    Column("created_at", DateTime, nullable=False),
+    created_column(),
     Column("deleted_at", DateTime),
 )
 Index("ix_notebook_comments_notebook", notebook_comments.c.notebook_id, notebook_comments.c.created_at)
@@ -314,8 +337,8 @@ Index("ix_notebook_comments_user", notebook_comments.c.user_id, notebook_comment
 rescore_jobs = Table(
     "rescore_jobs",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("competition_id", Integer, ForeignKey("competitions.id", ondelete="CASCADE"), nullable=False, index=True),
+    id_column(),
+    competition_column(),
     Column("started_by", String(64), nullable=False),
     Column("reason", Text, nullable=False, server_default=""),
     Column("started_at", DateTime, nullable=False),
@@ -333,7 +356,7 @@ rescore_jobs = Table(
 score_history = Table(
     "score_history",
     metadata,
-    Column("id", Integer, primary_key=True),
+    id_column(),
     Column("job_id", Integer, ForeignKey("rescore_jobs.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("submission_id", Integer, ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("old_status", String(16), nullable=False),
