@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 #: Bytes of local copies kept at most (beyond the entries in use).
 LIMIT_BYTES = 4_000_000_000
 GRACE_SECONDS = 300
+#: Files whose hash this process remembers having checked (beyond, it checks them again).
+CHECKED_KEPT = 10_000
 _FETCHING = ".fetching"
 _MANIFEST = ".sha256"
 
@@ -94,6 +96,8 @@ class ReadCache:
                     continue
                 if [st.st_size, _sha256(path)] != manifest[rel]:
                     return False
+                if len(self._checked) >= CHECKED_KEPT:  # a long-lived server forgets, and hashes again
+                    self._checked.clear()
                 self._checked[path] = seen
         except (OSError, ValueError):
             return False
