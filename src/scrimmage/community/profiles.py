@@ -13,6 +13,7 @@ from __future__ import annotations
 from ..errors import ForbiddenError, NotFoundError
 from ..store import community as q
 from ..store import notebooks as nq
+from ..store import profiles as pq
 from . import tiers as t
 from .records import Profile, Result, TrackRecord
 
@@ -31,7 +32,7 @@ class Profiles:
         with self.store.write() as conn:
             if not user or user == NOBODY or q.user(conn, user) is None:
                 raise NotFoundError(f"no user {user!r}")
-            q.set_profile_public(conn, user, public)
+            pq.set_profile_public(conn, user, public)
 
     def get(self, name: str, viewer: str | None) -> Profile:
         from ..config import check_user_name
@@ -50,9 +51,9 @@ class Profiles:
                 if me is None:
                     raise NotFoundError(PRIVATE.format(name=name))
                 raise ForbiddenError(PRIVATE.format(name=name))
-            stats = q.post_stats(conn, row.id)
-            top = q.top_posts(conn, row.id, 10)
-            post_medals = q.post_vote_counts(conn, row.id)
+            stats = pq.post_stats(conn, row.id)
+            top = pq.top_posts(conn, row.id, 10)
+            post_medals = pq.post_vote_counts(conn, row.id)
             notebook_votes = nq.medal_votes(conn, row.id)
         results = self._results(name)
         writeups = [(r.competition, w.id, w.title) for r in results
