@@ -9,7 +9,7 @@ import gzip
 import hashlib
 import re
 import uuid
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import httpx
 import pytest
@@ -309,3 +309,20 @@ def test_a_host_cannot_name_a_competition_into_another_folder(world, app, tmp_pa
         assert [p for p in r.json()["errors"] if p.startswith("ref ")], r.text
         assert str(home) not in r.text and "/tmp" not in r.text, r.text  # nor where the server unpacked it
     assert set(every_key(a.objects)) == before
+
+
+def test_no_upload_token_reaches_a_key_it_was_not_given(world, app, tmp_path):
+    a = app.state.arena
+    data = write_predictions(tmp_path / "p.csv", world["folder"], 0.3).read_bytes()
+    pat = basic(app, "pat")
+    hostile = ["..", "../../competitions", "upload.json", "A" * 19, "A" * 65, "A" * 30 + "/..", "A" * 30 + "\x00",
+               "A" * 30 + "%2F..%2F..", "ÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄ", "A" * 5000]
+    with live_server(app) as url:
+        real = kaggle_start(url, pat, "p.csv", len(data)).json()["token"]
+        for token in hostile + [real.upper() if real.upper() != real else real.lower()]:
+            r = httpx.post(f"{url}{K}CreateSubmission", headers=pat, timeout=60,
+                           json={"competitionName": "tiny", "blobFileTokens": token})
+            assert r.status_code == 404 and r.json()["message"] == pending_uploads.GONE, (token, r.text)
+            r = httpx.put(f"{url}/api/v1/kaggle/uploads/{quote(token, safe='')}", content=data, timeout=60)
+            assert r.status_code == 404, (token, r.status_code, r.text)
+    assert {o.key.split("/")[1] for o in a.objects.list(layout.UPLOADS)} == {real}
