@@ -180,7 +180,8 @@ class Submitting:
     # internals of submitting ------------------------------------------------
     def _keep(self, ref: str, path: Path) -> Written:
         """Copy the file into the arena's store before anything else; it is never deleted."""
-        return self.objects.put_file(layout.submission(ref, path.name, f"{utcnow():%Y%m%dT%H%M%S}"), path)
+        return self.objects.put_file(layout.submission(ref, path.name, f"{utcnow():%Y%m%dT%H%M%S}"), path,
+                                     name=path.name)
 
     def _fail(self, sub_id: int, error: str, host_error: str | None = None) -> None:
         with self.store.write() as conn:

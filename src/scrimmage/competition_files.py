@@ -120,7 +120,7 @@ def archive(objects: Storage, ref: str, files: list[StoredObject]) -> StoredObje
         if newest is not None:  # the archive reads as unchanged until a file changes
             stamp_s = newest.replace(tzinfo=dt.timezone.utc).timestamp()
             os.utime(tmp, (stamp_s, stamp_s))
-        objects.put_file(key, tmp)
+        objects.put_file(key, tmp, name=f"{ref}.zip")
     for old in objects.list(layout.ARCHIVES, recursive=False):
         rest = old.name[len(ref) + 1:-4]
         if old.key != key and old.name.startswith(f"{ref}-") and old.name.endswith(".zip") \

@@ -13,6 +13,7 @@ from scrimmage.cli import main
 from scrimmage.config import Settings, read_file
 from scrimmage.arena import Arena
 from scrimmage.storage import open_storage
+from scrimmage.storage.base import attachment
 from scrimmage.storage.migrate import journal_path, migrate, plan
 
 pytestmark = pytest.mark.local_files  # the source is a home's own folder
@@ -64,6 +65,9 @@ def test_a_home_moves_into_an_object_store_and_the_arena_works_from_it(old_home,
     assert {o.key: target.sha256(o.key) for o in plan(target)} == before
     assert [f.name for f in arena.files("tiny")] == ["sample_submission.csv", "test.csv", "train.csv"]
     assert arena.objects.read_bytes(subs[0].stored_path) == (tmp_path / "p0.3.csv").read_bytes()
+    # a copied submission keeps the name it is downloaded as (a signed URL's answer names it)
+    assert target.head(subs[0].stored_path).disposition == attachment(subs[0].file_name) == (
+        'attachment; filename="p0.3.csv"')
     again = arena.submit("tiny", write_predictions(tmp_path / "p3.csv", folder, 0.3))
     assert again.public_score == pytest.approx(subs[0].public_score)  # scored with the answers from the bucket
     assert arena.notebooks.download("alice", "mine", "alice")[1] == b"print(1)\n"

@@ -13,6 +13,7 @@ import s3
 from scrimmage.config import Settings, write_value
 from scrimmage.errors import ConfigError, StorageError, TooLargeError
 from scrimmage.storage import open_storage
+from scrimmage.storage.base import attachment
 from scrimmage.storage.cache import ReadCache
 
 
@@ -55,6 +56,19 @@ def test_writes_reads_and_listings(storage_kind, home):
     assert objects.list("competitions") == []
     if storage_kind == "s3":  # nothing of it went to the home but this server's cache
         assert sorted(p.name for p in home.iterdir()) == ["cache"]
+
+
+def test_an_object_store_keeps_each_files_download_name_with_it(storage_kind, home):
+    objects = store(home)
+    named = objects.put_bytes("submissions/tiny/20260101T000000-1a2b3c4d-p_1.csv", b"id\n", name="p 1.csv").key
+    unnamed = objects.put_bytes("submissions/tiny/20260101T000000-5e6f7a8b-p.csv", b"id\n").key  # as a migration
+    other = objects.put_bytes("notebooks/3/7/v1.py", b"x = 1\n").key
+    found = [objects.head(k).disposition for k in (named, unnamed, other)]
+    if storage_kind == "s3":  # the store answers a signed URL with it
+        assert found == [attachment("p 1.csv"), attachment("p.csv"), attachment("v1.py")]
+        assert found[0] == "attachment; filename*=utf-8''p%201.csv"
+    else:  # a local file is served by the arena itself, which names it
+        assert found == [None, None, None]
 
 
 def test_a_write_past_its_limit_leaves_nothing(storage_kind, home):

@@ -18,6 +18,7 @@ from webutil import PASSWORD, bundle_zip, cheap_hashing, client, post, signed_up
 from webutil import write_bundle, write_predictions
 from scrimmage.config import Settings
 from scrimmage.rescoring import rescore
+from scrimmage.storage.base import attachment
 from scrimmage.stored_files import check
 from scrimmage.web import create_app
 
@@ -171,17 +172,22 @@ def test_two_servers_with_separate_homes_share_one_database_and_one_bucket(home,
     assert not (tmp_path / "one" / "submissions").exists() and not (tmp_path / "two" / "competitions").exists()
 
 
-def test_with_presign_downloads_redirect_to_a_signed_url_of_the_store(home, tmp_path, monkeypatch):
-    import httpx
-
+def presigned(tmp_path, monkeypatch):
+    """An arena on a bucket that hands out signed URLs for 60 s, with tiny hosted by hal and joined by pat."""
     monkeypatch.setenv("SCRIMMAGE_STORAGE_URL", s3.fresh_url(monkeypatch) + "&presign=60")
     app = create_app(Settings.load())
-    a = app.state.arena
     signed_up(app, "hal", role="host")
     signed_up(app, "pat")
     folder = write_bundle(tmp_path / "tiny")
-    a.create_competition(folder, host="hal")
-    a.teams.join("tiny", "pat")
+    app.state.arena.create_competition(folder, host="hal")
+    app.state.arena.teams.join("tiny", "pat")
+    return app, folder
+
+
+def test_with_presign_downloads_redirect_to_a_signed_url_of_the_store(home, tmp_path, monkeypatch):
+    import httpx
+
+    app, folder = presigned(tmp_path, monkeypatch)
     r = client(app).get("/api/competitions/tiny/files/train.csv", headers=token_for(app, "pat"))
     assert r.status_code == 302
     signed = r.headers["location"]
@@ -190,3 +196,50 @@ def test_with_presign_downloads_redirect_to_a_signed_url_of_the_store(home, tmp_
     assert httpx.get(signed, timeout=30).content == (folder / "train.csv").read_bytes()  # no credentials needed
     unsigned = signed.split("?", 1)[0]
     assert httpx.get(unsigned, timeout=30).status_code == 403  # the bucket itself stays closed
+
+
+def test_a_signed_url_is_saved_under_the_files_own_name(home, tmp_path, monkeypatch):
+    import httpx
+    import obstore
+
+    app, folder = presigned(tmp_path, monkeypatch)
+    a = app.state.arena
+    host = client(app)
+    assert post(host, "/login", {"name": "hal", "password": PASSWORD}).status_code == 303
+    api, auth = client(app), token_for(app, "pat")
+    kaggle = client(app)
+    kaggle.base_url = "http://localhost"
+
+    def fetched(r, name: str) -> httpx.Response:
+        """The redirect followed as a browser does, with no credentials: the store names the file."""
+        assert r.status_code == 302, r.text
+        got = httpx.get(r.headers["location"], timeout=30)
+        assert got.status_code == 200 and got.headers["content-disposition"] == attachment(name)
+        return got
+
+    assert fetched(api.get("/api/competitions/tiny/files/train.csv", headers=auth), "train.csv").content == (
+        folder / "train.csv").read_bytes()
+    assert attachment("train.csv") == 'attachment; filename="train.csv"'
+    got = fetched(kaggle.get("/api/v1/kaggle/archives/tiny.zip", headers=basic(app, "pat")), "tiny.zip")
+    assert got.headers["content-type"] == "application/zip"  # stored as archives/tiny-STAMP.zip
+    with zipfile.ZipFile(io.BytesIO(got.content)) as zf:
+        assert sorted(zf.namelist()) == PUBLIC
+
+    preds = write_predictions(tmp_path / "p.csv", folder, 0.4)
+    with open(preds, "rb") as fh:  # kept as submissions/tiny/STAMP-ID-my-predictions.csv
+        r = api.post("/api/competitions/tiny/submissions", headers=auth, files={"file": ("my-predictions.csv", fh)})
+    assert r.status_code == 201, r.text
+    sub = a.submission("tiny", r.json()["id"], user="pat")
+    assert sub.file_name == "my-predictions.csv" and sub.stored_path.rsplit("/", 1)[-1] != sub.file_name
+    assert fetched(host.get(f"/c/tiny/submissions/{sub.id}/file"), sub.file_name).content == preds.read_bytes()
+
+    r = api.post("/api/notebooks", headers=auth, data={"competition": "tiny", "title": "Baseline"},
+                 files={"file": ("baseline.py", b"print(1)\n")})
+    assert r.status_code == 201, r.text  # kept as notebooks/USER/ID/v1.py
+    assert fetched(api.get("/api/notebooks/pat/baseline/file", headers=auth), "baseline.py").content == b"print(1)\n"
+
+    # a file stored without its name (by another program, say) is not redirected to: it streams under its name
+    obstore.put(a.objects.store, sub.stored_path, preds.read_bytes())
+    r = host.get(f"/c/tiny/submissions/{sub.id}/file")
+    assert r.status_code == 200 and r.content == preds.read_bytes()
+    assert r.headers["content-disposition"] == 'attachment; filename="my-predictions.csv"'

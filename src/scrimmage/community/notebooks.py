@@ -253,11 +253,12 @@ class Notebooks:
         rel_file, rel_html = f"{folder}/v{number}{suffix}", f"{folder}/v{number}.html"
         written = []
         try:
-            title = Path(file_name).name
-            for rel, content in ((rel_file, data), (rel_html, files.document(rendered.html, title).encode())):
-                self.objects.put_bytes(rel, content)
+            title, kept_name = Path(file_name).name, Path(file_name).name[-200:]
+            for rel, content, name in ((rel_file, data, kept_name),
+                                       (rel_html, files.document(rendered.html, title).encode(), None)):
+                self.objects.put_bytes(rel, content, name=name)
                 written.append(rel)
-            q.add_version(conn, nb_id, number, utcnow(), file_name=Path(file_name).name[-200:],
+            q.add_version(conn, nb_id, number, utcnow(), file_name=kept_name,
                           path=rel_file, rendered_path=rel_html, size_bytes=len(data),
                           sha256=hashlib.sha256(data).hexdigest(), cells=rendered.cells, note=rendered.note)
         except BaseException:

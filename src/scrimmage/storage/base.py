@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from ..errors import ConfigError
 
@@ -27,6 +28,8 @@ class StoredObject:
     size: int
     modified: dt.datetime  # UTC, naive
     version: str
+    #: The Content-Disposition a remote store answers the file with (its download name), when head() read it.
+    disposition: str | None = None
 
     @property
     def name(self) -> str:
@@ -50,6 +53,14 @@ def check_key(key: str) -> str:
     return key
 
 
+def attachment(filename: str) -> str:
+    """The Content-Disposition of a download saved as ``filename`` (as Starlette's FileResponse writes it)."""
+    quoted = quote(filename)
+    if quoted != filename:
+        return f"attachment; filename*=utf-8''{quoted}"
+    return f'attachment; filename="{filename}"'
+
+
 def join(*parts: str) -> str:
     """Keys joined with ``/`` (each part may hold ``/`` itself)."""
     return "/".join(p.strip("/") for p in parts if p)
@@ -68,16 +79,17 @@ class Storage(ABC):
     # writing -------------------------------------------------------------------------------------
     @abstractmethod
     def put_chunks(self, key: str, chunks: Iterable[bytes], limit: int | None = None,
-                   too_large=None) -> Written:
-        """Store ``chunks`` under ``key`` whole or not at all; past ``limit`` bytes ``too_large()`` is raised."""
+                   too_large=None, name: str | None = None) -> Written:
+        """Store ``chunks`` under ``key`` whole or not at all; past ``limit`` bytes ``too_large()`` is raised.
+        ``name`` is what a download of it is saved as (default: :func:`~.layout.download_name` of the key)."""
 
-    def put_file(self, key: str, src: str | Path) -> Written:
+    def put_file(self, key: str, src: str | Path, name: str | None = None) -> Written:
         """Store the file ``src`` under ``key`` (its bytes as read once, hashed on the way)."""
         with open(src, "rb") as fh:
-            return self.put_chunks(key, iter(lambda: fh.read(CHUNK), b""))
+            return self.put_chunks(key, iter(lambda: fh.read(CHUNK), b""), name=name)
 
-    def put_bytes(self, key: str, data: bytes) -> Written:
-        return self.put_chunks(key, [data])
+    def put_bytes(self, key: str, data: bytes, name: str | None = None) -> Written:
+        return self.put_chunks(key, [data], name=name)
 
     @abstractmethod
     def delete(self, key: str) -> None:
@@ -139,8 +151,9 @@ class Storage(ABC):
         return None
 
     def signed_url(self, key: str, filename: str) -> str | None:
-        """A time-limited URL a browser may fetch ``key`` from directly, when the store is set to hand them out."""
+        """A time-limited URL a browser may fetch ``key`` from directly and save as ``filename``, when the store is
+        set to hand them out and keeps the file there under that name (None when it is not stored)."""
         return None
 
 
-__all__ = ["Storage", "StoredObject", "Written", "check_key", "join", "CHUNK"]
+__all__ = ["Storage", "StoredObject", "Written", "attachment", "check_key", "join", "CHUNK"]

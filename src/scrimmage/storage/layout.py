@@ -49,6 +49,17 @@ def submission(ref: str, name: str, stamp: str) -> str:
     return f"{SUBMISSIONS}/{ref}/{stamp}-{uuid.uuid4().hex[:8]}-{file_name(name, 'submission.csv')}"
 
 
+def download_name(key: str) -> str:
+    """What a download of ``key`` is saved as when its writer named nothing else: a submission's own name
+    (without the stamp and id its key starts with), else the key's last part."""
+    name = key.rsplit("/", 1)[-1]
+    kept = _SUBMITTED.match(name) if key.startswith(f"{SUBMISSIONS}/") else None
+    return kept.group(1) if kept else name
+
+
+_SUBMITTED = re.compile(r"^[0-9]{8}T[0-9]{6}-[0-9a-f]{8}-(.+)$")
+
+
 def archive(ref: str, stamp: str) -> str:
     return f"{ARCHIVES}/{ref}-{stamp}.zip"
 
@@ -57,4 +68,5 @@ def upload(token: str, name: str = "") -> str:
     return f"{UPLOADS}/{token}/{name}" if name else f"{UPLOADS}/{token}"
 
 
-__all__ = ["file_name", "competition", "internal", "submission", "archive", "upload", "TOP", "INTERNAL"]
+__all__ = ["file_name", "competition", "internal", "submission", "download_name", "archive", "upload", "TOP",
+           "INTERNAL"]

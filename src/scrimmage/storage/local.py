@@ -28,7 +28,8 @@ class LocalStorage(Storage):
         return self.root / check_key(key)
 
     # writing -------------------------------------------------------------------------------------
-    def put_chunks(self, key: str, chunks: Iterable[bytes], limit: int | None = None, too_large=None) -> Written:
+    def put_chunks(self, key: str, chunks: Iterable[bytes], limit: int | None = None, too_large=None,
+                   name: str | None = None) -> Written:
         dest = self.path(key)
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
@@ -45,8 +46,8 @@ class LocalStorage(Storage):
             size = scratch.write_chunks(hashed(), tmp, limit, too_large)  # a full disk leaves no partial file
         return Written(key, digest.hexdigest(), size)
 
-    def put_file(self, key: str, src: str | Path) -> Written:
-        written = super().put_file(key, src)
+    def put_file(self, key: str, src: str | Path, name: str | None = None) -> Written:
+        written = super().put_file(key, src, name)
         st = os.stat(src)
         os.utime(self.path(key), ns=(st.st_atime_ns, st.st_mtime_ns))  # a copy keeps its time, as cp -p does
         return written

@@ -7,14 +7,17 @@ The setting ``storage_url`` names the bucket and an optional prefix::
 ``endpoint`` is the store's address when it is not AWS (``http://`` is allowed for a store on
 the same machine or a private network); ``presign`` makes downloads redirect to URLs signed for
 that many seconds, for a store the browsers can reach (else every download streams through the
-arena). Credentials never go in the URL: they come from the environment as for every S3 client
-(``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, ``AWS_SESSION_TOKEN``, or an instance role).
+arena). Each file is stored with the Content-Disposition of its download name, which the store
+answers a signed URL with (obstore signs no response-content-disposition override: the name
+travels with the file). Credentials never go in the URL: they come from the environment as for
+every S3 client (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, ``AWS_SESSION_TOKEN``, or an instance role).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import mimetypes
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -23,7 +26,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .. import scratch
 from ..errors import ConfigError, StorageError
-from .base import CHUNK, Storage, StoredObject, Written, check_key
+from . import layout
+from .base import CHUNK, Storage, StoredObject, Written, attachment, check_key
 from .cache import ReadCache
 
 #: What the query of an s3:// URL may set.
@@ -112,10 +116,14 @@ class S3Storage(Storage):
                                "check that it runs and that the arena's credentials may use the bucket") from None
 
     # writing -------------------------------------------------------------------------------------
-    def put_chunks(self, key: str, chunks: Iterable[bytes], limit: int | None = None, too_large=None) -> Written:
+    def put_chunks(self, key: str, chunks: Iterable[bytes], limit: int | None = None, too_large=None,
+                   name: str | None = None) -> Written:
         import obstore
 
         check_key(key)
+        name = name or layout.download_name(key)
+        attributes = {"Content-Disposition": attachment(name),
+                      "Content-Type": mimetypes.guess_type(name)[0] or "application/octet-stream"}
         self.cache.root.mkdir(parents=True, exist_ok=True)
         staged = self.cache.root / f".{uuid.uuid4().hex}.put.fetching"
         digest = hashlib.sha256()
@@ -128,7 +136,7 @@ class S3Storage(Storage):
         try:
             size = scratch.write_chunks(hashed(), staged, limit, too_large)
             with self._answers(writing=True):
-                result = obstore.put(self.store, key, staged)
+                result = obstore.put(self.store, key, staged, attributes=attributes)
             self.cache.seed(key, _version(result.get("e_tag"), size), staged)  # scoring next reads it from here
         finally:
             staged.unlink(missing_ok=True)
@@ -149,9 +157,10 @@ class S3Storage(Storage):
 
         with self._answers():
             try:
-                return _object(obstore.head(self.store, check_key(key)))
+                found = obstore.get(self.store, check_key(key), options={"head": True})  # a HEAD, with attributes
             except FileNotFoundError:
                 return None
+        return _object(found.meta, found.attributes.get("Content-Disposition"))
 
     def list(self, prefix: str, recursive: bool = True) -> list[StoredObject]:
         import obstore
@@ -178,7 +187,7 @@ class S3Storage(Storage):
                 for chunk in stream:
                     yield bytes(chunk)
 
-        return _object(result.meta), read()
+        return _object(result.meta, result.attributes.get("Content-Disposition")), read()
 
     def local_path(self, key: str, obj: StoredObject | None = None) -> Path:
         obj = obj or self.head(key)
@@ -204,6 +213,9 @@ class S3Storage(Storage):
     def signed_url(self, key: str, filename: str) -> str | None:
         if not self.options["presign"]:
             return None
+        obj = self.head(key)
+        if obj is None or obj.disposition != attachment(filename):
+            return None  # stored under another name (or before names were kept): streamed, under its own name
         import obstore
 
         with self._answers():
@@ -214,9 +226,9 @@ def _version(etag: str | None, size: int) -> str:
     return f"{etag or ''}-{size}"
 
 
-def _object(meta: dict) -> StoredObject:
+def _object(meta: dict, disposition: str | None = None) -> StoredObject:
     modified = meta["last_modified"].astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return StoredObject(meta["path"], meta["size"], modified, _version(meta.get("e_tag"), meta["size"]))
+    return StoredObject(meta["path"], meta["size"], modified, _version(meta.get("e_tag"), meta["size"]), disposition)
 
 
 __all__ = ["S3Storage", "parse", "OPTIONS"]
