@@ -93,14 +93,16 @@ def add_topic(conn: Connection, competition_id: int | None, user_id: int, title:
         competition_id=competition_id, user_id=user_id, title=title, created_at=now, last_post_at=now,
     )).inserted_primary_key[0]
     post_id = conn.execute(insert(forum_posts).values(
-        topic_id=topic_id, user_id=user_id, opening=True, search_title=title, body=body, created_at=now,
+        topic_id=topic_id, competition_id=competition_id, user_id=user_id, opening=True, search_title=title,
+        body=body, created_at=now,
     )).inserted_primary_key[0]
     return topic_id, post_id
 
 
 def add_reply(conn: Connection, topic_id: int, user_id: int, body: str, now: dt.datetime) -> int:
+    scope = select(forum_topics.c.competition_id).where(forum_topics.c.id == topic_id).scalar_subquery()
     post_id = conn.execute(insert(forum_posts).values(
-        topic_id=topic_id, user_id=user_id, body=body, created_at=now,
+        topic_id=topic_id, competition_id=scope, user_id=user_id, body=body, created_at=now,
     )).inserted_primary_key[0]
     conn.execute(update(forum_topics).where(forum_topics.c.id == topic_id)
                  .values(last_post_at=now, reply_count=forum_topics.c.reply_count + 1))
@@ -244,6 +246,9 @@ def resolve_reports(conn: Connection, post_id: int, now: dt.datetime) -> None:
 #: A search ranks the best matches among the newest this many matching posts: the work per
 #: query stays bounded however common its words are (older matches need more specific words).
 SEARCH_WINDOW = 2000
+#: On PostgreSQL, how many of a discussion's newest posts a search reads newest first before it
+#: turns to the GIN index (see ``_postgres_hits``).
+NEWEST_FIRST = 8000
 
 
 def search(conn: Connection, query: str, competition_id: int | None, everywhere: bool, limit: int):
@@ -277,20 +282,30 @@ def _postgres_hits(conn: Connection, query: str, competition_id: int | None, eve
                    n: int) -> list[int]:
     """Post ids of the best tsvector matches, best first, among the newest SEARCH_WINDOW matches.
 
-    Only ids leave the ranking query: the details of the few shown are read by id afterwards
-    (joining the window back to the posts made PostgreSQL scan the whole table).
+    One table is read (the posts carry their discussion), so the planner's choice is between
+    reading the newest posts backwards until the window is full (a common word) and the GIN
+    index (a rarer one); its statistics tell which. Only ids leave the ranking query: the few
+    shown are read by id afterwards.
     """
     tsq = func.websearch_to_tsquery("english", query)
+    scope = true() if everywhere else (forum_posts.c.competition_id.is_(None) if competition_id is None
+                                       else forum_posts.c.competition_id == competition_id)
     search_col = literal_column("forum_posts.search")
-    scope = true() if everywhere else (forum_topics.c.competition_id.is_(None) if competition_id is None
-                                       else forum_topics.c.competition_id == competition_id)
     window = (select(forum_posts.c.id, search_col.label("search"))
-              .join(forum_topics, forum_topics.c.id == forum_posts.c.topic_id)
               .where(search_col.op("@@")(tsq), scope)
               .order_by(forum_posts.c.id.desc()).limit(SEARCH_WINDOW).subquery("window"))
     ranked = (select(window.c.id).order_by(func.ts_rank(window.c.search, tsq).desc(), window.c.id.desc())
               .limit(n))
-    return list(conn.execute(ranked).scalars())
+    # planned for this query's words every time: a plan prepared once (psycopg prepares a
+    # statement run five times) would read every match of a common word through the index
+    driver = conn.connection.driver_connection
+    if not hasattr(driver, "prepare_threshold"):  # a driver that never prepares
+        return list(conn.execute(ranked).scalars())
+    threshold, driver.prepare_threshold = driver.prepare_threshold, None
+    try:
+        return list(conn.execute(ranked).scalars())
+    finally:
+        driver.prepare_threshold = threshold
 
 
 def _sqlite_hits(conn: Connection, query: str, competition_id: int | None, everywhere: bool, n: int) -> list[int]:

@@ -11,7 +11,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 #: The newest migration's ``revision`` (kept in sync by tests/store/test_migrations.py).
-HEAD = "0014_storage_keys"
+HEAD = "0015_post_scope"
 
 
 def recorded(engine: Engine) -> set[str]:

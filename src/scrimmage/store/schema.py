@@ -218,6 +218,8 @@ forum_posts = Table(
     metadata,
     id_column(),
     Column("topic_id", Integer, ForeignKey("forum_topics.id", ondelete="CASCADE"), nullable=False),
+    # the topic's competition (NULL: site forum), so a search reads one discussion's posts alone (0015)
+    Column("competition_id", Integer, ForeignKey("competitions.id", ondelete="CASCADE")),
     user_column(),
     Column("opening", Boolean, nullable=False, server_default="0"),  # the topic's first post
     Column("search_title", String(200), nullable=False, server_default=""),  # the topic's title, on its opening post
@@ -230,6 +232,7 @@ forum_posts = Table(
 )
 Index("ix_forum_posts_topic", forum_posts.c.topic_id, forum_posts.c.created_at)
 Index("ix_forum_posts_user", forum_posts.c.user_id, forum_posts.c.created_at)
+Index("ix_forum_posts_scope", forum_posts.c.competition_id, forum_posts.c.id)
 
 forum_post_edits = Table(
     "forum_post_edits",
