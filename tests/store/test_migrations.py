@@ -251,3 +251,46 @@ def test_a_path_the_arena_did_not_write_is_left_as_it_is():
     assert keys.key("/srv/old/competitions/tiny", "competitions", 1) == "competitions/tiny"
     assert keys.key("/elsewhere/x.csv", "submissions", 2) == "/elsewhere/x.csv"
     assert keys.key("submissions/tiny/x.csv", "submissions", 2) == "submissions/tiny/x.csv"
+
+
+def test_posts_of_an_older_arena_are_given_their_discussion(db_url, tmp_path):
+    """0015: each post records its topic's competition (NULL in the site forum); on PostgreSQL the GIN
+    index of the posts' text keeps no pending list of unindexed posts."""
+    from alembic import command
+    from sqlalchemy import select, text
+
+    from bundles import write_bundle
+    from scrimmage.arena import Arena
+    from scrimmage.store import make_engine
+    from scrimmage.store.schema import competitions, forum_posts
+
+    arena = Arena()
+    arena.create_competition(write_bundle(tmp_path / "tiny"))
+    topic = arena.discussion.create_topic("tiny", "host", "Boosting", "gradient boosting")
+    arena.discussion.reply(topic.topic.id, "host", "boosting again")
+    arena.discussion.create_topic(None, "host", "Welcome", "boosting in the site forum")
+
+    def scopes():
+        with make_engine(db_url).connect() as conn:
+            tiny = conn.execute(select(competitions.c.id)).scalar_one()
+            rows = conn.execute(select(forum_posts.c.competition_id).order_by(forum_posts.c.id)).scalars().all()
+            return tiny, rows
+
+    tiny, rows = scopes()
+    assert rows == [tiny, tiny, None]
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0014_storage_keys")
+    engine.dispose()
+
+    again = Arena()  # opening the store upgrades it
+    assert scopes() == (tiny, [tiny, tiny, None])
+    assert [h.title for h in again.discussion.search("boosting", "host", "tiny")] == ["Boosting", "Boosting"]
+    assert [h.title for h in again.discussion.search("boosting", "host")] == ["Welcome"]
+    if db_url.startswith("postgresql"):
+        with make_engine(db_url).connect() as conn:
+            options = conn.execute(text("SELECT reloptions FROM pg_class WHERE relname = 'ix_forum_posts_search'"))
+            assert options.scalar_one() == ["fastupdate=off"]

@@ -218,8 +218,9 @@ forum_posts = Table(
     metadata,
     id_column(),
     Column("topic_id", Integer, ForeignKey("forum_topics.id", ondelete="CASCADE"), nullable=False),
-    # the topic's competition (NULL: site forum), so a search reads one discussion's posts alone (0015)
-    Column("competition_id", Integer, ForeignKey("competitions.id", ondelete="CASCADE")),
+    # a copy of the topic's competition (NULL: site forum), so a search reads one discussion's posts alone
+    # (0015); no foreign key of its own: the post goes with its topic
+    Column("competition_id", Integer),
     user_column(),
     Column("opening", Boolean, nullable=False, server_default="0"),  # the topic's first post
     Column("search_title", String(200), nullable=False, server_default=""),  # the topic's title, on its opening post

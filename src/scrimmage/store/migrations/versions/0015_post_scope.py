@@ -17,9 +17,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # a plain ADD COLUMN (no table copy on SQLite, whose FTS triggers stay as they are)
-    op.add_column("forum_posts", sa.Column("competition_id", sa.Integer,
-                                           sa.ForeignKey("competitions.id", ondelete="CASCADE")))
+    # a plain ADD COLUMN (no table copy on SQLite, whose FTS triggers stay as they are); a copy of the
+    # topic's, so no foreign key of its own: the post goes with its topic
+    op.add_column("forum_posts", sa.Column("competition_id", sa.Integer))
     op.execute("UPDATE forum_posts SET competition_id = "
                "(SELECT competition_id FROM forum_topics WHERE forum_topics.id = forum_posts.topic_id)")
     op.create_index("ix_forum_posts_scope", "forum_posts", ["competition_id", "id"])
@@ -32,5 +32,4 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("ALTER INDEX ix_forum_posts_search RESET (fastupdate)")
     op.drop_index("ix_forum_posts_scope", "forum_posts")
-    with op.batch_alter_table("forum_posts") as batch:
-        batch.drop_column("competition_id")
+    op.execute("ALTER TABLE forum_posts DROP COLUMN competition_id")  # no table copy on SQLite either
