@@ -60,17 +60,12 @@ def test_head_constant_is_the_newest_migration():
 
 
 def test_a_database_behind_head_is_upgraded_on_open(db_url):
-    from alembic import command
     from sqlalchemy import text
 
     from scrimmage.store import make_engine, revision
 
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    _move(db_url, "0003_coach", "upgrade")
     engine = make_engine(db_url)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0003_coach")
     assert revision.recorded(engine) == {"0003_coach"}
     assert not revision.is_current(engine)
     store = Store(db_url)
@@ -100,13 +95,24 @@ def test_opening_a_current_database_does_not_load_alembic(db_url):
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
 
 
-def _upgrade(conn, target: str) -> None:
+def _upgrade(conn, target: str, step: str = "upgrade") -> None:
+    """Move the database on ``conn`` to revision ``target`` (``step``: "upgrade" or "downgrade")."""
     from alembic import command
+
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = conn
-    command.upgrade(cfg, target)
+    getattr(command, step)(cfg, target)
+
+
+def _move(url: str, target: str, step: str) -> None:
+    from scrimmage.store import make_engine
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        _upgrade(conn, target, step)
+    engine.dispose()
 
 
 def test_processes_opening_an_old_database_at_once_migrate_it_once(postgres_url):
@@ -206,7 +212,6 @@ def test_admin_migrate_says_from_which_revision(db_url):
 
 
 def test_absolute_paths_of_an_older_arena_become_storage_keys(db_url, home, tmp_path):
-    from alembic import command
     from sqlalchemy import select
 
     from bundles import write_bundle, write_predictions
@@ -227,13 +232,7 @@ def test_absolute_paths_of_an_older_arena_become_storage_keys(db_url, home, tmp_
 
     assert recorded() == ("competitions/tiny", sub.stored_path)
     assert sub.stored_path.startswith("submissions/tiny/") and sub.stored_path.endswith("-p.csv")
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    engine = make_engine(db_url)
-    with engine.begin() as conn:  # the records as the arena wrote them before keys: absolute paths
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0010_rescoring")
-    engine.dispose()
+    _move(db_url, "0010_rescoring", "downgrade")  # the records as the arena wrote them before keys: absolute paths
     assert recorded() == (str(home / "competitions" / "tiny"), str(home / sub.stored_path))
 
     again = Arena()  # opening the store upgrades it
@@ -256,7 +255,6 @@ def test_a_path_the_arena_did_not_write_is_left_as_it_is():
 def test_posts_of_an_older_arena_are_given_their_discussion(db_url, tmp_path):
     """0015: each post records its topic's competition (NULL in the site forum); on PostgreSQL the GIN
     index of the posts' text keeps no pending list of unindexed posts."""
-    from alembic import command
     from sqlalchemy import select, text
 
     from bundles import write_bundle
@@ -278,13 +276,7 @@ def test_posts_of_an_older_arena_are_given_their_discussion(db_url, tmp_path):
 
     tiny, rows = scopes()
     assert rows == [tiny, tiny, None]
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    engine = make_engine(db_url)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0014_storage_keys")
-    engine.dispose()
+    _move(db_url, "0014_storage_keys", "downgrade")
 
     again = Arena()  # opening the store upgrades it
     assert scopes() == (tiny, [tiny, tiny, None])
