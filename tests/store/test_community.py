@@ -28,3 +28,22 @@ def test_a_postgres_search_is_planned_for_its_own_words(postgres_url):
         assert [s for s in prepared if "FROM forum_posts WHERE user_id" in s], prepared  # prepares the rest
         assert conn.execute(text("SHOW jit")).scalar() == "off"
     store.engine.dispose()
+
+
+def test_a_postgres_search_gathers_the_planners_statistics_when_it_has_none(postgres_url):
+    """Posts just imported or restored have no statistics until autovacuum runs; without them the
+    planner reads every match of a common word through the index. The first search gathers them."""
+    store = Store(postgres_url)
+    known = ("SELECT count(*) FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'forum_posts' "
+             "AND attname = 'search'")
+    with store.read() as conn:
+        assert q.search(conn, "boosting", None, False, 5) == []  # no posts: nothing to gather
+        assert conn.execute(text(known)).scalar() == 0
+    with store.write() as conn:
+        user = store.ensure_user(conn, "pat")
+        q.add_topic(conn, None, user, "Boosting", "gradient boosting trees", utcnow())
+    with store.read() as conn:
+        assert conn.execute(text(known)).scalar() == 0
+        assert [h.title for h in q.search(conn, "boosting", None, False, 5)] == ["Boosting"]
+        assert conn.execute(text(known)).scalar() == 1
+    store.engine.dispose()

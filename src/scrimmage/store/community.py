@@ -284,9 +284,10 @@ def _postgres_hits(conn: Connection, query: str, competition_id: int | None, eve
 
     One table is read (the posts carry their discussion), so the planner's choice is between
     reading the newest posts backwards until the window is full (a common word) and the GIN
-    index (a rarer one); its statistics tell which. Only ids leave the ranking query: the few
-    shown are read by id afterwards.
+    index (a rarer one); its statistics tell which (gathered here when it has none). Only ids
+    leave the ranking query: the few shown are read by id afterwards.
     """
+    _ensure_statistics(conn)
     tsq = func.websearch_to_tsquery("english", query)
     scope = true() if everywhere else (forum_posts.c.competition_id.is_(None) if competition_id is None
                                        else forum_posts.c.competition_id == competition_id)
@@ -306,6 +307,28 @@ def _postgres_hits(conn: Connection, query: str, competition_id: int | None, eve
         return list(conn.execute(ranked).scalars())
     finally:
         driver.prepare_threshold = threshold
+
+
+#: The PostgreSQL databases whose planner this process has seen statistics of the posts for.
+_WITH_STATISTICS: set[str] = set()
+
+
+def _ensure_statistics(conn: Connection) -> None:
+    """Gather the planner's statistics of the posts when it has none (posts just imported or restored).
+
+    Without them the planner guesses every word rare and reads all the matches of a common one
+    through the index; autovacuum gathers them too, but only some time after such writes.
+    """
+    database = conn.engine.url.render_as_string(hide_password=True)
+    if database in _WITH_STATISTICS:
+        return
+    known = conn.execute(text("SELECT EXISTS (SELECT 1 FROM pg_stats WHERE schemaname = current_schema() "
+                              "AND tablename = 'forum_posts' AND attname = 'search')")).scalar()
+    if not known and conn.execute(select(forum_posts.c.id).limit(1)).first() is not None:
+        conn.execute(text("ANALYZE forum_posts"))
+        known = True
+    if known:
+        _WITH_STATISTICS.add(database)
 
 
 def _sqlite_hits(conn: Connection, query: str, competition_id: int | None, everywhere: bool, n: int) -> list[int]:
