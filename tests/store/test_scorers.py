@@ -58,6 +58,22 @@ def test_a_scorer_on_another_machine_is_not_judged_without_postgresql(home, monk
     assert [s.status for s in arena.submissions("tiny")] == ["pending"]
 
 
+def ended(store, backend: int) -> None:
+    """Wait until PostgreSQL's process ``backend`` (a closed connection's) has ended."""
+    import time
+
+    from sqlalchemy import text
+
+    deadline = time.monotonic() + 60
+    while True:
+        with store.engine.connect() as conn:
+            if not conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"),
+                                {"pid": backend}).scalar():
+                return
+        assert time.monotonic() < deadline, f"PostgreSQL's process {backend} did not end within a minute"
+        time.sleep(0.05)
+
+
 def test_every_store_of_one_process_holds_the_scorer_lock_side_by_side(postgres_url):
     """Two stores of one process (an arena and a CLI command, say) both hold the lock without waiting on each
     other; the lock reads as taken until the last of them is gone."""
@@ -88,7 +104,9 @@ def test_every_store_of_one_process_holds_the_scorer_lock_side_by_side(postgres_
     assert not gone()
     first.presence._conn.close()
     assert not gone()  # the other store of the process still holds it
+    backend = second.presence._conn.execute(text("SELECT pg_backend_pid()")).scalar()
     second.presence._conn.close()
+    ended(checker, backend)  # the server releases the lock when the connection's process has ended
     assert gone()
     for s in (first, second, checker):
         s.engine.dispose()
