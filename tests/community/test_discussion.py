@@ -248,14 +248,14 @@ def test_atom_feed(arena):
 
 
 def test_search_ranks_within_the_newest_matches(arena, monkeypatch):
-    from scrimmage.store import community as store
+    from scrimmage.store import forum_search
 
     disc = arena.discussion
     t = disc.create_topic("tiny", "pat", "Stacking", "stacking one")
     for i in range(4):
         disc.reply(t.topic.id, "quin", f"stacking reply {i}")
     disc.create_topic(None, "quin", "Stacking elsewhere", "stacking in the site forum")
-    monkeypatch.setattr(store, "SEARCH_WINDOW", 3)
+    monkeypatch.setattr(forum_search, "SEARCH_WINDOW", 3)
     hits = disc.search("stacking", "pat", "tiny")
     assert sorted(h.excerpt for h in hits) == ["stacking reply 1", "stacking reply 2", "stacking reply 3"]
     assert len(disc.search("stacking", "pat", everywhere=True)) == 3

@@ -14,7 +14,7 @@ import datetime as dt
 
 from ..errors import AuthError, ConfigError, ConflictError, ForbiddenError, LimitError, NotFoundError
 from ..store import community as q
-from ..store import utcnow
+from ..store import forum_search, utcnow
 from .guards import no_private_score
 from .records import Edit, Hit, NewItem, Post, Report, Thread, Topic
 
@@ -101,7 +101,7 @@ class Discussion:
 
         with self.store.read() as conn:
             cid, _ = self._scope(conn, ref, viewer) if not everywhere else (None, False)
-            rows = q.search(conn, query, cid, everywhere, max(1, min(int(limit), 100)))
+            rows = forum_search.search(conn, query, cid, everywhere, max(1, min(int(limit), 100)))
         return [Hit(r.topic_id, r.post_id, r.competition, r.title, r.author, excerpt(r.body), r.created_at)
                 for r in rows]
 

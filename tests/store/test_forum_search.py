@@ -1,4 +1,4 @@
-"""The discussion's queries on the database itself: the search's plan on PostgreSQL."""
+"""The discussion's search on the database itself: its plan and statistics on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from sqlalchemy import text
 
 from scrimmage.store import Store, utcnow
 from scrimmage.store import community as q
+from scrimmage.store import forum_search
 
 
 def test_a_postgres_search_is_planned_for_its_own_words(postgres_url):
@@ -20,7 +21,7 @@ def test_a_postgres_search_is_planned_for_its_own_words(postgres_url):
             q.add_reply(conn, topic, user, f"boosting reply {i} with trees" if i % 2 else f"reply {i}", utcnow())
     with store.read() as conn:
         for _ in range(8):
-            hits = q.search(conn, "boosting", None, False, 5)
+            hits = forum_search.search(conn, "boosting", None, False, 5)
             conn.execute(text("SELECT count(*) FROM forum_posts WHERE user_id = :u"), {"u": user}).scalar()
         assert len(hits) == 5 and hits[0].title == "Boosting"
         prepared = conn.execute(text("SELECT statement FROM pg_prepared_statements")).scalars().all()
@@ -37,13 +38,13 @@ def test_a_postgres_search_gathers_the_planners_statistics_when_it_has_none(post
     known = ("SELECT count(*) FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'forum_posts' "
              "AND attname = 'search'")
     with store.read() as conn:
-        assert q.search(conn, "boosting", None, False, 5) == []  # no posts: nothing to gather
+        assert forum_search.search(conn, "boosting", None, False, 5) == []  # no posts: nothing to gather
         assert conn.execute(text(known)).scalar() == 0
     with store.write() as conn:
         user = store.ensure_user(conn, "pat")
         q.add_topic(conn, None, user, "Boosting", "gradient boosting trees", utcnow())
     with store.read() as conn:
         assert conn.execute(text(known)).scalar() == 0
-        assert [h.title for h in q.search(conn, "boosting", None, False, 5)] == ["Boosting"]
+        assert [h.title for h in forum_search.search(conn, "boosting", None, False, 5)] == ["Boosting"]
         assert conn.execute(text(known)).scalar() == 1
     store.engine.dispose()
