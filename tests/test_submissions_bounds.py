@@ -7,18 +7,11 @@ import polars as pl
 import pytest
 
 from bundles import write_bundle
+from cliutil import run
 from submission_files import problems_of
-from scrimmage.cli import main
 from scrimmage.errors import SubmissionError
 from scrimmage.solution import Solution
 from scrimmage.submissions import check_and_align
-
-
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 def test_quoted_values_are_short(tmp_path):

@@ -10,17 +10,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from cliutil import run
 from scrimmage import catalog, lessons, metrics, tracks
-from scrimmage.cli import main
 from scrimmage.references import beaten, from_settings, pipelines
 from scrimmage.arena import Arena
-
-
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 def rows(out: str) -> list[dict]:

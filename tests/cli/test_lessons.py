@@ -13,18 +13,11 @@ import pytest
 import s3
 
 from bundles import write_bundle
-from scrimmage.cli import main
+from cliutil import run
 from scrimmage.arena import Arena
 
 TRAPS = ["time-drift", "group-leakage", "covariate-shift", "leaky-feature", "imbalance", "high-cardinality",
          "small-noisy", "public-overfit", "particle-picking"]
-
-
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 def rows(out: str) -> list[dict]:

@@ -9,14 +9,7 @@ import sys
 import pytest
 
 from bundles import write_bundle, write_predictions
-from scrimmage.cli import main
-
-
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
+from cliutil import run
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import io
 import httpx
 import pytest
 
-from scrimmage.cli import main
+from cliutil import run
 
 PASSWORD = "correct horse battery"
 
@@ -19,13 +19,6 @@ def cheap_hashing(monkeypatch):
     from scrimmage import accounts
 
     monkeypatch.setattr(accounts, "PASSWORD_HASH", {"time_cost": 1, "memory_cost": 1024, "parallelism": 1})
-
-
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 def users(capsys) -> dict[str, dict]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from cliutil import run
 from scrimmage import coach
-from scrimmage.cli import main
 from scrimmage.errors import ConfigError
 
 MESSAGE = ("the coach works on a local arena, but a remote one is configured (server = http://arena.example:8000): "
@@ -13,13 +13,6 @@ MESSAGE = ("the coach works on a local arena, but a remote one is configured (se
            "Run the coach on the arena's machine, or work locally: `scrimmage config unset server` (set it again "
            "to go back), or download the data (`scrimmage competitions download REF`) and submit your files with "
            "`scrimmage competitions submit`")
-
-
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 def test_configured_server_is_refused_with_the_way_on(capsys, comp):

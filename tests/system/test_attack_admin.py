@@ -14,19 +14,12 @@ import pytest
 
 from webutil import PASSWORD, app, cheap_hashing, csrf, live_server, local_app, text_of  # noqa: F401
 
-from scrimmage.cli import main
+from cliutil import run
 from scrimmage.config import Settings
 from scrimmage.web import create_app
 
 LINK_USED = ("this sign-in link is not valid: it was used already, has expired, or was mistyped; "
              "ask the arena's admin for a new one")
-
-
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 def browser(url: str) -> httpx.Client:

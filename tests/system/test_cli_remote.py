@@ -4,16 +4,9 @@ import os
 
 import pytest
 
+from cliutil import run
 from webutil import app, live_server, token_for, write_bundle, write_predictions  # noqa: F401
-from scrimmage.cli import main
 from scrimmage.store.schema import users
-
-
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out = capsys.readouterr()
-    return info.value.code, out.out, out.err
 
 
 @pytest.fixture
