@@ -17,9 +17,6 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 #: A search ranks the best matches among the newest this many matching posts: the work per
 #: query stays bounded however common its words are (older matches need more specific words).
 SEARCH_WINDOW = 2000
-#: On PostgreSQL, how many of a discussion's newest posts a search reads newest first before it
-#: turns to the GIN index (see ``_postgres_hits``).
-NEWEST_FIRST = 8000
 
 
 def search(conn: Connection, query: str, competition_id: int | None, everywhere: bool, limit: int):
