@@ -115,6 +115,8 @@ def main(argv: list[str] | None = None) -> None:
     traps = args.traps or lessons.names()
     for trap in traps:
         lessons.get(trap)  # an unknown name fails here, listing the valid ones
+    if args.workdir:
+        Path(args.workdir).mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="lessons-bench-", dir=args.workdir))
     rows = []
     try:
