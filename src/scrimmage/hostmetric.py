@@ -9,6 +9,7 @@ before it is stored or shown.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import logging
@@ -152,12 +153,17 @@ def run(job: dict, root: Path, metric: str, files: tuple[str, ...], timeout: flo
 
     The child may take ``timeout`` seconds per split it scores (``splits``)."""
     sandboxed = policy.sandboxed() if policy is not None else False
-    if sandboxed:
-        inside = isolation.BUNDLE
-        job.update(drop_to=policy.drop_to())
-    else:
-        inside = str(root)
-        job.update(drop_to=None)
+    with policy.run_as() if sandboxed else contextlib.nullcontext() as uid:
+        return _run(job, root, metric, files, timeout, policy if sandboxed else None, uid, log_path, importing,
+                    splits)
+
+
+def _run(job: dict, root: Path, metric: str, files: tuple[str, ...], timeout: float,
+         policy: isolation.HostCodePolicy | None, uid: int | None, log_path: Path | None, importing: bool,
+         splits: int) -> dict:
+    sandboxed = policy is not None
+    job.update(drop_to=uid)
+    inside = isolation.BUNDLE if sandboxed else str(root)
     metric_dir = os.path.dirname(f"{inside}/{metric}")
     search = [metric_dir, inside, f"{inside}/{HIDDEN_DIR}", str(SHIM)]
     job.update(root=inside, metric=metric, path=list(dict.fromkeys(search)))

@@ -12,7 +12,6 @@ import json
 import os
 import sqlite3
 import textwrap
-import time
 import zipfile
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import httpx
 import pytest
 
 from components import COMPONENTS, require
+from processes import gone
 from webutil import PASSWORD, cheap_hashing, live_server, write_bundle, write_predictions  # noqa: F401
 from scrimmage import hosting
 from scrimmage.config import Settings
@@ -116,25 +116,6 @@ def _constant(folder: Path, value: float, path: Path) -> Path:
     return path
 
 
-def _sleepers(tag: str) -> list[int]:
-    out = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as fh:
-                if fh.read().split(b"\0")[:2] == [b"sleep", tag.encode()]:
-                    out.append(int(pid))
-        except OSError:
-            continue
-    return out
-
-
-def _gone(tag: str) -> bool:
-    deadline = time.monotonic() + 30  # a safety net: the sandbox is torn down as its first process dies
-    while _sleepers(tag) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return not _sleepers(tag)
-
-
 @pytest.fixture
 def server(tmp_path, home):
     """A live server with a victim competition (host hal, one stored submission of pat) and a host eve."""
@@ -207,11 +188,11 @@ def test_a_metric_file_cannot_reach_outside_its_own_competition(server, tmp_path
     with sqlite3.connect(home / "scrimmage.db") as db:
         assert db.execute("SELECT role FROM users WHERE name = 'eve'").fetchone() == ("host",)
     assert sorted(p.name for p in (home / "submissions" / "victim").iterdir()) == stored
-    assert _gone("3619")
+    assert gone("3619")
 
     done = submit(0.6)  # a daemon left behind by a metric that finished normally is ended too
     assert done.status_code == 201 and done.json()["public_score"] == 0.5
-    assert _gone("3618")
+    assert gone("3618")
 
 
 @needs_sandbox
@@ -226,7 +207,7 @@ def test_a_metric_that_forks_and_runs_past_its_time_limit_leaves_nothing_behind(
     assert (r.status_code, r.json()["error"]) == (422, GENERIC)
     [seen] = hosting.submissions(server["arena"], "slow", "eve")
     assert seen.host_error == "metric_file metric.py took longer than 3 s (metric_timeout) per split and was stopped"
-    assert _gone("3617")
+    assert gone("3617")
 
     # the same at creation: the file forks while it is imported, which needs no data and starts at once
     folder = _attacker_bundle(server, tmp_path / "slower", "import subprocess, time\n"
@@ -234,7 +215,7 @@ def test_a_metric_that_forks_and_runs_past_its_time_limit_leaves_nothing_behind(
     r = http.post("/api/competitions", files={"bundle": ("slower.zip", _zip(folder))}, headers=auth["eve"])
     assert r.status_code == 400
     assert r.json()["errors"] == ["metric_file metric.py took longer than 3 s (metric_timeout) and was stopped while importing"]
-    assert _gone("3620")
+    assert gone("3620")
 
 
 @needs_sandbox

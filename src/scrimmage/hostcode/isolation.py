@@ -13,11 +13,14 @@ Where bubblewrap does not work, a server refuses host code unless its admin has 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import site
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +30,20 @@ DEFAULT_BWRAP = "/usr/bin/bwrap"
 #: Where the competition's hidden metric files appear inside the sandbox (its working folder).
 BUNDLE = "/bundle"
 #: The user a sandbox started by root switches to before any host code runs.
-NOBODY = 65534
+#: Root's sandboxed children run as uids from here up, one per run (see HostCodePolicy.run_as): far above
+#: any account's, below 2**31, and owning no file outside the sandbox's private /tmp.
+RUN_UIDS = 1 << 30
+#: Runs at once in one server process with a uid of their own; more share one (their process limit too).
+RUN_SLOTS = 256
+#: The largest process id Linux hands out (pid_max can be at most 2**22).
+PID_LIMIT = 1 << 22
+_RUN_SLOTS: set[int] = set()
+_RUN_SLOTS_LOCK = threading.Lock()
+
+
+def run_uid(pid: int, slot: int) -> int:
+    """The uid of run ``slot`` of server process ``pid``: distinct for every process and slot alive at once."""
+    return RUN_UIDS + (pid % PID_LIMIT) * RUN_SLOTS + slot % RUN_SLOTS
 #: Interpreter flags: isolated mode (no environment, no user site, no script folder on sys.path).
 PYTHON_FLAGS = ("-I", "-B")
 #: The script host code runs in.
@@ -81,10 +97,16 @@ def _probe(bwrap: str) -> str | None:
     if not os.path.isfile(bwrap) or not os.access(bwrap, os.X_OK):
         return f"bubblewrap not found at {bwrap}"
     # the real thing: this interpreter in the sandbox, as the user host code runs as, importing what the child needs
-    drop = f"os.setgroups([]); os.setresgid({NOBODY}, {NOBODY}, {NOBODY}); os.setresuid({NOBODY}, {NOBODY}, {NOBODY}); " \
-        if os.geteuid() == 0 else ""
-    code = f"import os; {drop}import json, pickle, resource, importlib.util; open({str(CHILD)!r}).close()"
-    args = HostCodePolicy(bwrap=bwrap).command(Path("/nonexistent"), [], [sys.executable, *PYTHON_FLAGS, "-c", code])
+    policy = HostCodePolicy(bwrap=bwrap)
+    with policy.run_as() as uid:
+        drop = "" if uid is None else \
+            f"os.setgroups([]); os.setresgid({uid}, {uid}, {uid}); os.setresuid({uid}, {uid}, {uid}); "
+        code = f"import os; {drop}import json, pickle, resource, importlib.util; open({str(CHILD)!r}).close()"
+        args = policy.command(Path("/nonexistent"), [], [sys.executable, *PYTHON_FLAGS, "-c", code])
+        return _probe_run(bwrap, args)
+
+
+def _probe_run(bwrap: str, args: list[str]) -> str | None:
     try:
         done = subprocess.run(args, capture_output=True, timeout=30, env={"PATH": "/usr/bin:/bin"})
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -136,7 +158,7 @@ class HostCodePolicy:
     def command(self, root: Path, names: list[str], argv: list[str]) -> list[str]:
         """The bwrap command running ``argv`` with ``root``'s files ``names`` read-only under /bundle."""
         args = [self.bwrap, *_namespaces()]
-        if os.geteuid() == 0:  # keep only what the child needs to become NOBODY
+        if os.geteuid() == 0:  # keep only what the child needs to become its run's uid
             args += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
         # /proc, /dev and a private /tmp first: an environment that lives under /tmp (a virtualenv in a
         # temporary checkout, say) is then bound on top of the private /tmp, not hidden by it
@@ -144,7 +166,7 @@ class HostCodePolicy:
                  "--tmpfs", "/tmp"]
         bound = [p for i, p in enumerate(_environment_paths()) if not any(_under(p, b) for b in _environment_paths()[:i])]
         for folder in sorted({str(a) for p in bound for a in Path(p).parents if str(a) != "/"} - set(bound)):
-            args += ["--perms", "0755", "--dir", folder]  # bwrap would make them 0700: NOBODY could not pass
+            args += ["--perms", "0755", "--dir", folder]  # bwrap would make them 0700: the run's uid could not pass
         for path in bound:
             args += ["--ro-bind", path, path]
         args += _system_links()
@@ -164,9 +186,25 @@ class HostCodePolicy:
         args += ["--", *argv]
         return args
 
-    def drop_to(self) -> int | None:
-        """The uid the sandboxed child switches to (root's sandboxes only)."""
-        return NOBODY if os.geteuid() == 0 else None
+    @contextlib.contextmanager
+    def run_as(self) -> Iterator[int | None]:
+        """The uid a sandboxed child switches to, its own while it runs (root's sandboxes only, else None).
+
+        RLIMIT_NPROC counts every process of a uid on the machine: were all children one user (say nobody),
+        one host's metric forking up to its limit would leave no process to any other competition's
+        metric until it is stopped. A server that is not root gets the same separation from the user
+        namespace each sandbox has."""
+        if os.geteuid() != 0:
+            yield None
+            return
+        with _RUN_SLOTS_LOCK:
+            slot = next(i for i in range(len(_RUN_SLOTS) + 1) if i not in _RUN_SLOTS)
+            _RUN_SLOTS.add(slot)
+        try:
+            yield run_uid(os.getpid(), slot)
+        finally:
+            with _RUN_SLOTS_LOCK:
+                _RUN_SLOTS.discard(slot)
 
 
 def child_environment(home: str) -> dict[str, str]:
@@ -220,7 +258,7 @@ def _under(path: str, parent: str) -> bool:
 
 
 def _readable(path: Path) -> None:
-    """Make a hidden metric file (or folder) readable by NOBODY: bind mounts keep the owner's modes."""
+    """Make a hidden metric file (or folder) readable by any uid a run gets: bind mounts keep the owner's modes."""
     for p in [path, *(path.rglob("*") if path.is_dir() else [])]:
         mode = p.stat().st_mode
         want = mode | (0o555 if p.is_dir() else 0o444)
