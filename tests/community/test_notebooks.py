@@ -247,3 +247,20 @@ def _private(arena, sub_id: int) -> float:
 
     with arena.store.read() as conn:
         return conn.execute(select(submissions.c.private_score).where(submissions.c.id == sub_id)).scalar_one()
+
+
+def test_a_notebook_saved_by_jupyter_renders_quietly_without_ipython(tmp_path):
+    """Jupyter names IPython's lexer; without IPython installed nbconvert falls back on Python's and warned
+    on every render, so a learner pushing a notebook saw a library's source line."""
+    import subprocess
+    import sys
+
+    nb = json.loads(ordinary())
+    nb["metadata"]["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    (tmp_path / "nb.ipynb").write_text(json.dumps(nb))
+    code = ("import sys; sys.modules['IPython'] = None\n"  # as in an environment without IPython
+            "from scrimmage.community import notebook_files\n"
+            f"r = notebook_files.render('nb.ipynb', bytes.fromhex({(tmp_path / 'nb.ipynb').read_bytes().hex()!r}))\n"
+            "print('<span class=\"nb\">print</span>' in r.html)")  # highlighted all the same
+    done = subprocess.run([sys.executable, "-W", "default", "-c", code], capture_output=True, text=True, timeout=300)
+    assert (done.returncode, done.stderr, done.stdout) == (0, "", "True\n")

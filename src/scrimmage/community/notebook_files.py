@@ -16,10 +16,15 @@ import functools
 import json
 import re
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError, LimitError
+
+# nbconvert highlights with Pygments' Python lexer when IPython's is not installed, which is fine,
+# but says so on every render: a learner pushing a notebook saw a library's source line
+warnings.filterwarnings("ignore", message="IPython3 lexer unavailable", category=UserWarning)
 
 MAX_FILE_MB = 20
 MAX_CELLS = 2_000
