@@ -232,6 +232,21 @@ def test_hosts_cannot_post_a_private_score_before_the_close(arena, tmp_path):
     disc.create_topic("tiny", "hal", "Results", f"the best private score was {private}")
 
 
+def test_a_host_who_may_not_see_private_scores_cannot_use_the_check_to_guess_them(arena, tmp_path):
+    """A host with a team in the competition sees its board as every participant does: were their posts
+    checked, a refused post would say which number is a private score."""
+    sub = arena.submit("tiny", write_predictions(tmp_path / "s.csv", tmp_path / "tiny", quality=0.6), user="pat")
+    from scrimmage.store.schema import submissions
+
+    with arena.store.read() as conn:
+        private = f"{conn.execute(submissions.select().where(submissions.c.id == sub.id)).first().private_score:.5f}"
+    arena.submit("tiny", write_predictions(tmp_path / "h.csv", tmp_path / "tiny", quality=0.3), user="hal")
+    assert not arena.sees_private(arena.competition("tiny"), "hal")
+    t = arena.discussion.create_topic("tiny", "hal", "Guess", f"is it {private}?")
+    arena.notebooks.push("tiny", "hal", "guess.py", f"# is it {private}?\n".encode())
+    assert private in t.posts[0].body
+
+
 def test_atom_feed(arena):
     import xml.etree.ElementTree as ET
 

@@ -7,12 +7,14 @@ from ..store import community as q
 
 
 def no_private_score(arena, conn, me, text: str, what: str) -> None:
-    """A host or admin sees private scores before the close: nothing they write may quote one, wherever
+    """A host or admin who sees private scores before the close: nothing they write may quote one, wherever
     they write it (another competition, the site forum). ``what`` names it: "this post", "this comment".
 
-    Only they are checked, so nobody else can use the check to guess a private score."""
+    Only those who may see the private scores now are checked (not a host or admin with a team in the
+    competition, nor a lesson's learner), so nobody can use the check to guess a score they may not see."""
     for cid, ref in q.moderated_competitions(conn, me.id, everything=me.role == "admin"):
-        if arena.competition(ref, full=False).closed:
+        comp = arena.competition(ref, full=False)
+        if comp.closed or not arena.sees_private(comp, me.name):
             continue
         for value in q.private_scores(conn, cid):
             shown = f"{value:.5f}"
