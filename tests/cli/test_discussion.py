@@ -31,6 +31,14 @@ def test_discussion_from_the_cli(tiny, capsys, monkeypatch, tmp_path):
     assert r("pat", "discussion", "moderate", "1", "--pin")[0] == 1
     assert r("hal", "discussion", "moderate", "1", "--pin", "--lock")[1] == "Topic 1: pinned, locked.\n"
     assert "spam" in r("hal", "discussion", "reports", "tiny", "--csv")[1]
+    assert r("pat", "discussion", "list", "tiny", "--page", "2")[1] == "No topics on page 2: the 1 topic fit on 1 page.\n"
+    assert r("hal", "discussion", "moderate", "2", "--post", "--pin") == (
+        1, "", "error: with --post give --hide or --show (a post is not pinned or locked: its topic is)\n")
+    assert r("pat", "discussion", "moderate", "2", "--post", "--hide") == (
+        1, "", "error: only the host or an admin can moderate this competition's discussion\n")
+    assert r("hal", "discussion", "moderate", "2", "--post", "--hide")[1] == "Post 2: hidden; its reports are settled.\n"
+    assert r("hal", "discussion", "reports", "tiny")[1] == "No reports waiting.\n"
+    assert r("hal", "discussion", "moderate", "2", "--post", "--show")[1] == "Post 2: shown; its reports are settled.\n"
     assert r("pat", "discussion", "reply", "1", "-m", "late") == (
         1, "", "error: this topic is locked: it takes no more replies\n")
     assert r("quin", "discussion", "delete", "2")[1] == "Post 2 deleted.\n"

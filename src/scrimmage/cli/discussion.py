@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..community.discussion import PAGE as TOPICS_PER_PAGE
 from ..errors import ConfigError
 from . import cli
 from ._output import echo, table
@@ -78,6 +79,11 @@ def list_(ref, site, sort, page, new, as_csv):
     where = _ref(a, ref, site)
     topics, total = a.discussion.topics(where, _me(a), sort, page)
     if not topics and not as_csv:
+        if total:
+            pages = -(-total // TOPICS_PER_PAGE)
+            echo(f"No topics on page {page}: the {total} topic{'s' if total != 1 else ''} fit on "
+                 f"{pages} page{'s' if pages != 1 else ''}.")
+            return
         echo("No topics yet. Start one with `scrimmage discussion post "
              + ("--site" if where is None else where) + " --title TITLE -m TEXT`.")
         return
@@ -191,13 +197,21 @@ def search(query, ref, site, everywhere, as_csv):
 
 
 @discussion.command()
-@click.argument("topic_id", type=int)
+@click.argument("topic_id", type=int, metavar="ID")
 @click.option("--pin/--unpin", default=None)
 @click.option("--lock/--unlock", default=None)
 @click.option("--hide/--show", default=None)
-def moderate(topic_id, pin, lock, hide):
-    """Pin, lock or hide a topic (the host, or an admin)."""
+@click.option("--post", "is_post", is_flag=True,
+              help="ID is a post's: hide or show that post alone (which settles its reports).")
+def moderate(topic_id, pin, lock, hide, is_post):
+    """Pin, lock or hide topic ID, or with --post hide one post (the host, or an admin)."""
     a = arena()
+    if is_post:
+        if pin is not None or lock is not None or hide is None:
+            raise ConfigError("with --post give --hide or --show (a post is not pinned or locked: its topic is)")
+        a.discussion.moderate_post(topic_id, _me(a), hide)
+        echo(f"Post {topic_id}: {'hidden' if hide else 'shown'}; its reports are settled.")
+        return
     t = a.discussion.moderate_topic(topic_id, _me(a), pinned=pin, locked=lock, hidden=hide)
     state = ", ".join(f for f, on in (("pinned", t.pinned), ("locked", t.locked), ("hidden", t.hidden)) if on)
     echo(f"Topic {t.id}: {state or 'open'}.")
