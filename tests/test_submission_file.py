@@ -44,6 +44,17 @@ def test_binary(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("text, kind", [
+    ("<!DOCTYPE html>\n<html><body>Titanic</body></html>\n", "a web page (HTML or XML; was a page saved instead of the file?)"),
+    ("  <html lang='en'>\n</html>\n", "a web page (HTML or XML; was a page saved instead of the file?)"),
+    ('{"cells": [], "metadata": {}}\n', "JSON (a notebook or a JSON export?)"),
+    ('[{"id": "007", "target": 0.1}]\n', "JSON (a notebook or a JSON export?)"),
+])
+def test_a_file_plainly_not_csv_is_named(tmp_path, text, kind):
+    assert problems(tmp_path, text) == [f"the file is {kind}, not CSV: submit a CSV with the header of "
+                                        "sample_submission.csv (id, target), e.g. written by pandas' to_csv(path, index=False)"]
+
+
 @pytest.mark.parametrize("text", ["", "\n\n  \n"])
 def test_empty(tmp_path, text):
     assert problems(tmp_path, text) == ["the file is empty: it needs a header line and one row per test id"]

@@ -107,6 +107,11 @@ def _header(data: Path, expected: list[str], problems: list[str]) -> list[str] |
                         f"the one in sample_submission.csv: {', '.join(expected)}")
         return None
     first = raw.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
+    kind = _other_format(first)
+    if kind:
+        problems.append(f"the file is {kind}, not CSV: submit a CSV with the header of sample_submission.csv "
+                        f"({', '.join(expected)}), e.g. written by pandas' to_csv(path, index=False)")
+        return None
     try:
         row = next(csv.reader([first]), [])
     except csv.Error as exc:
@@ -127,6 +132,16 @@ def _header(data: Path, expected: list[str], problems: list[str]) -> list[str] |
         problems.append(f"the header repeats column(s) {examples(dups, len(dups))}; each column must appear once")
         return None
     return header
+
+
+def _other_format(first_line: str) -> str:
+    """What a file that is plainly not CSV is (a saved web page, JSON), from its first line; "" otherwise."""
+    start = first_line.lstrip().lower()
+    if start.startswith(("<!doctype html", "<html", "<?xml")):
+        return "a web page (HTML or XML; was a page saved instead of the file?)"
+    if start.startswith(("{", "[")):
+        return "JSON (a notebook or a JSON export?)"
+    return ""
 
 
 def _check_header(header: list[str], expected: list[str], problems: list[str]) -> None:
