@@ -10,8 +10,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OrdinalEncoder
 from sklearn.compose import make_column_transformer
 
+from cliutil import run
 from coach_bundles import make_bundle
 from scrimmage import coach, lessons
+from scrimmage.errors import ScrimmageError
 
 
 def test_ladder_climbs_and_writes_a_submission_per_rung(comp):
@@ -30,6 +32,16 @@ def test_ladder_climbs_and_writes_a_submission_per_rung(comp):
     text = str(ladder)
     assert "Baseline ladder for bin (roc_auc, higher is better)" in text and "group mean of x" in text
     assert list(ladder.frame().columns)[:5] == ["step", "run", "name", "cv_mean", "cv_std"]
+
+
+def test_ladder_refuses_an_unknown_column_as_a_run_does_before_any_fit(comp, capsys):
+    message = "unknown feature columns: w; the feature columns are: x, z, c"
+    with pytest.raises(ScrimmageError, match=f"^{message}$"):
+        coach.run(RandomForestClassifier(), drop=["w"])
+    with pytest.raises(ScrimmageError, match=f"^{message}$"):
+        coach.ladder(drop=["w"])
+    assert run(capsys, "coach", "ladder", comp, "--drop", "w") == (1, "", f"error: {message}\n")
+    assert coach.runs() == []  # no rung was fitted nor recorded
 
 
 def test_group_mean_is_out_of_fold():

@@ -165,6 +165,12 @@ def record(ws, model, *, name: str | None = None, frac: float = 1.0, seed: int =
 
 
 def frames(ws, features=None, drop=()):
+    cols = feature_columns(ws, features, drop)
+    return ws.train[cols], ws.test[cols]
+
+
+def feature_columns(ws, features=None, drop=()) -> list[str]:
+    """The columns to fit on: ``features`` (default: every feature column) less ``drop``; refuses unknown ones."""
     cols = list(features) if features is not None else ws.feature_columns
     missing = [c for c in list(cols) + list(drop) if c not in ws.feature_columns]
     if missing:
@@ -173,7 +179,7 @@ def frames(ws, features=None, drop=()):
     cols = [c for c in cols if c not in set(drop)]
     if not cols:
         raise ScrimmageError("no feature columns left: features= and drop= leave nothing to fit on")
-    return ws.train[cols], ws.test[cols]
+    return cols
 
 
 def save_run(ws, folds, oof, test, fold_scores, *, name, kind, model="", params=None, frac=1.0, seed=0,

@@ -77,12 +77,12 @@ def build(ws, model=None, *, frac: float = 1.0, seed: int = 0, n_jobs=None, thre
     from ._baselines import Constant, GroupMean
     from ._features import category_codes, kinds, matrix
     from ._fitting import fit_folds
-    from ._journal import code_version, frames, model_name
+    from ._journal import code_version, feature_columns, frames, model_name
 
     task = ws.task
     folds = ws.folds()
+    features = feature_columns(ws, drop=drop)  # refuses an unknown column before any fit
     groups = set(_group_columns(ws, folds))
-    features = [c for c in ws.feature_columns if c not in set(drop)]
     cols = kinds(ws.train, [c for c in features if c not in groups])
     common = dict(frac=frac, seed=seed, n_jobs=n_jobs, threads=threads, kind="ladder", workdir=workdir,
                   code=code_version(workdir))  # read once for every rung
