@@ -107,6 +107,33 @@ def test_private_leaderboard_after_close(capsys, created, tmp_path):
     assert list(csv.DictReader(io.StringIO(out)))[0]["publicRank"] == "1"
 
 
+STRONG_BELOW_SIMPLE = """
+[[reference_scores]]
+name = "simple"
+public = 0.60532
+private = 0.6
+[[reference_scores]]
+name = "strong"
+public = 0.53685
+private = 0.7
+"""
+
+
+def test_the_medal_legend_says_where_the_bars_are(capsys, tmp_path):
+    """lesson-imbalance's references: the strong model below the simple one on public, above it on private."""
+    folder = write_bundle(tmp_path / "refs", extra_toml=STRONG_BELOW_SIMPLE)
+    assert run(capsys, "c", "create", str(folder))[0] == 0
+    run(capsys, "c", "submit", "refs", "-f", str(write_predictions(tmp_path / "s.csv", folder, 0.3)), "-m", "x")
+    code, out, _ = run(capsys, "c", "leaderboard", "refs")
+    assert out.splitlines()[-1] == ("Medals by reference (fewer than 20 teams): no reference beats the simple model, "
+                                    "so the bars meet: gold beats it, and with it every reference; there is no "
+                                    "silver or bronze.")
+    run(capsys, "c", "close", "refs")
+    code, out, _ = run(capsys, "c", "leaderboard", "refs", "--private")
+    assert ("Medals by reference (fewer than 20 teams): bronze beats the simple model, silver is halfway from there "
+            "to the strong model, gold beats every reference.") in out.splitlines()
+
+
 def test_select_and_default_competition(capsys, created, tmp_path):
     run(capsys, "c", "submit", "tiny", "-f", str(write_predictions(tmp_path / "s.csv", created)), "-m", "x")
     code, out, _ = run(capsys, "config", "set", "competition", "tiny")

@@ -6,7 +6,7 @@ import pytest
 
 from scrimmage import leaderboard as lb
 from scrimmage.references import (
-    FEW_TEAMS, Reference, beaten, board_rows, from_settings, move, reference_medal, standing, thresholds,
+    FEW_TEAMS, Reference, beaten, board_rows, from_settings, medal_legend, move, reference_medal, standing, thresholds,
 )
 from scrimmage.records import CompetitionInfo, Leaderboard
 
@@ -149,6 +149,35 @@ def test_with_many_teams_medals_go_by_team_count_again():
     assert all(r.by_reference == "" for r in shown)
     assert [r.medal for r in shown[:3]] == ["gold", "gold", "silver"]  # Kaggle's thresholds for 20 teams
     assert any(r.is_reference for r in board_rows(_board(scores, AUC)))  # references still shown
+
+
+LEGEND = "Medals by reference (fewer than 20 teams): "
+
+
+def test_the_medal_legend_says_where_the_bars_are_on_the_boards_side():
+    assert medal_legend(_board([(0.85, 0.8)], AUC)) == LEGEND + (
+        "bronze beats the simple model, silver is halfway from there to the strong model, gold beats every reference.")
+    # lesson-imbalance: the strong model scored below the simple one, on public only here
+    refs = [Reference("constant", 0.019, 0.016), Reference("simple", 0.60532, 0.59), Reference("strong", 0.53685, 0.61)]
+    meet = LEGEND + ("no reference beats the simple model, so the bars meet: gold beats it, and with it every "
+                     "reference; there is no silver or bronze.")
+    assert medal_legend(_board([(0.62, 0.6)], refs)) == meet
+    shown = board_rows(_board([(0.62, 0.6), (0.58, 0.6)], refs))
+    assert [r.medal for r in shown if not r.is_reference] == ["gold", None]
+    assert medal_legend(_board([(0.62, 0.6)], refs, private=True)) == LEGEND + (
+        "bronze beats the simple model, silver is halfway from there to the strong model, gold beats every reference.")
+    below_constant = [Reference("constant", 0.5, 0.5), Reference("simple", 0.499, 0.5), Reference("strong", 0.52, 0.5)]
+    assert medal_legend(_board([(0.51, 0.5)], below_constant)) == LEGEND + (
+        "bronze beats the constant baseline, silver is halfway from there to the strong model, "
+        "gold beats every reference.")
+    assert medal_legend(_board([(0.51, 0.5)], below_constant, private=True)) == LEGEND + (
+        "no reference beats the constant baseline, so the bars meet: gold beats it, and with it every reference; "
+        "there is no silver or bronze.")
+    assert medal_legend(_board([(0.9, 0.9)], [Reference("simple", 0.8, 0.8)])) == meet  # no strong model
+    scores = [(0.99 - i / 100, 0.99 - i / 100) for i in range(FEW_TEAMS)]
+    assert medal_legend(_board(scores, AUC)) == ""  # medals by team count
+    assert medal_legend(_board([(0.9, 0.9)], [])) == ""
+    assert medal_legend(_board([(0.9, 0.9)], [Reference("constant", 0.5, 0.5)])) == ""
 
 
 def test_without_references_the_board_is_unchanged():

@@ -209,7 +209,7 @@ def _personal_postmortem(a, board) -> None:
 
 def print_leaderboard(board, as_csv: bool) -> None:
     """The leaderboard with the reference pipelines' rows interleaved by score (see scrimmage.references)."""
-    from ..references import FEW_TEAMS, board_rows
+    from ..references import board_rows, medal_legend
 
     shown = board_rows(board)
     if board.private:
@@ -232,9 +232,9 @@ def print_leaderboard(board, as_csv: bool) -> None:
     table(cols, rows, as_csv, title=None if as_csv else f"{board.competition.title}: {kind} leaderboard")
     if as_csv:
         return
-    if by_reference:
-        echo(f"Medals by reference (fewer than {FEW_TEAMS} teams): bronze beats the simple model, silver is halfway "
-             "from there to the strong model, gold beats every reference.")
+    legend = medal_legend(board)
+    if legend:
+        echo(legend)
     if board.private and board.shake_up and board.shake_up.teams:
         s = board.shake_up
         rho = "n/a" if s.spearman is None else f"{s.spearman:.3f}"

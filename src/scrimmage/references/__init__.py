@@ -42,7 +42,7 @@ from typing import Any, Iterable, Sequence
 
 __all__ = [
     "FEW_TEAMS", "LABELS", "NAMES", "BoardRow", "Reference", "beaten", "beats", "board_rows", "from_settings",
-    "move", "reference_medal", "standing", "thresholds",
+    "medal_legend", "move", "reference_medal", "standing", "thresholds",
 ]
 
 #: The reference pipelines, from the weakest to the strongest.
@@ -107,28 +107,58 @@ def _get(refs: Iterable[Reference], name: str, private: bool) -> float | None:
     return None
 
 
+def _bars(refs: Sequence[Reference], greater: bool, private: bool) -> dict[str, tuple[float, str]]:
+    """The bronze and the gold bar, each as ``(score, name of the reference that sets it)``.
+
+    Empty when the simple and the strong model are both missing; with only one
+    of them, that one serves for both.
+    """
+    scores = {n: _get(refs, n, private) for n in NAMES}
+    if scores["simple"] is None and scores["strong"] is None:
+        return {}
+    simple = "simple" if scores["simple"] is not None else "strong"
+    strong = "strong" if scores["strong"] is not None else "simple"
+
+    def best(*names):
+        top = None
+        for n in names:
+            if scores[n] is not None and (top is None or beats(scores[n], scores[top], greater)):
+                top = n
+        return top
+
+    bronze = best("constant", simple)
+    gold = best(bronze, strong)
+    return {"bronze": (scores[bronze], bronze), "gold": (scores[gold], gold)}
+
+
 def thresholds(refs: Sequence[Reference], greater: bool, private: bool = False) -> dict[str, float]:
     """The score each medal must beat: ``{"bronze": ..., "silver": ..., "gold": ...}``.
 
     Empty when the simple and the strong model are both missing; with only one
     of them, that one serves for both.
     """
-    constant, simple, strong = (_get(refs, n, private) for n in ("constant", "simple", "strong"))
-    if simple is None and strong is None:
+    bars = _bars(refs, greater, private)
+    if not bars:
         return {}
-    simple = strong if simple is None else simple
-    strong = simple if strong is None else strong
-
-    def best(*scores):
-        top = None
-        for s in scores:
-            if s is not None and (top is None or beats(s, top, greater)):
-                top = s
-        return top
-
-    bronze = best(constant, simple)
-    gold = best(bronze, strong)
+    bronze, gold = bars["bronze"][0], bars["gold"][0]
     return {"bronze": bronze, "silver": (bronze + gold) / 2, "gold": gold}
+
+
+def medal_legend(board) -> str:
+    """The line below a leaderboard whose medals go by reference (empty otherwise): the rule in words, as
+    :func:`thresholds`' bars stand on the board's side; which reference sets the bronze bar and which the gold
+    one, or, when no reference beats the bronze bar's, that the bars meet and beating it is gold."""
+    refs, few = _side(board)
+    bars = _bars(refs, board.competition.greater_is_better, board.private) if few else {}
+    if not bars:
+        return ""
+    bronze, gold = (LABELS[bars[medal][1]] for medal in ("bronze", "gold"))
+    if bars["gold"][1] == bars["bronze"][1]:
+        rule = (f"no reference beats the {bronze}, so the bars meet: gold beats it, and with it every reference; "
+                "there is no silver or bronze.")
+    else:
+        rule = f"bronze beats the {bronze}, silver is halfway from there to the {gold}, gold beats every reference."
+    return f"Medals by reference (fewer than {FEW_TEAMS} teams): {rule}"
 
 
 def reference_medal(score: float | None, refs: Sequence[Reference], greater: bool,
@@ -200,12 +230,9 @@ def board_rows(board) -> list[BoardRow]:
     (e.g. ``"silver: beats the simple model"``); otherwise ``medal`` stays the
     leaderboard's own (by team count, private leaderboard only).
     """
-    comp = board.competition
-    greater = comp.greater_is_better
+    greater = board.competition.greater_is_better
     private = board.private
-    refs = [r for r in from_settings(comp.settings) if r.score(private) is not None]
-    n_teams = max(len(board.rows), getattr(comp, "team_count", 0) or 0)
-    few = bool(refs) and n_teams < FEW_TEAMS
+    refs, few = _side(board)
     teams = []
     for r in board.rows:
         medal = r.medal if private else None
@@ -225,6 +252,14 @@ def board_rows(board) -> list[BoardRow]:
         out.append(row)
     out.extend(_reference_row(ref, private) for ref in pending)
     return out
+
+
+def _side(board) -> tuple[list[Reference], bool]:
+    """The references scored on the board's side, and whether its medals go by them (fewer than FEW_TEAMS teams)."""
+    comp = board.competition
+    refs = [r for r in from_settings(comp.settings) if r.score(board.private) is not None]
+    n_teams = max(len(board.rows), getattr(comp, "team_count", 0) or 0)
+    return refs, bool(refs) and n_teams < FEW_TEAMS
 
 
 def _reference_row(ref: Reference, private: bool) -> BoardRow:

@@ -167,6 +167,23 @@ def test_leaderboard_shows_reference_rows_and_medals_by_reference(world, app, tm
     assert "The reference scores to beat:" in html
 
 
+def test_the_leaderboard_legend_says_where_the_medal_bars_are(app, arena, tmp_path):
+    """lesson-imbalance's references: the strong model scored below the simple one, so the bars meet."""
+    from bundles import write_bundle
+
+    refs = ('[[reference_scores]]\nname = "simple"\npublic = 0.60532\nprivate = 0.6\n'
+            '[[reference_scores]]\nname = "strong"\npublic = 0.53685\nprivate = 0.7\n')
+    arena.create_competition(write_bundle(tmp_path / "refs", extra_toml=refs))
+    c = client(app)
+    page = text_of(c.get("/c/refs/leaderboard").text)
+    assert ("Medals by reference (fewer than 20 teams): no reference beats the simple model, so the bars meet: gold "
+            "beats it, and with it every reference; there is no silver or bronze.") in page
+    arena.close("refs")
+    page = text_of(c.get("/c/refs/leaderboard?private=1").text)
+    assert ("Medals by reference (fewer than 20 teams): bronze beats the simple model, silver is halfway from there to "
+            "the strong model, gold beats every reference.") in page
+
+
 def test_overview_has_one_evaluation_heading_and_provenance_once(world, app):
     page = client(app).get("/c/titanic").text  # the catalogue's description tells its provenance itself
     assert page.count(">Evaluation") == 1 and "<h1>Evaluation: ROC AUC</h1>" in page

@@ -93,9 +93,10 @@ def leaderboard(request: Request, ref: str, private: int | None = None):
     show_private = can_private if private is None else bool(private)
     board = a.leaderboard(comp.ref, private=show_private, user=name)
     team = a.teams.team(comp.ref, name) if name else None
-    from ...references import board_rows
+    from ...references import board_rows, medal_legend
 
     rows = board_rows(board)  # the reference pipelines' scores sit among the teams
     return comp_page(request, ref, "leaderboard", "leaderboard.html", board=board, can_private=can_private,
                      my_team_id=team.id if team else None, team=team, rows=rows, staff=board.staff_teams,
+                     legend=medal_legend(board),
                      show_medals=board.private or any(r.medal for r in rows))
