@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from scrimmage import coach, lessons
-from scrimmage.errors import ForbiddenError
+from scrimmage.errors import ForbiddenError, SubmissionError
 from scrimmage.arena import Arena
 
 
@@ -39,7 +39,7 @@ def test_public_overfit_shows_the_learners_climb_next_to_the_ladder(tmp_path, ho
     assert any(n.startswith("Your climb over 5 submissions: your best public score improved on your first by ")
                for n in pm.notes), pm.notes
     assert any(n.startswith("The Ladder showed ") for n in pm.notes)
-    assert any(n.startswith("Chosen by public score, your submission #") for n in pm.notes)
+    assert any(n.startswith("Chosen by public score, your submission ") for n in pm.notes)
     assert any("The coach recorded no validation of yours here. This lesson's right validation is `random`" in n
                for n in pm.notes)
 
@@ -50,14 +50,28 @@ def test_the_learners_coach_validation_is_named_against_the_right_one(tmp_path, 
     ref = "lesson-imbalance"
     coach.advise_split(ref, split="random")
     ladder = coach.ladder(ref)
-    submitted = [coach.submit(r.run) for r in ladder.rungs[1:3]]
+    (tmp_path / "bad.csv").write_text("id,x\n1,2\n")
+    with pytest.raises(SubmissionError):  # rejected: it takes submission id 1, and no line of the post-mortem
+        arena.submit(ref, tmp_path / "bad.csv", "wrong columns")
+    submitted = [coach.submit(r.run, message=f"rung {i}") for i, r in enumerate(ladder.rungs[1:3], start=1)]
+    assert [r.submission_id for r in submitted] == [2, 3]
     arena.close(ref)
     pm = lessons.postmortem(arena, ref)
     assert pm.validation == "random"
     assert {ln.submission_id for ln in pm.lines if ln.cv is not None} == {r.submission_id for r in submitted}
     assert ("Your validation, as the coach recorded it: a `random` split, not the one this lesson proves right "
             "(`stratified`).") in pm.notes
-    assert any(n.startswith("Chosen by your CV (random split), #") for n in pm.notes)
+    # every note names a submission by its id, as `scrimmage competitions submissions` lists it, and description
+    group, linear = pm.lines
+    assert linear.public > group.public and linear.cv > group.cv and linear.private > group.private
+    assert pm.notes[:2] == [
+        f"Chosen by public score, your submission 3 'rung 2' scored {linear.private:.5f} on private; your best on "
+        f"private was submission 3 'rung 2' ({linear.private:.5f}).",
+        f"Chosen by your CV (random split), submission 3 'rung 2' scored {linear.private:.5f} on private."]
+    assert str(pm).splitlines()[1:4] == [
+        "      id    public   private        CV  description",
+        f"       2 {group.public:>9.5f} {group.private:>9.5f} {group.cv:>9.5f}  rung 1",
+        f"       3 {linear.public:>9.5f} {linear.private:>9.5f} {linear.cv:>9.5f}  rung 2"]
     assert any(n.startswith("Your CV missed the private score by ") for n in pm.notes)
 
 
@@ -106,8 +120,10 @@ def test_particle_picking_shows_what_each_submission_found(tmp_path, home):
             "the habit it punishes is `random`.") in pm.notes
     found = next(n for n in pm.notes if n.startswith("What your submissions found on the private tomograms"))
     measured = []
-    for part in found.split("kept): ", 1)[1].split(". With")[0].split("; "):
-        per_id, recall, precision = part.split(": ", 1)[1].split(", ")
+    for sub, part in zip(pm.lines, found.split("kept): ", 1)[1].split(". With")[0].split("; ")):
+        named = f"submission {sub.submission_id} '{sub.description}': "
+        assert part.startswith(named), part
+        per_id, recall, precision = part[len(named):].split(", ")
         measured.append((float(per_id.split()[0]), float(recall.split()[1]), float(precision.split()[1])))
     (per, recall, precision), (per2, recall2, precision2) = measured
     assert per2 > per and recall2 > recall and precision2 < precision  # keeping more finds more, less precisely

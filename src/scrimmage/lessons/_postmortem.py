@@ -3,7 +3,8 @@
 The bundle's ``reveal`` explains the trap to everyone. :func:`personal` adds what
 this learner did, read from their own records:
 
-* every submission in order: its public score, what the Ladder showed (on a
+* every submission in order, by its submission id (as every other face names it,
+  never by its place in this list): its public score, what the Ladder showed (on a
   Ladder lesson), its private score, and the coach's CV when the submission was a
   coach run;
 * the validation they used, as recorded by the coach (the split of their last
@@ -27,7 +28,6 @@ from typing import Callable
 
 @dataclass(frozen=True)
 class Line:
-    number: int
     submission_id: int
     description: str
     public: float | None
@@ -55,10 +55,12 @@ class PostMortem:
         out = [f"Your lesson ({self.user}, {self.metric}, {'higher' if self.greater else 'lower'} is better)"]
         if not self.lines:
             return out[0] + "\n  You made no scored submission."
-        head = f"  {'#':>3} {'public':>9}" + (f" {'Ladder':>9}" if self.ladder else "") + f" {'private':>9} {'CV':>9}  description"
+        head = (f"  {'id':>6} {'public':>9}" + (f" {'Ladder':>9}" if self.ladder else "")
+                + f" {'private':>9} {'CV':>9}  description")
         out.append(head)
         for ln in self.lines:
-            cells = [f"  {ln.number:>3}", _f(ln.public)] + ([_f(ln.shown)] if self.ladder else []) + [_f(ln.private), _f(ln.cv)]
+            cells = ([f"  {ln.submission_id:>6}", _f(ln.public)] + ([_f(ln.shown)] if self.ladder else [])
+                     + [_f(ln.private), _f(ln.cv)])
             out.append(" ".join(cells) + f"  {ln.description[:40]}")
         out += [""] + [f"- {n}" for n in self.notes]
         return "\n".join(out)
@@ -66,6 +68,12 @@ class PostMortem:
 
 def _f(v) -> str:
     return f"{'':>9}" if v is None else f"{v:>9.5f}"
+
+
+def _named(ln: Line) -> str:
+    """A submission as the notes name it: its id, as `scrimmage competitions submissions` lists it, and its
+    description."""
+    return f"submission {ln.submission_id}" + (f" {ln.description[:40]!r}" if ln.description else "")
 
 
 def personal(arena, ref: str, user: str | None = None) -> PostMortem:
@@ -87,9 +95,9 @@ def personal(arena, ref: str, user: str | None = None) -> PostMortem:
     shown = shown_public_scores(_ladder_rows(arena, ref, {s.id for s in scored})) if ladder else {}
     runs = _coach_runs(arena, ref) if user == arena.settings.user else []  # the coach journal is the arena user's
     by_sub = {r.submission_id: r for r in runs if r.submission_id is not None}
-    lines = [Line(i + 1, s.id, s.description, s.public_score, shown.get(s.id), s.private_score,
+    lines = [Line(s.id, s.description, s.public_score, shown.get(s.id), s.private_score,
                   by_sub[s.id].cv_mean if s.id in by_sub else None, by_sub[s.id].split_kind if s.id in by_sub else None)
-             for i, s in enumerate(scored)]
+             for s in scored]
     validation = runs[-1].split_kind if runs else None
     pm = PostMortem(comp.ref, trap.name, user, comp.metric, comp.greater_is_better, ladder, lines, validation,
                     trap.right_split, trap.naive_split)
@@ -151,10 +159,11 @@ def _choices(pm: PostMortem) -> list[str]:
         _pick(pm, lambda ln: ln.cv)
     if by_public is None or by_private is None:
         return notes
-    notes.append(f"Chosen by public score, your submission #{by_public.number} scored {by_public.private:.5f} on "
-                 f"private; your best on private was #{by_private.number} ({by_private.private:.5f}).")
+    notes.append(f"Chosen by public score, your {_named(by_public)} scored {by_public.private:.5f} on "
+                 f"private; your best on private was {_named(by_private)} ({by_private.private:.5f}).")
     if by_cv is not None:
-        notes.append(f"Chosen by your CV ({by_cv.split} split), #{by_cv.number} scored {by_cv.private:.5f} on private.")
+        notes.append(f"Chosen by your CV ({by_cv.split} split), {_named(by_cv)} scored {by_cv.private:.5f} on "
+                     f"private.")
     return notes
 
 
@@ -276,7 +285,7 @@ def _recall(arena, comp, pm: PostMortem) -> list[str]:
                                   np.column_stack([kept[idc].to_numpy(), kept.select(cols).to_numpy()]).astype(object),
                                   float(metric.kwargs(**(comp.settings.get("metric_kwargs") or {}))["radius"]))
         per_id = kept.height / max(private[idc].n_unique(), 1)
-        parts.append(f"#{ln.number}: {per_id:.1f} points per tomogram, recall {tp / max(tp + fn, 1):.3f}, "
+        parts.append(f"{_named(ln)}: {per_id:.1f} points per tomogram, recall {tp / max(tp + fn, 1):.3f}, "
                      f"precision {tp / max(tp + fp, 1):.3f}")
     if not parts:
         return []
