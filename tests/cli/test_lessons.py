@@ -235,6 +235,6 @@ def test_particle_picking_end_to_end(capsys, home, tmp_path):
     code, out, _ = run(capsys, "competitions", "leaderboard", "lesson-particle-picking", "--private")
     post = out.split("Post-mortem\n", 1)[1]
     assert post.startswith("## The trap: a threshold tuned for the wrong score")
-    assert "What your submissions found on the private tomograms" in post and "#1: " in post
+    assert "What your submissions found on the private tomograms" in post and " kept): submission 1 'score': " in post
     code, out, _ = run(capsys, "lessons", "show", "lesson-particle-picking")
     assert "## The trap: a threshold tuned for the wrong score" in out and "(private 0." in out
