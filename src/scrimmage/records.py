@@ -75,9 +75,11 @@ class CompetitionInfo:
         return float(self.settings.get("public_fraction", default("public_fraction")))
 
     # the bundle's Markdown texts and provenance, for the faces
-    # once closed, the description ends with the post-mortem (a lesson's ``reveal``)
-    description = property(lambda self: (self.settings.get("description") or "")
-                           + (f"\n\n{self.reveal.strip()}\n" if self.closed and self.reveal.strip() else ""))
+    # once closed, the description ends with the post-mortem (a lesson's ``reveal``); the faces that show more
+    # than the description (the web overview, `lessons show`) show the story and end with the post-mortem
+    story = property(lambda self: self.settings.get("description") or "")
+    post_mortem = property(lambda self: self.reveal.strip() if self.closed else "")
+    description = property(lambda self: self.story + (f"\n\n{self.post_mortem}\n" if self.post_mortem else ""))
     evaluation = property(lambda self: self.settings.get("evaluation") or "")
     data = property(lambda self: self.settings.get("data") or "")
     source = property(lambda self: self.settings.get("source") or "")

@@ -157,6 +157,10 @@ def test_post_mortem_after_the_close(capsys, home, tmp_path, monkeypatch):
     assert reveal in arena.competition("lesson-group-leakage").description
     code, out, _ = run(capsys, "lessons", "show", "lesson-group-leakage")
     assert reveal in out and "The post-mortem is revealed" not in out and "(private 0." in out
+    # the post-mortem ends the story: after the data and the reference scores
+    ending = arena.competition("lesson-group-leakage").settings["reveal"].strip()
+    assert out.endswith("\n\n" + ending + "\n") and out.count(reveal) == 1
+    assert out.index("## Data\n") < out.index("## Reference scores\n") < out.index(reveal)
 
     code, out, _ = run(capsys, "competitions", "leaderboard", "lesson-group-leakage", "--private", "--csv")
     board = rows(out)

@@ -87,7 +87,7 @@ def show(ref):
         raise NotFoundError(f"{comp.ref!r} is not a lesson; the lessons are listed by `scrimmage lessons list`")
     echo(click.style(comp.title, bold=True) + f"   ({comp.ref}, metric {comp.metric})")
     echo("")
-    echo(comp.description.rstrip())
+    echo(comp.story.rstrip())
     data = (comp.settings.get("data") or "").rstrip()
     if data:
         echo("")
@@ -102,6 +102,9 @@ def show(ref):
         for r in refs:
             echo(f"- {r.label}: public {fmt(r.public)}" + (f" (private {fmt(r.private)})" if comp.closed else "")
                  + (f"; {r.model}" if r.model else ""))
+    if comp.post_mortem:  # the story's ending: after the data and the references
+        echo("")
+        echo(comp.post_mortem)
     if not comp.closed:
         echo("")
         echo(f"The post-mortem is revealed when the competition closes: scrimmage competitions close {comp.ref} "

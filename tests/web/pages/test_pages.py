@@ -184,6 +184,22 @@ def test_the_leaderboard_legend_says_where_the_medal_bars_are(app, arena, tmp_pa
             "the strong model, gold beats every reference.") in page
 
 
+def test_a_closed_lessons_overview_ends_with_its_post_mortem(app, arena, tmp_path):
+    from bundles import write_bundle
+
+    arena.create_competition(write_bundle(tmp_path / "story", extra_toml=(
+        'description = "## The story\\n\\nPredict the target."\n'
+        'reveal = "## The trap: what happened\\n\\nThe ending."\n'
+        'source = "Made up for the test."\n')))
+    page = text_of(client(app).get("/c/story").text)
+    assert "The story" in page and "The trap" not in page
+    arena.close("story")
+    page = text_of(client(app).get("/c/story").text)
+    assert page.count("The trap: what happened") == 1
+    assert (page.index("The story") < page.index("Evaluation") < page.index("Made up for the test.")
+            < page.index("The trap: what happened The ending."))
+
+
 def test_overview_has_one_evaluation_heading_and_provenance_once(world, app):
     page = client(app).get("/c/titanic").text  # the catalogue's description tells its provenance itself
     assert page.count(">Evaluation") == 1 and "<h1>Evaluation: ROC AUC</h1>" in page
