@@ -65,6 +65,10 @@ def test_bad_metadata(tiny, capsys, monkeypatch, tmp_path):
         assert problem in err, err
     assert r("kernels", "pull", "nobody") == (1, "", "error: bad notebook 'nobody': give it as USER/SLUG, "
                                                      "e.g. 'pat/my-baseline'\n")
+    good = _folder(tmp_path, "good")
+    assert r("kernels", "push", "-p", str(good), "--submission", "999") == (
+        1, "", "error: submission 999 is not one of your team's in 'tiny': link one from "
+               "`scrimmage competitions submissions tiny`\n")
     missing = _folder(tmp_path, "missing", code_file="other.ipynb")
     assert r("kernels", "push", "-p", str(missing)) == (
         1, "", f"error: no file 'other.ipynb' in {missing}: code_file names the notebook to share\n")

@@ -88,6 +88,17 @@ def test_cli_errors_are_one_line(tmp_path, arena, capsys):
     (tmp_path / "empty.py").write_text("x = 1\n")
     assert main("coach", "ladder", ref, "--model", f"{tmp_path}/empty.py:model") == 2
     assert f"'{tmp_path}/empty.py' has no 'model'" in capsys.readouterr().err
+    # the model file's own code failing is named like the other load errors: the file, the line, the problem
+    (tmp_path / "broken.py").write_text("import os\n\nmodel = make(1,\n")
+    assert main("coach", "ladder", ref, "--model", f"{tmp_path}/broken.py:model") == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"Error: Invalid value for --model: cannot load '{tmp_path}/broken.py': line 3: SyntaxError: "
+        "'(' was never closed")
+    (tmp_path / "boom.py").write_text("import os\n\nmodel = 1 / 0\n")
+    assert main("coach", "ladder", ref, "--model", f"{tmp_path}/boom.py:model") == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"Error: Invalid value for --model: cannot load '{tmp_path}/boom.py': line 3: ZeroDivisionError: "
+        "division by zero")
 
 
 def test_report_before_any_work(tmp_path, arena):

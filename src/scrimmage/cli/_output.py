@@ -57,6 +57,16 @@ def table(columns: Sequence[str], rows: Sequence[Sequence[Any]], as_csv: bool = 
     console.print(t)
 
 
+def progress(*columns, quiet: bool = False):
+    """A transient progress bar on stderr, shown only on a terminal: stdout keeps only the results (rich
+    ends a bar on a pipe or file with an empty line)."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    return Progress(*columns, console=console, transient=True, disable=quiet or not console.is_terminal)
+
+
 def echo(message: str = "") -> None:
     click.echo(message)
 

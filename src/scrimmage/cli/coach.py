@@ -59,10 +59,29 @@ def load_model(spec: str):
         space = runpy.run_path(where) if where.endswith(".py") else vars(importlib.import_module(where))
     except (OSError, ImportError) as exc:
         raise click.BadParameter(f"cannot load {where!r}: {exc}", param_hint="--model") from None
+    except Exception as exc:  # noqa: BLE001 - the model file's own code does not parse, or failed while it ran
+        if (click.get_current_context().find_root().obj or {}).get("debug"):
+            raise
+        raise click.BadParameter(f"cannot load {where!r}: {_failure(exc, where)}", param_hint="--model") from None
     if name not in space:
         raise click.BadParameter(f"{where!r} has no {name!r}", param_hint="--model")
     obj = space[name]
     return obj() if callable(obj) and not hasattr(obj, "fit") else obj
+
+
+def _failure(exc: BaseException, where: str) -> str:
+    """Where the user's model code failed, and why: ``line 3: SyntaxError: '(' was never closed``."""
+    import traceback
+
+    if isinstance(exc, SyntaxError):
+        file, line, problem = exc.filename, exc.lineno, f"SyntaxError: {exc.msg}"
+    else:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.endswith("runpy.py")]
+        file, line = (frames[-1].filename, frames[-1].lineno) if frames else (where, None)
+        problem = f"{type(exc).__name__}: {exc}"
+    if line is None:
+        return problem
+    return f"line {line}{'' if file == where else f' of {file}'}: {problem}"
 
 
 @coach.command()

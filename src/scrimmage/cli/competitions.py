@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import cli
-from ._output import echo, error, fmt, size, table
+from ._output import echo, error, fmt, progress, size, table
 
 
 def arena():
@@ -79,15 +79,13 @@ def files(ref, as_csv):
 @click.option("-q", "--quiet", is_flag=True)
 def download(ref, file_name, path, quiet):
     """Download the public files of REF."""
-    from rich.progress import Progress
-
     a = arena()
     a.competition(ref)  # a built-in one is built first: fetching its data shows pip's own progress bar
-    with Progress(transient=True, disable=quiet) as progress:
-        task = progress.add_task("Downloading", total=None)
+    with progress(quiet=quiet) as bar:
+        task = bar.add_task("Downloading", total=None)
 
         def advance(done, total):
-            progress.update(task, completed=done, total=total)
+            bar.update(task, completed=done, total=total)
 
         paths = a.download(ref, path, file_name, on_progress=advance)
     if not quiet:

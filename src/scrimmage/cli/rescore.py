@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..lessons import DEFAULT_ROWS
-from ._output import echo, error
+from ._output import echo, error, progress
 from .competitions import arena, competitions, ref_argument
 from .lessons import SEED_WARNING
 
@@ -30,7 +30,7 @@ def rescore(ref, reason, solution, metric_file, batch_size, quiet):
     """
     from pathlib import Path
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 
     from ..rescoring import rescore as run
 
@@ -46,10 +46,10 @@ def rescore(ref, reason, solution, metric_file, batch_size, quiet):
             raise click.UsageError("this competition has no metric file; it uses a built-in metric")
         files[name] = Path(metric_file)
     columns = (TextColumn("Rescoring"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, transient=True, disable=quiet) as progress:
-        task = progress.add_task("rescore", total=None)
+    with progress(*columns, quiet=quiet) as bar:
+        task = bar.add_task("rescore", total=None)
         report = run(a, ref, reason=reason, batch=batch_size, files=files or None,
-                     on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+                     on_progress=lambda done, total: bar.update(task, completed=done, total=total))
     if report.resumed:
         echo(f"Finished the rescore {report.started_by} started"
              + (f" ({report.reason})" if report.reason else "") + " and that was interrupted.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from . import cli
-from ._output import echo, error
+from ._output import echo, error, progress
 
 
 @cli.group()
@@ -19,7 +19,7 @@ def storage():
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def migrate(url, quiet):
     """Copy this arena's files into another store, verified by SHA-256, then use it (nothing is removed)."""
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, DownloadColumn, TextColumn, TimeRemainingColumn
 
     from ..config import Settings, write_value
     from ..errors import ScrimmageError
@@ -33,11 +33,11 @@ def migrate(url, quiet):
     target = open_storage(url, here.settings.home)
     missing_before = {(p.competition, p.what) for p in check(here)}
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
-    with Progress(*columns, transient=True, disable=quiet) as progress:
-        task = progress.add_task("Copying", total=None)
+    with progress(*columns, quiet=quiet) as bar:
+        task = bar.add_task("Copying", total=None)
 
         def advance(done, total, key):
-            progress.update(task, completed=done, total=total, description=f"Copying {key.rsplit('/', 1)[-1][:40]}")
+            bar.update(task, completed=done, total=total, description=f"Copying {key.rsplit('/', 1)[-1][:40]}")
 
         done = copy_all(here.objects, target, journal_path(here.settings.home, target), advance)
     there = Arena(Settings.load(server="", storage_url=url))

@@ -85,7 +85,7 @@ class Notebooks:
             if submission is not None:
                 if q.team_submission(conn, int(submission), cid, me.id) is None:
                     raise NotFoundError(f"submission {submission} is not one of your team's in {comp.ref!r}: "
-                                        f"link one from `scrimmage submissions {comp.ref}`")
+                                        f"link one from `scrimmage competitions submissions {comp.ref}`")
                 q.set_notebook(conn, nb_id, submission_id=int(submission))
             number = q.lock_notebook(conn, nb_id) + 1
             if number > MAX_VERSIONS:
