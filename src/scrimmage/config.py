@@ -89,6 +89,8 @@ def write_value(key: str, value: str | None, root: Path | None = None) -> Path:
         _flag(key, value)
     if key in _MB_KEYS and value is not None:
         _megabytes(key, value)
+    if key == "server" and value:
+        check_server(value, "server")
     if key == "storage_url" and value:
         from .storage import open_storage
 
@@ -103,6 +105,32 @@ def write_value(key: str, value: str | None, root: Path | None = None) -> Path:
     path = _config_path(root)
     write_text(path, dumps(dict(sorted(data.items()))))
     return path
+
+
+def check_server(url: str, where: str) -> str:
+    """``url`` if it is an http(s) URL with a host; ``where`` names the setting it came from."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    ok = parts is not None and parts.scheme in ("http", "https") and bool(parts.hostname)
+    if not ok:
+        raise ConfigError(f"{where} is {url!r}, not a server URL: give http:// or https:// and the host, "
+                          "e.g. http://localhost:8000")
+    return url
+
+
+def server_source(server: str | None = None, root: Path | None = None) -> str | None:
+    """Where the server setting comes from: ``--server`` (given as ``server``), ``SCRIMMAGE_SERVER``,
+    ``config`` (the config file), or None when there is none."""
+    if server is not None:
+        return "--server" if server else None
+    if os.environ.get(ENV["server"]):
+        return ENV["server"]
+    return "config" if read_file(root).get("server") else None
 
 
 def check_user_name(name: str) -> str:
@@ -146,7 +174,7 @@ class Settings:
             database_url=pick("database_url") or f"sqlite:///{root / 'scrimmage.db'}",
             user=check_user_name(pick("user") or _os_login()),
             competition=pick("competition"),
-            server=pick("server"),
+            server=_server(pick("server"), server_source(overrides.get("server"), root), root),
             token=pick("token"),
             bwrap=pick("bwrap") or "/usr/bin/bwrap",
             trust_host_code=_flag("trust_host_code", pick("trust_host_code")),
@@ -158,6 +186,13 @@ class Settings:
     @property
     def catalog_dir(self) -> Path:
         return self.home / "catalog"
+
+
+def _server(url: str | None, source: str | None, root: Path) -> str | None:
+    if not url:
+        return None
+    where = {"config": f"server in {_config_path(root)}"}.get(source or "", source or "server")
+    return check_server(url, where)
 
 
 def _flag(key: str, raw) -> bool:

@@ -34,3 +34,16 @@ def test_quickstart_walks_through_titanic(capsys, tmp_path, home):
     from scrimmage.arena import Arena
 
     assert len(Arena().submissions("titanic")) == 1
+
+
+def test_quickstart_refuses_a_server(capsys, home, monkeypatch):
+    from cliutil import run
+
+    refused = "error: quickstart sets up this machine's own arena, not a server's: "
+    assert run(capsys, "--server", "http://127.0.0.1:9", "quickstart") == (1, "", refused + "drop --server\n")
+    monkeypatch.setenv("SCRIMMAGE_SERVER", "http://127.0.0.1:9")
+    assert run(capsys, "quickstart") == (1, "", refused + "unset SCRIMMAGE_SERVER\n")
+    monkeypatch.delenv("SCRIMMAGE_SERVER")
+    assert run(capsys, "config", "set", "server", "http://127.0.0.1:9")[0] == 0
+    assert run(capsys, "quickstart") == (1, "", refused + "run `scrimmage config unset server` first\n")
+    assert not (home / "competitions").exists()

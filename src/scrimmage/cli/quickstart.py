@@ -17,6 +17,20 @@ def _step(n: int, title: str) -> None:
     echo(click.style(f"Step {n}. {title}", bold=True))
 
 
+#: How to stop using a server, by where its setting comes from (see config.server_source).
+DROP_SERVER = {"--server": "drop --server", "SCRIMMAGE_SERVER": "unset SCRIMMAGE_SERVER",
+               "config": "run `scrimmage config unset server` first"}
+
+
+def _refuse_server() -> None:
+    from ..config import server_source
+    from ..errors import ConfigError
+
+    source = server_source((click.get_current_context().find_root().obj or {}).get("server"))
+    if source:
+        raise ConfigError(f"quickstart sets up this machine's own arena, not a server's: {DROP_SERVER[source]}")
+
+
 @cli.command()
 @click.option("-p", "--path", default="titanic", show_default=True, type=click.Path(file_okay=False),
               help="Folder for the data and your submission.")
@@ -28,6 +42,7 @@ def quickstart(path):
     from ..arena import Arena
     from .competitions import print_leaderboard
 
+    _refuse_server()
     arena = Arena()
     comp = arena.competition(REF)
     target = comp.settings["targets"][0]
