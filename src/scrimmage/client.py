@@ -4,7 +4,8 @@
 CLI use this instead of the local store; the token comes from ``scrimmage
 config set token TOKEN`` (or ``SCRIMMAGE_TOKEN``). Errors arrive as the JSON
 envelope and are raised again as :class:`~scrimmage.errors.ScrimmageError`, so
-the CLI prints them exactly as it prints local ones.
+the CLI prints them exactly as it prints local ones; only a request refused for want of a
+token is told, in the CLI's words, where to create one and how to give it.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class RemoteArena:
 
         self.server = server.rstrip("/")
         self.default_competition = competition
+        self.token = token
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         headers["Accept"] = "application/json"
         self.http = httpx.Client(base_url=self.server, headers=headers, timeout=timeout, follow_redirects=False)
@@ -189,6 +191,9 @@ class RemoteArena:
             message, problems = body["error"], body.get("errors") or []
         except (ValueError, KeyError, TypeError):  # not our envelope: a proxy's page, say
             message, problems = f"the server at {self.server} answered {resp.status_code} {resp.reason_phrase}", []
+        if resp.status_code == 401 and not self.token:  # the server's words are about HTTP headers
+            message = (f"the arena server at {self.server} needs your API token: create one on your account page "
+                       f"({self.server}/account), then run `scrimmage config set token TOKEN` or set SCRIMMAGE_TOKEN")
         if resp.status_code == 422 and not problems:
             exc = ScoringError(message)
         else:

@@ -77,6 +77,10 @@ def test_remote_errors(served, capsys, monkeypatch):
     code, _, err = run(capsys, "--server", url, "competitions", "submissions", "tiny")
     assert code == 1
     assert err == "error: the API token is not valid (revoked or mistyped); create a new one on your account page\n"
+    monkeypatch.delenv("SCRIMMAGE_TOKEN")
+    assert run(capsys, "--server", url, "competitions", "submissions", "tiny") == (
+        1, "", f"error: the arena server at {url} needs your API token: create one on your account page "
+               f"({url}/account), then run `scrimmage config set token TOKEN` or set SCRIMMAGE_TOKEN\n")
     code, _, err = run(capsys, "--server", "http://127.0.0.1:9", "competitions", "list")
     assert code == 1 and err.startswith("error: cannot reach the arena server at http://127.0.0.1:9 (")
     assert err.rstrip().endswith("check `scrimmage config set server URL`")
