@@ -40,8 +40,9 @@ def test_push_pull_list(tiny, capsys, monkeypatch, tmp_path):
         ("pat/cli-baseline", "baseline.ipynb", "notebook", ["tiny"], False)
     # pushing someone else's id is refused with the fix
     assert r("quin", "kernels", "push", "-p", str(dest)) == (1, "", (
-        "error: kernel-metadata.json says id 'pat/cli-baseline', which is not yours (you are quin): set it to "
-        "\"quin/cli-baseline\", or copy the notebook first (Copy and edit on its page)\n"))
+        f"error: {dest / 'kernel-metadata.json'} has problems; fix them and push again\n"
+        "  - id: 'pat/cli-baseline' is not yours (you are quin): set it to \"quin/cli-baseline\", or copy the "
+        "notebook first (Copy and edit on its page)\n"))
     private = _folder(tmp_path, "private", id="pat/secret", is_private=True)
     assert "(notebook, private)" in r("pat", "kernels", "push", "-p", str(private))[1]
     assert r("quin", "kernels", "pull", "pat/secret") == (
@@ -69,9 +70,22 @@ def test_bad_metadata(tiny, capsys, monkeypatch, tmp_path):
     assert r("kernels", "push", "-p", str(good), "--submission", "999") == (
         1, "", "error: submission 999 is not one of your team's in 'tiny': link one from "
                "`scrimmage competitions submissions tiny`\n")
-    missing = _folder(tmp_path, "missing", code_file="other.ipynb")
-    assert r("kernels", "push", "-p", str(missing)) == (
-        1, "", f"error: no file 'other.ipynb' in {missing}: code_file names the notebook to share\n")
+    assert r("kernels", "push", "-p", str(tmp_path / "does" / "not" / "exist")) == (
+        1, "", f"error: no folder {tmp_path / 'does' / 'not' / 'exist'}: give -p the folder that holds "
+               "kernel-metadata.json and the code file\n")
+    # every problem at once, the ones that need the user or the folder included
+    wrong = _folder(tmp_path, "wrong", id="quin/Bad Slug", title="t" * 300, code_file="other.ipynb",
+                    visibility="everyone")
+    meta = wrong / "kernel-metadata.json"
+    assert r("kernels", "push", "-p", str(wrong)) == (1, "", (
+        f"error: {meta} has problems; fix them and push again\n"
+        "  - id: 'quin/Bad Slug' is not yours (you are pat): set it to \"pat/Bad Slug\", or copy the notebook "
+        "first (Copy and edit on its page)\n"
+        "  - id: bad notebook slug 'Bad Slug': use lower-case letters, digits and dashes (at most 100), "
+        "e.g. 'my-first-model'\n"
+        "  - title: the title is too long: at most 200 characters (it has 300)\n"
+        f"  - code_file: there is no file 'other.ipynb' in {wrong}\n"
+        "  - visibility: use one of private, competition, public (not 'everyone')\n"))
 
 
 def test_the_same_against_a_live_server(db_url, tiny, capsys, monkeypatch, tmp_path):
@@ -98,7 +112,8 @@ def test_the_same_against_a_live_server(db_url, tiny, capsys, monkeypatch, tmp_p
         assert remote("quin", "kernels", "pull", "pat/cli-baseline", "-p", str(dest), "-m")[0] == 0
         assert (dest / "baseline.ipynb").read_bytes() == ordinary("cli")
         assert json.loads((dest / "kernel-metadata.json").read_text())["id"] == "pat/cli-baseline"
-        assert remote("quin", "kernels", "push", "-p", str(dest))[2].startswith(
-            "error: kernel-metadata.json says id 'pat/cli-baseline', which is not yours (you are quin)")
+        assert remote("quin", "kernels", "push", "-p", str(dest))[2].endswith(
+            "\n  - id: 'pat/cli-baseline' is not yours (you are quin): set it to \"quin/cli-baseline\", or copy "
+            "the notebook first (Copy and edit on its page)\n")
         assert remote("quin", "kernels", "pull", "pat/nothing") == (
             1, "", "error: no notebook pat/nothing, or it is not shared with you\n")

@@ -39,8 +39,13 @@ def _ref(ref: str) -> tuple[str, str]:
     return owner, slug
 
 
-def read_metadata(folder: Path) -> dict:
-    """``kernel-metadata.json`` of ``folder``, checked, with a clear message per problem."""
+def read_metadata(folder: Path, me: str) -> dict:
+    """``kernel-metadata.json`` of ``folder``, pushed by ``me``: every problem it has, at once, each with its fix.
+    (Whether its competition exists, and the notebook itself, are checked when the arena receives it.)"""
+    from ..community.notebooks import VISIBILITIES, check_slug, check_title
+
+    if not folder.is_dir():
+        raise ConfigError(f"no folder {folder}: give -p the folder that holds {METADATA} and the code file")
     path = folder / METADATA
     if not path.is_file():
         raise ConfigError(f"no {METADATA} in {folder}: write one (see `scrimmage kernels pull USER/SLUG -m` for "
@@ -52,10 +57,29 @@ def read_metadata(folder: Path) -> dict:
     if not isinstance(meta, dict):
         raise ConfigError(f"{path} must hold a JSON object with id, title, code_file and competition_sources")
     problems = []
-    if not isinstance(meta.get("id"), str) or "/" not in meta.get("id", ""):
+
+    def check(field: str, checker, value) -> None:
+        try:
+            checker(value)
+        except ConfigError as exc:
+            problems.append(f"{field}: {exc.message}")
+
+    ref = meta.get("id")
+    owner, sep, slug = ref.partition("/") if isinstance(ref, str) else ("", "", "")
+    if not sep or not owner or not slug or "/" in slug:
         problems.append('id: give "USER/SLUG"')
-    if not isinstance(meta.get("code_file"), str) or not meta.get("code_file"):
+    else:
+        if owner != me:
+            problems.append(f"id: {ref!r} is not yours (you are {me}): set it to \"{me}/{slug}\", or copy the "
+                            "notebook first (Copy and edit on its page)")
+        check("id", check_slug, slug)
+    if meta.get("title"):  # none: the code file's name
+        check("title", check_title, str(meta["title"]))
+    code_file = meta.get("code_file")
+    if not isinstance(code_file, str) or not code_file:
         problems.append("code_file: give the notebook's (.ipynb) or script's (.py) file name")
+    elif not (folder / code_file).is_file():
+        problems.append(f"code_file: there is no file {code_file!r} in {folder}")
     sources = meta.get("competition_sources")
     if not isinstance(sources, list) or len(sources) != 1 or not isinstance(sources[0], str):
         problems.append('competition_sources: give the one competition it is for, e.g. ["titanic"]')
@@ -64,8 +88,10 @@ def read_metadata(folder: Path) -> dict:
     kind = meta.get("kernel_type", "notebook")
     if kind not in TYPES:
         problems.append(f"kernel_type: use notebook or script (not {kind!r})")
-    elif isinstance(meta.get("code_file"), str) and Path(meta["code_file"]).suffix.lower() != TYPES[kind]:
+    elif isinstance(code_file, str) and Path(code_file).suffix.lower() != TYPES[kind]:
         problems.append(f"code_file: a {kind} is a {TYPES[kind]} file")
+    if meta.get("visibility") is not None and meta["visibility"] not in VISIBILITIES:
+        problems.append(f"visibility: use one of {', '.join(VISIBILITIES)} (not {meta['visibility']!r})")
     if problems:
         raise ConfigError(f"{path} has problems; fix them and push again", problems)
     return meta
@@ -78,16 +104,11 @@ def read_metadata(folder: Path) -> dict:
 def push(folder, submission):
     """Share the notebook of a folder: a new notebook, or a new version of its id."""
     folder = Path(folder)
-    meta = read_metadata(folder)
     a = arena()
-    owner, slug = _ref(meta["id"])
     me = _me(a)
-    if owner != me:
-        raise ConfigError(f"{METADATA} says id {meta['id']!r}, which is not yours (you are {me}): "
-                          f"set it to \"{me}/{slug}\", or copy the notebook first (Copy and edit on its page)")
+    meta = read_metadata(folder, me)
+    slug = meta["id"].partition("/")[2]
     code = folder / meta["code_file"]
-    if not code.is_file():
-        raise ConfigError(f"no file {meta['code_file']!r} in {folder}: code_file names the notebook to share")
     visibility = meta.get("visibility") or ("private" if meta.get("is_private", True) else "public")
     nb = a.notebooks.push(meta["competition_sources"][0], me, code.name, code.read_bytes(), slug=slug,
                           title=meta.get("title") or None, visibility=visibility,

@@ -60,8 +60,8 @@ class Notebooks:
         comp = self._open(ref)
         if visibility is not None and visibility not in VISIBILITIES:
             raise ConfigError(f"unknown visibility {visibility!r}: use one of {', '.join(VISIBILITIES)}")
-        title = _check_title(title) if title is not None else None
-        slug = _check_slug(slug if slug is not None else slugify(title or Path(file_name).stem))
+        title = check_title(title) if title is not None else None
+        slug = check_slug(slug if slug is not None else slugify(title or Path(file_name).stem))
         rendered = files.render(file_name, data)
         with self.store.write() as conn:
             me = self._author(conn, user)
@@ -70,7 +70,7 @@ class Notebooks:
             row = q.notebook(conn, me.name, slug)
             cid = self._competition_id(conn, comp.ref)
             if row is None:
-                nb_id = q.add_notebook(conn, cid, me.id, slug, title or _check_title(Path(file_name).stem),
+                nb_id = q.add_notebook(conn, cid, me.id, slug, title or check_title(Path(file_name).stem),
                                        rendered.kind, visibility or "private", utcnow(), copied_from)
             else:
                 if row.competition_id != cid:
@@ -104,7 +104,7 @@ class Notebooks:
             row = self._row(conn, owner, slug, me)
             latest = q.version(conn, row.id, row.version)
             data = self.objects.read_bytes(latest.path)
-            wanted = _check_slug(new_slug) if new_slug is not None else slug
+            wanted = check_slug(new_slug) if new_slug is not None else slug
             taken = me is not None and q.slug_taken(conn, me.id, wanted)
             if taken and new_slug is not None:
                 raise ConflictError(f"you have a notebook {user}/{wanted} already: choose another slug")
@@ -344,7 +344,7 @@ def _id(value) -> int:
     return value if 0 < value < 2**31 else -1
 
 
-def _check_title(title: str) -> str:
+def check_title(title: str) -> str:
     title = " ".join((title or "").split())
     if not title:
         raise ConfigError("a notebook needs a title")
@@ -353,7 +353,7 @@ def _check_title(title: str) -> str:
     return title
 
 
-def _check_slug(slug: str) -> str:
+def check_slug(slug: str) -> str:
     if not _SLUG.match(slug or ""):
         raise ConfigError(f"bad notebook slug {slug!r}: use lower-case letters, digits and dashes "
                           f"(at most {MAX_SLUG}), e.g. 'my-first-model'")
