@@ -24,6 +24,10 @@ def test_push_pull_list(tiny, capsys, monkeypatch, tmp_path):
     r = lambda user, *a: run_as(capsys, monkeypatch, user, *a)  # noqa: E731
     assert r("pat", "kernels", "list", "tiny")[1] == \
         "No notebooks shared with you yet. Share one with `scrimmage kernels push -p FOLDER`.\n"
+    assert r("pat", "kernels", "list", "--mine")[1] == \
+        "You have not shared any notebook yet. Share one with `scrimmage kernels push -p FOLDER`.\n"
+    assert r("pat", "kernels", "list", "tiny", "--mine")[1] == \
+        "You have not shared any notebook yet for tiny. Share one with `scrimmage kernels push -p FOLDER`.\n"
     work = _folder(tmp_path)
     assert r("pat", "kernels", "push", "-p", str(work))[1] == \
         "Pushed pat/cli-baseline version 1 (notebook, public) for tiny: /code/pat/cli-baseline\n"

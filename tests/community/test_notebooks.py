@@ -125,6 +125,7 @@ def test_visibility(arena):
     assert [n.slug for n in nbs.list("tiny", "pat", mine=True, sort="recent")] == ["open", "shared", "secret"]
     with pytest.raises(AuthError, match="^sign in to share, upvote or comment on notebooks$"):
         nbs.list("tiny", None, mine=True)
+    assert nbs.list(None, "newcomer", mine=True) == []  # a name with no account yet has shared nothing
     nbs.set_visibility("pat", "secret", "pat", "public")
     assert "secret" in refs(None)
     with pytest.raises(ForbiddenError, match="^only its author can change who sees a notebook$"):

@@ -156,7 +156,8 @@ def list_(ref, sort, mine, as_csv):
     me = a.settings.user if hasattr(a, "settings") else None
     found = a.notebooks.list(ref, me, sort, mine)
     if not found and not as_csv:
-        echo("No notebooks shared with you yet. Share one with `scrimmage kernels push -p FOLDER`.")
+        echo(("You have not shared any notebook yet" + (f" for {ref}" if ref else "") if mine else
+              "No notebooks shared with you yet") + ". Share one with `scrimmage kernels push -p FOLDER`.")
         return
     table(["ref", "title", "kind", "visibility", "version", "votes", "score", "updated"],
           [[n.ref, n.title + (" (top solution)" if n.highlighted else ""), n.kind, n.visibility, n.version, n.votes,

@@ -148,7 +148,9 @@ class Notebooks:
         with self.store.read() as conn:
             me = self._user(conn, viewer)
             if mine and me is None:
-                raise AuthError(SIGN_IN)
+                if viewer is None:
+                    raise AuthError(SIGN_IN)
+                return []  # a name without an account yet (a local user who has done nothing): nothing of theirs
             owner_id = me.id if mine else None
             if owner is not None and not mine:
                 who = cq.user(conn, owner)
