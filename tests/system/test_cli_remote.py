@@ -114,3 +114,9 @@ def test_client_messages(served, tmp_path):
     remote.http = httpx.Client(base_url=url, transport=httpx.MockTransport(lambda req: httpx.Response(502, text="<html>")))
     with pytest.raises(ScrimmageError, match=f"^the server at {url} answered 502 Bad Gateway$"):
         remote.list_competitions()
+
+
+def test_profile_public_prints_its_link(served, capsys):
+    url, _ = served
+    assert run(capsys, "--server", url, "profile", "--public") == (
+        0, f"Your profile is public: anyone with its link can read it: {url}/u/alice\n", "")

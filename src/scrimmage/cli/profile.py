@@ -12,18 +12,26 @@ from .competitions import arena
 
 @cli.command()
 @click.argument("name", required=False)
-@click.option("--public/--private", "public", default=None,
-              help="Make your profile readable by everyone (or only by you and the admins).")
-def profile(name, public):
+@click.option("--public", is_flag=True, help="Make your profile readable by everyone with its link.")
+@click.option("--private", is_flag=True, help="Make your profile readable only by you and the admins.")
+def profile(name, public, private):
     """Show a learner's profile: results, medals, tiers, tracks, posts."""
+    if public and private:
+        raise click.UsageError("give --public or --private, not both")
     a = arena()
     me = a.settings.user if hasattr(a, "settings") else None
-    if public is not None:
+    if public or private:
         if name and me and name != me:
             raise ConfigError("--public/--private change your own profile only")
-        a.profiles.set_public(me or name, public)
-        echo("Your profile is public: anyone with the link can read it." if public else
-             "Your profile is private: only you and the admins can read it.")
+        who = me or name or a.profiles.me()
+        a.profiles.set_public(who, public)
+        if not public:
+            echo("Your profile is private: only you and the admins can read it.")
+        elif hasattr(a, "server"):
+            echo(f"Your profile is public: anyone with its link can read it: {a.server}/u/{who}")
+        else:
+            echo(f"Your profile is public: anyone with its link can read it: /u/{who} on this arena's web server "
+                 "(`scrimmage serve`)")
         return
     p = a.profiles.get(name or me, me)
     echo(f"{p.display_name} ({p.name}) · {p.tier} · joined {p.joined:%Y-%m-%d} · "

@@ -89,11 +89,11 @@ class RemoteProfiles:
     def __init__(self, remote):
         self.remote = remote
 
-    def _me(self) -> str:
+    def me(self) -> str:
         return self.remote.send("GET", "/api/me")["name"]
 
     def get(self, name, viewer=None):
-        name = name or self._me()
+        name = name or self.me()
         from .records import Profile, Result, TrackRecord
 
         data = self.remote.send("GET", f"/api/users/{name}/profile")
@@ -106,7 +106,7 @@ class RemoteProfiles:
         return Profile(top_posts=[], **data)
 
     def set_public(self, user, public):
-        user = user or self._me()
+        user = user or self.me()
         self.remote.send("PUT", f"/api/users/{user}/profile/visibility", json={"public": public})
 
 
