@@ -142,6 +142,12 @@ class RemoteArena:
                 resp = self._call("request", "POST", "/api/competitions", files={"bundle": (archive.name, fh)})
         return wire.competition_from_dict(self._json(resp))
 
+    def require_can_create(self, what: str) -> None:
+        """Refuse at once, before any work, when the token's user may not create ``what`` on the server."""
+        if self._get("/api/me")["role"] not in ("host", "admin"):
+            raise ForbiddenError(f"only hosts and admins can create {what} on {self.server}; ask an admin for the "
+                                 "host role")
+
     def close(self, ref: str | None, user: str | None = None):
         return wire.competition_from_dict(self._json(self._call("request", "POST", f"/api/competitions/{self._ref(ref)}/close")))
 

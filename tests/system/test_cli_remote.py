@@ -120,3 +120,15 @@ def test_profile_public_prints_its_link(served, capsys):
     url, _ = served
     assert run(capsys, "--server", url, "profile", "--public") == (
         0, f"Your profile is public: anyone with its link can read it: {url}/u/alice\n", "")
+
+
+def test_lessons_create_asks_the_server_before_generating(served, capsys, app):
+    url, _ = served
+    args = ["--server", url, "lessons", "create", "imbalance", "--rows", "1000", "--no-references", "--ref", "remote-imb"]
+    assert run(capsys, *args) == (  # nothing generated first (its progress would show on stderr)
+        1, "", f"error: only hosts and admins can create lessons on {url}; ask an admin for the host role\n")
+    with app.state.arena.store.write() as conn:
+        conn.execute(users.update().where(users.c.name == "alice").values(role="host"))
+    code, out, err = run(capsys, *args)
+    assert code == 0 and out.startswith("Created lesson remote-imb: "), err
+    assert app.state.arena.competition("remote-imb").ref == "remote-imb"

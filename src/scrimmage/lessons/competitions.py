@@ -81,6 +81,8 @@ def create(arena, trap: str, n_rows: int = DEFAULT_ROWS, seed: int | None = None
     from ._writer import check_args
 
     get(trap)
+    if hasattr(arena, "require_can_create"):  # a server: only its hosts and admins may, so ask before generating
+        arena.require_can_create("lessons")
     if seed is None:  # a secret one: nobody can rebuild the answers
         from ..solution_store import draw_seed
 
