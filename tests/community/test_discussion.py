@@ -257,9 +257,59 @@ def test_atom_feed(arena):
     ns = {"a": "http://www.w3.org/2005/Atom"}
     titles = [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)]
     assert titles == ["Re: Feed <me>", "Feed <me>"]
-    content = feed.findall("a:entry", ns)[1].findtext("a:content", namespaces=ns)
-    assert "<strong>bold</strong>" in content and "<script>" not in content
+    entry = feed.findall("a:entry", ns)[1]
+    # a plain-text summary and a link to the post, not the post rendered
+    assert entry.find("a:summary", ns).get("type") == "text" and entry.find("a:content", ns) is None
+    assert entry.findtext("a:summary", namespaces=ns) == "Some **bold** & <script>alert(1)</script>"
+    assert entry.find("a:link", ns).get("href") == f"http://arena.example/discussion/{t.topic.id}#post-{t.posts[0].id}"
     assert feed.find("a:link[@rel='self']", ns).get("href") == "http://arena.example/c/tiny/discussion.atom"
+
+
+def test_feed_entries_are_bounded_however_long_the_posts(arena):
+    import xml.etree.ElementTree as ET
+
+    from scrimmage.community import feed as f
+
+    disc = arena.discussion
+    block = "```python\nx\n```\n"
+    t = disc.create_topic("tiny", "pat", "Blocks", block * (d.MAX_BODY // len(block)))
+    for _ in range(3):
+        disc.reply(t.topic.id, "quin", "word " * (d.MAX_BODY // 5))
+    text = disc.feed("tiny", "http://arena.example/")
+    summaries = [e.text for e in ET.fromstring(text).iter("{http://www.w3.org/2005/Atom}summary")]
+    assert len(summaries) == 4 and all(len(s) <= f.SUMMARY for s in summaries)
+    assert summaries[0].endswith("…") and len(text) < 4 * (f.SUMMARY + 1000)
+
+
+def test_what_xml_forbids_is_never_stored_nor_fed(arena):
+    import xml.etree.ElementTree as ET
+
+    from scrimmage.community.feed import xml_text
+
+    disc = arena.discussion
+    # the command line hands over a lone surrogate for bytes that are not UTF-8 (surrogateescape)
+    t = disc.create_topic("tiny", "pat", "odd \udc80 title \uffff", "a\x00b \ud800 c \ufffe \U0001fffe \ufdd0 d \U0001F642")
+    assert t.topic.title == "odd title" and t.posts[0].body == "ab  c    d \U0001F642"
+    reply = disc.reply(t.topic.id, "quin", "r \udfff")
+    assert disc.edit(reply.id, "quin", "edited \udbff\uffff").body == "edited"
+    disc.report(reply.id, "pat", "why \ud800")
+    assert [h.title for h in disc.search("edited \ud800", "pat", "tiny")] == ["odd title"]
+    ET.fromstring(disc.feed("tiny", "http://arena.example/"))
+    assert xml_text("a\x00\x0bb\tc\ud800\ufffe\uffffd\ufffd\U0010ffff") == "ab\tcd\ufffd\U0010ffff"
+
+
+def test_posts_are_rendered_once_per_text(arena):
+    from scrimmage.community import markup
+
+    disc = arena.discussion
+    t = disc.create_topic("tiny", "pat", "Cached", "some *text* unlike any other")
+    markup.CACHE.clear()
+    first = markup.render(disc.thread(t.topic.id).posts[0].body)
+    again = markup.render(disc.thread(t.topic.id).posts[0].body)
+    assert again is first and (markup.CACHE.hits, markup.CACHE.misses) == (1, 1)
+    disc.edit(t.posts[0].id, "pat", "some *other* text")  # a new text: rendered anew
+    assert "<em>other</em>" in markup.render(disc.thread(t.topic.id).posts[0].body)
+    assert markup.CACHE.misses == 2
 
 
 def test_search_ranks_within_the_newest_matches(arena, monkeypatch):

@@ -95,3 +95,37 @@ def test_link_rule(url, image, ok):
 def test_excerpt():
     assert excerpt("a\n\n  b  c") == "a b c"
     assert excerpt("word " * 100, 20) == "word word word word…"
+
+
+def test_only_the_first_blocks_are_highlighted(monkeypatch):
+    from scrimmage.community import markup
+
+    monkeypatch.setattr(markup, "MAX_HIGHLIGHTED", 2)
+    out = str(markup.render("```python\nimport a\n```\n" * 3 + "\nand `import b`, then\n\n```python\nimport c\n```"))
+    assert out.count('<span class="hl-kn">import</span>') == 2  # the third and fourth blocks: plain code
+    assert out.count('<pre><code class="language-python">import') == 2
+    assert "import c" in out and "<code>import b</code>" in out
+
+
+def test_a_lexer_is_made_once_per_language():
+    from scrimmage.community import markup
+
+    markup._lexer.cache_clear()
+    markup.render("```Python\nx = 1\n```\n\n```python\ny = 2\n```\n\n```nosuchlanguage\nz\n```\n" + "q" * 5)
+    info = markup._lexer.cache_info()
+    assert (info.misses, info.hits) == (2, 1)
+
+
+def test_the_render_cache_keeps_the_newest_within_its_size():
+    from markupsafe import Markup
+
+    from scrimmage.community.markup import RenderCache
+
+    cache = RenderCache(10)
+    cache.put(b"a", Markup("12345"))
+    cache.put(b"b", Markup("12345"))
+    assert cache.get(b"a") == "12345"  # now the newest used
+    cache.put(b"c", Markup("123"))
+    assert cache.get(b"b") is None and cache.get(b"a") == "12345" and cache.size == 8
+    cache.put(b"d", Markup("x" * 11))  # bigger than the whole cache: not kept
+    assert cache.get(b"d") is None and cache.size == 8

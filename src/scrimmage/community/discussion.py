@@ -11,6 +11,7 @@ private scores) cannot post one of them before the close.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from ..errors import AuthError, ConfigError, ConflictError, ForbiddenError, LimitError, NotFoundError
 from ..store import community as q
@@ -370,12 +371,18 @@ def _page(value) -> int:
     return max(1, min(int(value), MAX_PAGE))
 
 
-_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
+#: Left out of what people write: control characters but tab and newlines (PostgreSQL refuses
+#: NUL, XML all of them), lone surrogates (no database stores them: they are not UTF-8) and
+#: Unicode's noncharacters (U+FDD0-U+FDEF and the last two of every plane: XML refuses U+FFFE
+#: and U+FFFF).
+_UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef"
+                       + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(17))
+                       + "]")
 
 
 def _plain(text: str | None) -> str:
-    """Text as stored: without NUL and other control characters (PostgreSQL refuses NUL)."""
-    return (text or "").translate(_CONTROL)
+    """Text as stored: without control characters, lone surrogates and noncharacters."""
+    return _UNWANTED.sub("", text or "")
 
 
 def _check_title(title: str) -> str:

@@ -106,7 +106,10 @@ async def _validation_error(request: Request, exc: RequestValidationError):
         return error_response(request, NotFoundError(f"no page at {request.url.path}"))
     problems = []
     for e in exc.errors():
-        where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path", "form"))
+        loc = tuple(e.get("loc", ()))
+        if loc[:1] in (("body",), ("query",), ("path",), ("form",)):  # where it was, not a field's name
+            loc = loc[1:]
+        where = ".".join(str(p) for p in loc)
         problems.append(f"{where}: {e.get('msg', 'invalid')}" if where else e.get("msg", "invalid"))
     err = ScrimmageError("the request is missing something or has a bad value", problems)
     err.status = 422

@@ -128,3 +128,43 @@ def test_rest_api(app, world):
     assert c.post(f"/api/discussion/topics/{tid}/moderate", json={"pinned": True}, headers=pat).status_code == 403
     r = c.get("/api/discussion/topics", params={"sort": "best"})
     assert r.status_code == 400 and r.json()["error"] == "unknown sort 'best': use one of active, new, votes"
+
+
+
+
+def _raw_json(c, method: str, path: str, text: str, headers: dict):
+    """A request with a JSON body written by hand: a lone surrogate as the escape ``\\ud800`` (no
+    encoder writes one)."""
+    return c.request(method, path, content=text.encode(), headers={**headers, "Content-Type": "application/json"})
+
+
+def test_hostile_characters_never_break_a_feed_nor_the_database(app, world):
+    import xml.etree.ElementTree as ET
+
+    pat, quin = token_for(app, "pat"), token_for(app, "quin")
+    c = client(app)
+    r = c.post("/api/discussion/topics", json={"title": "nonchar \uffff", "body": "bad xml \ufffe \uffff end \x01"},
+               headers=pat)
+    assert r.status_code == 201, r.text
+    assert r.json()["topic"]["title"] == "nonchar" and r.json()["posts"][0]["body"] == "bad xml   end"
+    tid, first = r.json()["topic"]["id"], r.json()["posts"][0]["id"]
+    # a lone surrogate is no text: refused, naming the field, before it reaches the database
+    unreadable = "Input should be a valid string, unable to parse raw data as a unicode string"
+    r = _raw_json(c, "POST", "/api/discussion/topics", '{"competition": "tiny", "title": "lone \\ud800", '
+                  '"body": "half \\udfff of a pair"}', pat)
+    assert r.status_code == 422 and r.json()["errors"] == [f"title: {unreadable}", f"body: {unreadable}"]
+    r = _raw_json(c, "POST", f"/api/discussion/topics/{tid}/replies", '{"body": "\\ud800 reply"}', quin)
+    assert r.status_code == 422 and r.json()["errors"] == [f"body: {unreadable}"]
+    r = _raw_json(c, "POST", f"/api/discussion/posts/{first}/report", '{"reason": "odd \\ud800"}', quin)
+    assert r.status_code == 422 and r.json()["errors"] == [f"reason: {unreadable}"]
+    r = _raw_json(c, "POST", "/api/discussion/topics", '{"competition": "tiny", "title": "a pair", '
+                  '"body": "a whole one \\ud83d\\ude42"}', pat)
+    assert r.status_code == 201 and r.json()["posts"][0]["body"] == "a whole one \U0001F642"
+    for path in ("/discussion.atom", "/c/tiny/discussion.atom"):
+        feed = c.get(path)
+        assert feed.status_code == 200
+        ET.fromstring(feed.content)  # well-formed whatever was posted
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = ET.fromstring(c.get("/discussion.atom").content).findall("a:entry", ns)
+    assert [e.findtext("a:title", namespaces=ns) for e in entries] == ["nonchar"]
+    assert entries[0].findtext("a:summary", namespaces=ns) == "bad xml end"
