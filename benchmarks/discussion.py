@@ -20,6 +20,13 @@ at a time after a warm-up:
   database just written, whose planner may have no statistics yet (the output says which);
   a live server's autovacuum gathers them a little after such writes.
 
+With ``--hostile``, instead: the posts an attacker may write within the posting limit (a
+topic and 9 replies in the site forum, each the longest post allowed, made of tiny
+``python`` code blocks), then, anonymously: the site feed and the topic page, each the first
+time (rendered) and again (kept), their sizes, and the wall time of 6 feed requests at once.
+
+    python benchmarks/discussion.py --hostile --db sqlite
+
 The reference is what the database's index replaces: the same searches as a Python scan
 over every post's text (lower-cased, every word must occur), timed in this process on the
 same rows; the ratio is reference / scrimmage at p50. Targets: p99 < 50 ms for both.
@@ -28,6 +35,7 @@ same rows; the ratio is reference / scrimmage at p50. Targets: p99 < 50 ms for b
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -164,11 +172,38 @@ def timed_gets(base: str, paths: list[str], warmup: int = 20) -> list[float]:
     return times
 
 
-def run(kind: str, args) -> dict:
+@contextlib.contextmanager
+def serving(home: Path, url: str):
+    """``scrimmage serve`` on ``home`` and ``url`` in a child process, until the block ends: its base URL."""
     import subprocess
 
     import httpx
 
+    port = free_port()
+    env = {**os.environ, "SCRIMMAGE_HOME": str(home)}
+    proc = subprocess.Popen([sys.executable, "-m", "scrimmage", "serve", "--host", "127.0.0.1", "--port",
+                             str(port), "--db", url], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/api/competitions/{REF}", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start: {proc.stderr.read().decode()[-2000:]}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(15)
+
+
+@contextlib.contextmanager
+def bench_arena(kind: str, args):
+    """A fresh arena with the competition REF, on a database of ``kind``: (arena, home, url)."""
     from scrimmage.arena import Arena
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -181,51 +216,81 @@ def run(kind: str, args) -> dict:
             arena.create_competition(write_bundle(Path(tmp) / REF, toml=f'ref = "{REF}"\ntitle = "Bench"\n'
                                                                        'metric = "roc_auc"\nid_column = "id"\n'),
                                      host="host")
-            topics, replies, words = corpus(args.topics, args.posts)
-            t0 = time.perf_counter()
-            topic_ids = seed_discussion(arena, topics, replies)
-            seeded = time.perf_counter() - t0
-            arena.store.engine.dispose()
-            qs = queries(list(words), args.requests)
-            texts = [f"{t} {b}".lower() for t, b in topics] + [b.lower() for _, b in replies]
-            scan = python_scan(texts, qs)
+            yield arena, home, url
 
-            port = free_port()
-            env = {**os.environ, "SCRIMMAGE_HOME": str(home)}
-            proc = subprocess.Popen([sys.executable, "-m", "scrimmage", "serve", "--host", "127.0.0.1", "--port",
-                                     str(port), "--db", url], env=env, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.PIPE)
-            base = f"http://127.0.0.1:{port}"
-            try:
-                deadline = time.monotonic() + 60
-                while True:
-                    try:
-                        if httpx.get(f"{base}/api/competitions/{REF}", timeout=5).status_code == 200:
-                            break
-                    except httpx.HTTPError:
-                        pass
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"the server did not start: {proc.stderr.read().decode()[-2000:]}")
-                    time.sleep(0.2)
-                rng = np.random.default_rng(2)
-                search_paths = [f"/api/discussion/search?competition={REF}&q={q}" for q in qs]
-                statistics_at_start = has_statistics(url)
-                search = timed_gets(base, search_paths)
-                pages = timed_gets(base, [f"/discussion/{topic_ids[i]}"
-                                          for i in rng.integers(0, len(topic_ids), size=args.requests)])
-                analyzed = None
-                if kind == "postgresql":  # as autovacuum does on a live server a little after such writes
-                    analyze(url)
-                    analyzed = percentiles(timed_gets(base, search_paths))
-            finally:
-                proc.terminate()
-                proc.wait(15)
+
+def run(kind: str, args) -> dict:
+    with bench_arena(kind, args) as (arena, home, url):
+        topics, replies, words = corpus(args.topics, args.posts)
+        t0 = time.perf_counter()
+        topic_ids = seed_discussion(arena, topics, replies)
+        seeded = time.perf_counter() - t0
+        arena.store.engine.dispose()
+        qs = queries(list(words), args.requests)
+        texts = [f"{t} {b}".lower() for t, b in topics] + [b.lower() for _, b in replies]
+        scan = python_scan(texts, qs)
+
+        with serving(home, url) as base:
+            rng = np.random.default_rng(2)
+            search_paths = [f"/api/discussion/search?competition={REF}&q={q}" for q in qs]
+            statistics_at_start = has_statistics(url)
+            search = timed_gets(base, search_paths)
+            pages = timed_gets(base, [f"/discussion/{topic_ids[i]}"
+                                      for i in rng.integers(0, len(topic_ids), size=args.requests)])
+            analyzed = None
+            if kind == "postgresql":  # as autovacuum does on a live server a little after such writes
+                analyze(url)
+                analyzed = percentiles(timed_gets(base, search_paths))
     s, p, ref = percentiles(search), percentiles(pages), percentiles(scan)
     return {"db": kind, "topics": args.topics, "posts": args.posts, "seed_s": round(seeded, 1),
             "search": s, "topic_page": p, "python_scan": ref, "statistics_at_start": statistics_at_start,
             "search_after_analyze": analyzed,
             "search_ratio_p50": round(ref["p50_ms"] / s["p50_ms"], 1) if s["p50_ms"] else None,
             "load": open("/proc/loadavg").read().split()[:3]}
+
+
+HOSTILE_BLOCK = "```python\nx\n```\n"
+
+
+def hostile(kind: str, args) -> dict:
+    """The feed and topic page of 10 posts of 50,000 characters of tiny code blocks each."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from scrimmage.community.discussion import MAX_BODY, MAX_POSTS
+    from scrimmage.store import community as q
+    from scrimmage.store import utcnow
+
+    body = HOSTILE_BLOCK * (MAX_BODY // len(HOSTILE_BLOCK))
+    with bench_arena(kind, args) as (arena, home, url):
+        with arena.store.write() as conn:
+            me = arena.store.ensure_user(conn, "mallory")
+            # each post a text of its own (the same text would be rendered once for all)
+            topic_id, _ = q.add_topic(conn, None, me, "blocks", f"post 0\n\n{body}"[:MAX_BODY], utcnow())
+            for i in range(1, MAX_POSTS):
+                q.add_reply(conn, topic_id, me, f"post {i}\n\n{body}"[:MAX_BODY], utcnow())
+        arena.store.engine.dispose()
+        out = {"db": kind, "posts": MAX_POSTS, "post_chars": len(body), "blocks_per_post": body.count("```") // 2}
+        with serving(home, url) as base, httpx.Client(base_url=base, timeout=600) as http:
+            for name, path in (("feed", "/discussion.atom"), ("topic_page", f"/discussion/{topic_id}")):
+                for when in ("first", "again"):
+                    t0 = time.perf_counter()
+                    r = http.get(path)
+                    r.raise_for_status()
+                    out[f"{name}_{when}_s"] = round(time.perf_counter() - t0, 3)
+                out[f"{name}_bytes"] = len(r.content)
+
+            def feed(_):
+                with httpx.Client(base_url=base, timeout=600) as own:
+                    own.get("/discussion.atom").raise_for_status()
+
+            t0 = time.perf_counter()
+            with ThreadPoolExecutor(6) as pool:
+                list(pool.map(feed, range(6)))
+            out["feeds_6_parallel_s"] = round(time.perf_counter() - t0, 3)
+    out["load"] = open("/proc/loadavg").read().split()[:3]
+    return out
 
 
 def main(argv=None) -> int:
@@ -235,8 +300,13 @@ def main(argv=None) -> int:
     ap.add_argument("--topics", type=int, default=2000)
     ap.add_argument("--posts", type=int, default=50_000)
     ap.add_argument("--requests", type=int, default=300)
+    ap.add_argument("--hostile", action="store_true", help="the hostile posts case (see above) instead")
     args = ap.parse_args(argv)
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+    if args.hostile:
+        for kind in kinds:
+            print(json.dumps(hostile(kind, args)))
+        return 0
     results = [run(kind, args) for kind in kinds]
     for r in results:
         print(json.dumps(r))
