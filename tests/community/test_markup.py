@@ -78,18 +78,25 @@ def test_ordinary_markdown_renders():
 
 
 def test_images_by_link_only_say_so():
-    assert str(render("![chart](/files/chart.png)")) == "<p>[chart: images are shown by http(s) link only]</p>\n"
+    assert str(render("![chart](/files/chart.png)")) == "<p>[chart: images are shown by https link only]</p>\n"
     assert elements(str(render("![chart](data:image/png;base64,AAAA)"))) == [("p", {})]  # left as text
 
 
 @pytest.mark.parametrize("url, image, ok", [
-    ("https://a.example/x", False, True), ("http://a.example", True, True), ("mailto:a@b.c", False, True),
+    ("https://a.example/x", False, True), ("http://a.example", True, False), ("https://a.example/i.png", True, True), ("mailto:a@b.c", False, True),
     ("/c/titanic", False, True), ("#post-3", False, True), ("notes/page", False, True),
     ("mailto:a@b.c", True, False), ("/local.png", True, False), ("javascript:x", False, False),
     ("//evil.example", False, False), ("data:image/png;base64,AA", True, False), ("java%09script:x", False, False),
 ])
 def test_link_rule(url, image, ok):
     assert link_allowed(url, image=image) is ok
+
+
+def test_an_http_image_is_a_link_to_it():
+    # pages load images by https only (their Content-Security-Policy): an http one would not show
+    assert str(render('![a "chart"](http://127.0.0.1:8000/c.png?a=1&b=2)')) == (
+        '<p><a href="http://127.0.0.1:8000/c.png?a=1&amp;b=2" rel="nofollow noopener noreferrer">'
+        'a "chart"</a></p>\n')
 
 
 def test_excerpt():

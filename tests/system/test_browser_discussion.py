@@ -77,3 +77,86 @@ def test_discussion_in_the_browser(server, tmp_path):
         os.environ.get("SCRIMMAGE_KEEP_SHOTS") and pat.screenshot(path=os.environ["SCRIMMAGE_KEEP_SHOTS"], full_page=True)
         browser.close()
     assert dialogs == []
+
+
+def _image_hosts(tmp_path):
+    """Two servers of one PNG on 127.0.0.1, one over https (a self-signed certificate), one over
+    http: (https URL, http URL, the paths each was asked for, a function that stops both)."""
+    import http.server
+    import ssl
+    import struct
+    import subprocess
+    import threading
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress((b"\x00" + b"\xff\x00\x00" * 2) * 2))
+           + chunk(b"IEND", b""))
+    asked = {"https": [], "http": []}
+
+    def handler(scheme):
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                asked[scheme].append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", "image/png")
+                self.send_header("Content-Length", str(len(png)))
+                self.end_headers()
+                self.wfile.write(png)
+
+            def log_message(self, *args):
+                pass
+        return Handler
+
+    openssl = require_program("/usr/bin/openssl", "openssl")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True, timeout=120)
+    secure = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler("https"))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    secure.socket = context.wrap_socket(secure.socket, server_side=True)
+    plain = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler("http"))
+    for s in (secure, plain):
+        threading.Thread(target=s.serve_forever, daemon=True).start()
+
+    def stop():
+        for s in (secure, plain):
+            s.shutdown()
+            s.server_close()
+
+    return (f"https://127.0.0.1:{secure.server_address[1]}", f"http://127.0.0.1:{plain.server_address[1]}",
+            asked, stop)
+
+
+def test_an_https_image_in_a_post_loads_and_an_http_one_is_a_link(server, tmp_path):
+    from browserutil import sign_up
+
+    app, url, folder = server
+    secure, plain, asked, stop = _image_hosts(tmp_path)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            # the certificate is self-signed: the browser is told to accept it, as if a real host's
+            pat = browser.new_context(ignore_https_errors=True).new_page()
+            pat.add_init_script("window.__blocked = []; document.addEventListener('securitypolicyviolation', "
+                                "e => window.__blocked.push(e.violatedDirective + ' ' + e.blockedURI))")
+            sign_up(pat, url, "pat")
+            pat.goto(f"{url}/discussion")
+            pat.fill("input[name=title]", "My ROC curve")
+            pat.fill("textarea[name=body]", f"![roc]({secure}/roc.png)\n\n![local]({plain}/local.png)")
+            pat.click("button:has-text('Post topic')")
+            pat.wait_for_url(f"{url}/discussion/*")
+            pat.wait_for_function("document.querySelector('.post-body img').complete")
+            assert pat.evaluate("document.querySelector('.post-body img').naturalWidth") == 2  # loaded
+            assert pat.evaluate("window.__blocked") == []  # the page's policy let it load
+            link = pat.eval_on_selector(".post-body a", "a => [a.getAttribute('href'), a.textContent]")
+            assert link == [f"{plain}/local.png", "local"]
+            assert pat.evaluate("document.querySelectorAll('.post-body img').length") == 1
+            browser.close()
+    finally:
+        stop()
+    assert asked == {"https": ["/roc.png"], "http": []}

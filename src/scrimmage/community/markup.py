@@ -1,8 +1,9 @@
 """Markdown that people post, rendered safely.
 
 Two layers: markdown-it renders CommonMark with raw HTML off and a link check that allows
-only ``http``, ``https`` and ``mailto`` links (images: ``http`` and ``https`` only, so never
-``data:`` or ``javascript:``); then nh3 (the Ammonia sanitiser) keeps an allow-list of tags
+only ``http``, ``https`` and ``mailto`` links (images: ``https`` only, so never ``data:`` or
+``javascript:``; an ``http`` image is shown as a link to it, as pages let only https images
+load); then nh3 (the Ammonia sanitiser) keeps an allow-list of tags
 and attributes, whatever the renderer produced. Fenced code is highlighted by Pygments with
 CSS classes (no inline styles, no script): the first ``MAX_HIGHLIGHTED`` blocks of a text, the
 rest shown as plain code, so a post of thousands of tiny blocks costs no more than a long one.
@@ -31,7 +32,7 @@ MAX_HIGHLIGHTED = 50
 #: hundred thousand).
 RENDER_CACHE_CHARS = 16_000_000
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
-IMAGE_SCHEMES = frozenset({"http", "https"})
+IMAGE_SCHEMES = frozenset({"https"})
 TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3", "h4", "h5", "h6",
     "hr", "i", "img", "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table", "tbody", "td",
@@ -60,7 +61,7 @@ def _scheme(url: str) -> str | None:
 
 
 def link_allowed(url: str, image: bool = False) -> bool:
-    """``http``/``https``/``mailto`` links and same-site relative links; images from ``http(s)`` only."""
+    """``http``/``https``/``mailto`` links and same-site relative links; images from ``https`` only."""
     scheme = _scheme(url)
     if scheme is None:
         return False
@@ -119,7 +120,9 @@ def _renderer():
         src = tokens[idx].attrGet("src") or ""
         if not link_allowed(src, image=True):
             alt = tokens[idx].content or "image"
-            return f"[{html.escape(alt)}: images are shown by http(s) link only]"
+            if _scheme(src) == "http":  # the page's policy would not load it: a link to it instead
+                return f'<a href="{html.escape(src)}">{html.escape(alt)}</a>'
+            return f"[{html.escape(alt)}: images are shown by https link only]"
         return default_image(tokens, idx, options, env)
 
     md.add_render_rule("image", image)
@@ -175,7 +178,7 @@ CACHE = RenderCache(RENDER_CACHE_CHARS)
 
 
 def render(text: str | None) -> Markup:
-    """``text`` (markdown) as HTML that cannot run script or load anything but http(s) images."""
+    """``text`` (markdown) as HTML that cannot run script or load anything but https images."""
     key = hashlib.blake2b((text or "").encode("utf-8", "surrogatepass"), digest_size=20).digest()
     found = CACHE.get(key)
     if found is None:

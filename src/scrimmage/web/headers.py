@@ -15,6 +15,15 @@ from .deps import CSRF_COOKIE, cookie_flags
 
 #: Pages run no script of their own and load nothing from elsewhere.
 CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+#: Pages that show what people post (a topic, a post's history, a notebook's comments) also show
+#: the images posts link to by ``https``: the visitor's browser fetches them from their host.
+POSTS_CSP = CSP.replace("img-src 'self' data:", "img-src 'self' data: https:")
+
+
+def shows_posts(response: Response) -> Response:
+    """``response`` (a page that shows posts) with the policy that lets their https images load."""
+    response.headers["Content-Security-Policy"] = POSTS_CSP
+    return response
 
 
 class SecurityHeaders:

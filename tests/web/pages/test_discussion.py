@@ -168,3 +168,18 @@ def test_hostile_characters_never_break_a_feed_nor_the_database(app, world):
     entries = ET.fromstring(c.get("/discussion.atom").content).findall("a:entry", ns)
     assert [e.findtext("a:title", namespaces=ns) for e in entries] == ["nonchar"]
     assert entries[0].findtext("a:summary", namespaces=ns) == "bad xml end"
+
+
+def test_pages_that_show_posts_let_their_https_images_load(app, world):
+    from scrimmage.web.headers import CSP, POSTS_CSP
+
+    pat = world["pat"]
+    tid = _topic_id(post(pat, "/c/tiny/discussion", {"title": "Chart", "body": "![roc](https://img.example/roc.png)"}))
+    page = client(app).get(f"/discussion/{tid}")
+    assert '<img src="https://img.example/roc.png" alt="roc">' in page.text
+    assert page.headers["content-security-policy"] == POSTS_CSP == (
+        "default-src 'self'; img-src 'self' data: https:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+    first = arena_of(app).discussion.thread(tid).posts[0].id
+    assert client(app).get(f"/discussion/posts/{first}/history").headers["content-security-policy"] == POSTS_CSP
+    for path in ("/c/tiny/discussion", "/discussion", "/c/tiny", f"/discussion/posts/{first}/edit"):
+        assert pat.get(path).headers["content-security-policy"] == CSP, path  # the rest load nothing from elsewhere

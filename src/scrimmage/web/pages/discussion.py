@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ...errors import ScrimmageError
 from ..deps import RowId, arena, csrf_guard, page, require_viewer, viewer
+from ..headers import shows_posts
 from .competitions import comp_page
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_guard)])
@@ -84,7 +85,7 @@ def site_create(request: Request, title: str = Form(""), body: str = Form("")):
 def _thread_page(request: Request, topic_id: int, status: int = 200, **context):
     disc = arena(request).discussion
     thread = disc.thread(topic_id, _name(request))
-    return _render(request, thread.topic.competition, "topic.html", status, thread=thread, **context)
+    return shows_posts(_render(request, thread.topic.competition, "topic.html", status, thread=thread, **context))
 
 
 @router.get("/discussion/{topic_id:int}")
@@ -189,8 +190,8 @@ def history(request: Request, post_id: RowId):
     topic_id = _post_topic(request, post_id)
     thread = disc.thread(topic_id, _name(request))
     post = disc.post(post_id, _name(request))
-    return _render(request, thread.topic.competition, "post_history.html", thread=thread, post=post,
-                   edits=disc.history(post_id, _name(request)))
+    return shows_posts(_render(request, thread.topic.competition, "post_history.html", thread=thread, post=post,
+                               edits=disc.history(post_id, _name(request))))
 
 
 @router.get("/discussion/new")

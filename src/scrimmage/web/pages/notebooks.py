@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from ...community import notebook_files as files
 from ...errors import ScrimmageError
 from ..deps import RowId, arena, csrf_guard, require_viewer, saved_upload, viewer
+from ..headers import shows_posts
 from ..notebooks_api import file_response
 from .competitions import comp_page
 
@@ -71,7 +72,7 @@ def _notebook(request: Request, owner: str, slug: str, version: int | None = Non
     response = comp_page(request, p.notebook.competition, "code", "notebook.html", nb=p.notebook, pg=p,
                          shown=shown, **context)
     response.status_code = status
-    return response
+    return shows_posts(response)  # its comments
 
 
 @router.get("/code/{owner}/{slug}")
