@@ -113,6 +113,11 @@ def test_bad_input_is_named(arena):
         disc.search("  ", "pat")
     with pytest.raises(ConfigError, match="^the search is too long: at most 200 characters$"):
         disc.search("w" * 201, "pat")
+    many = " ".join(f"w{i}" for i in range(17))
+    with pytest.raises(ConfigError, match=r"^the search has too many different words: at most 16 \(it has 17\); "
+                                          "leave some out$"):
+        disc.search(many, "pat")
+    assert disc.search(many.rsplit(" ", 1)[0] + " w0 W1", "pat") == []  # 16 different words (repeats count once)
 
 
 def test_moderation_pin_lock_hide_and_reports(arena):
@@ -335,3 +340,60 @@ def test_control_characters_never_reach_the_database(arena):
         disc.topics("ti\x00ny", "pat")
     with pytest.raises(NotFoundError, match="no user"):
         arena.profiles.get("pa\x00t", "pat")
+
+
+def test_hidden_spam_takes_no_place_in_the_search(arena, monkeypatch):
+    """Spam that a moderator hid (or its author deleted) outranks nothing: the ranking reads visible posts alone."""
+    monkeypatch.setattr(d, "MAX_POSTS", 1000)
+    disc = arena.discussion
+    legit = disc.create_topic("tiny", "pat", "Feature ideas", "some ideas")
+    real = disc.reply(legit.topic.id, "pat", "I think the shadowword feature matters")
+    assert [h.post_id for h in disc.search("shadowword", "pat", "tiny", limit=5)] == [real.id]
+    spam = []
+    for who in ("spammer1", "spammer2"):
+        topic = disc.create_topic("tiny", who, "shadowword " * 10, "shadowword " * 40).topic.id
+        spam += [topic] + [disc.reply(topic, who, "shadowword " * 40).id for _ in range(9)]
+    hidden_reply = disc.reply(legit.topic.id, "quin", "shadowword " * 40).id
+    assert real.id not in [h.post_id for h in disc.search("shadowword", "pat", "tiny", limit=5)]
+
+    first, second = spam[0], spam[10]
+    disc.moderate_topic(first, "ada", hidden=True)
+    disc.delete(disc.thread(second, "spammer2").posts[0].id, "spammer2")
+    disc.moderate_post(hidden_reply, "hal", hidden=True)
+    disc.reply(first, "hal", "shadowword " * 40)  # a moderator's reply in the hidden topic stays out too
+    for limit in (1, 5, 100):
+        assert [h.post_id for h in disc.search("shadowword", "pat", "tiny", limit=limit)] == [real.id]
+    assert [h.post_id for h in disc.search("shadowword", "pat", everywhere=True)] == [real.id]
+    disc.moderate_topic(first, "ada", hidden=False)  # shown again: its posts are found again
+    found = [h.post_id for h in disc.search("shadowword", "pat", "tiny", limit=100)]
+    assert len(found) == 12 and real.id in found and hidden_reply not in found
+
+
+def test_search_has_web_search_syntax_on_both_databases(arena):
+    """Words (all must match), "quoted phrases", OR and -exclusions mean the same on SQLite and PostgreSQL;
+    a search with no word to find (only exclusions or stop words) finds nothing."""
+    disc = arena.discussion
+    topic = disc.create_topic("tiny", "pat", "Notes", "ridge regression with tuning").topic.id
+    post = {"ridge": disc.thread(topic, "pat").posts[0].id}
+    for key, body in (("leak", "leakage of the target in folds"), ("model", "model target leakage"),
+                      ("state", "state of the art stacking"), ("both", "ridge model stacking")):
+        post[key] = disc.reply(topic, "quin", body).id
+
+    def found(query):
+        return {k for k, v in post.items() if v in [h.post_id for h in disc.search(query, "pat", "tiny", limit=100)]}
+
+    assert found("model") == {"model", "both"}
+    assert found("-model") == set()  # nothing to find: nothing, not every post without "model"
+    assert found("leakage -model") == {"leak"}
+    assert found('stacking -"ridge model"') == {"state"}
+    assert found("ridge stacking") == {"both"}
+    assert found("regression OR stacking") == {"ridge", "state", "both"}
+    assert found("ridge tuning OR art") == {"ridge", "state"}  # AND binds closer than OR
+    assert found('"target leakage"') == {"model"}
+    assert found('"leakage target"') == set()
+    assert found('"state of the art"') == {"state"}
+    assert found("the of") == set()  # stop words alone
+    assert found("the -model") == set()
+    assert found("-model OR stacking") == {"state", "both"}  # an alternative with nothing to find is left out
+    assert found("model " * 30) == {"model", "both"}  # repeats count once
+    assert found("the " * 45 + "ridge") == {"ridge", "both"}

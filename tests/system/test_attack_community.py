@@ -376,6 +376,11 @@ def test_oversized_and_control_character_input_gets_a_message(app, world, served
     assert r.status_code == 400 and "the reason is too long: at most 500 characters" in text_of(r.text)
     r = api(url).get("/api/discussion/search", params={"q": "x" * 201})
     assert r.status_code == 400 and r.json()["error"] == "the search is too long: at most 200 characters"
+    r = api(url).get("/api/discussion/search", params={"q": " ".join(f"w{i}" for i in range(40))})
+    assert r.status_code == 400 and r.json()["error"] == (
+        "the search has too many different words: at most 16 (it has 40); leave some out")
+    r = api(url).get("/api/discussion/search", params={"q": "a " * 99})
+    assert r.status_code == 200 and r.json() == []  # one word, and a stop word: nothing to find
     r = api(url).get("/api/discussion/search", params={"q": "\x00 \x01"})
     assert r.status_code == 400 and r.json()["error"] == "search for something: give a few words"
     r = api(url).get("/api/discussion/search", params={"q": 'NEAR(" OR * ^ -"x'})

@@ -23,6 +23,8 @@ MAX_TITLE = 200
 MAX_BODY = 50_000
 MAX_REASON = 500
 MAX_QUERY = 200
+#: Different words one search may have (each is a lookup in the full-text index).
+MAX_SEARCH_WORDS = 16
 #: Posts (topics and replies) one user may write within POST_WINDOW.
 MAX_POSTS = 10
 #: Edits one user may make within POST_WINDOW (each keeps the text before it).
@@ -98,11 +100,15 @@ class Discussion:
             raise ConfigError("search for something: give a few words")
         if len(query) > MAX_QUERY:
             raise ConfigError(f"the search is too long: at most {MAX_QUERY} characters")
+        terms = forum_search.parse(query)
+        if len(terms.words) > MAX_SEARCH_WORDS:
+            raise ConfigError(f"the search has too many different words: at most {MAX_SEARCH_WORDS} "
+                              f"(it has {len(terms.words)}); leave some out")
         from .markup import excerpt
 
         with self.store.read() as conn:
             cid, _ = self._scope(conn, ref, viewer) if not everywhere else (None, False)
-            rows = forum_search.search(conn, query, cid, everywhere, max(1, min(int(limit), 100)))
+            rows = forum_search.search(conn, terms, cid, everywhere, max(1, min(int(limit), 100)))
         return [Hit(r.topic_id, r.post_id, r.competition, r.title, r.author, excerpt(r.body), r.created_at)
                 for r in rows]
 

@@ -7,33 +7,112 @@ Functions take an open connection (from ``Store.read()``); the service in
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, func, literal_column, select, text, true
+from sqlalchemy import Connection, and_, func, literal_column, or_, select, text, true
 
 from .schema import competitions, forum_posts, forum_topics, users
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+#: A query's pieces, as PostgreSQL's ``websearch_to_tsquery`` reads them: a "quoted phrase" (the
+#: closing quote may be missing), a minus (exclusion), or a run of other characters.
+_PIECE = re.compile(r'"([^"]*)"?|(-)|([^\s"-][^\s"]*)')
+
+#: PostgreSQL's English stop words (``english.stop``, which its 'english' configuration drops): on
+#: SQLite a word of these alone is dropped too, so both databases find the same posts.
+STOP_WORDS = frozenset("""
+i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers
+herself it its itself they them their theirs themselves what which who whom this that these those am is
+are was were be been being have has had having do does did doing a an the and but if or because as until
+while of at by for with about against between into through during before after above below to from up
+down in out on off over under again further then once here there when where why how all any both each
+few more most other some such no nor not only own same so than too very s t can will just don should now
+""".split())
 
 #: A search ranks the best matches among the newest this many matching posts: the work per
 #: query stays bounded however common its words are (older matches need more specific words).
 SEARCH_WINDOW = 2000
 
 
-def search(conn: Connection, query: str, competition_id: int | None, everywhere: bool, limit: int):
+@dataclass(frozen=True)
+class Term:
+    """A word or a "quoted phrase" (its words, lower-cased), to find or (``excluded``) to avoid."""
+
+    words: tuple[str, ...]
+    excluded: bool = False
+    quoted: bool = False
+
+
+@dataclass(frozen=True)
+class Query:
+    """A search in web-search syntax: alternatives (joined by OR), each a list of terms that must all hold.
+
+    ``words`` are the different words the text had (stop words and repeats included: what the
+    service limits); ``alternatives`` keep only what can match: no stop word alone, no repeated
+    term, no alternative without a term to find.
+    """
+
+    alternatives: tuple[tuple[Term, ...], ...]
+    words: frozenset[str]
+    #: the text ends with a bare word to find: on SQLite it may be the start of a word
+    prefix: bool = False
+
+
+def parse(text_: str) -> Query:
+    """Read a search as ``websearch_to_tsquery`` does: words (all must match), "quoted phrases",
+    OR between two alternatives (AND binds closer: ``a b OR c`` is ``(a b) OR c``) and ``-word`` /
+    ``-"phrase"`` to exclude. Anything else is a separator; a phrase's or word's other characters
+    (``well-known``) join its words into a phrase."""
+    groups: list[list[Term]] = [[]]
+    words: set[str] = set()
+    minus, last = False, None
+    for quoted, dash, bare in _PIECE.findall(text_):
+        if dash:
+            minus = True
+            continue
+        if bare.lower() == "or" and not minus:
+            if groups[-1]:
+                groups.append([])
+            last = None
+            continue
+        found = tuple(w.lower() for w in _WORD.findall(quoted or bare))
+        words.update(found)
+        last = None
+        if found and not all(w in STOP_WORDS for w in found):
+            last = Term(found, minus, bool(quoted) or len(found) > 1)
+            if last not in groups[-1]:
+                groups[-1].append(last)
+        minus = False
+    alternatives: list[tuple[Term, ...]] = []
+    for group in groups:
+        if any(not t.excluded for t in group) and tuple(group) not in alternatives:
+            alternatives.append(tuple(group))
+    prefix = (last is not None and not last.quoted and not last.excluded
+              and bool(alternatives) and alternatives[-1][-1] == last)
+    return Query(tuple(alternatives), frozenset(words), prefix)
+
+
+def search(conn: Connection, query: str | Query, competition_id: int | None, everywhere: bool, limit: int):
     """Posts matching ``query`` by the database's own full-text index, best first.
 
-    Hidden or deleted posts and topics never match. ``query`` is free text: on SQLite its
-    words are quoted for FTS5 (every word must match; the last may be a prefix), on
-    PostgreSQL it goes through ``websearch_to_tsquery``. Ranking (BM25 / ts_rank, a title
-    match weighing four times a body match) runs over the newest ``SEARCH_WINDOW`` matches.
+    Hidden or deleted posts, and the posts of hidden or deleted topics, never match: they take
+    no place in the ranking. ``query`` is web-search syntax (:func:`parse`), read once here for
+    both databases: on SQLite its terms become FTS5 strings (the last word may be a prefix), on
+    PostgreSQL the same terms go through ``websearch_to_tsquery``. A search with no term to find
+    (only exclusions or stop words) finds nothing. Ranking (BM25 / ts_rank, a title match
+    weighing four times a body match) runs over the newest ``SEARCH_WINDOW`` matches.
     """
+    if isinstance(query, str):
+        query = parse(query)
+    if not query.alternatives:
+        return []
     visible = and_(forum_posts.c.hidden.is_(False), forum_posts.c.deleted_at.is_(None),
                    forum_topics.c.hidden.is_(False), forum_topics.c.deleted_at.is_(None))
     columns = [forum_posts.c.id.label("post_id"), forum_posts.c.body, forum_posts.c.opening,
                forum_posts.c.created_at, forum_topics.c.id.label("topic_id"), forum_topics.c.title,
                users.c.name.label("author"), competitions.c.ref.label("competition")]
     hits = _sqlite_hits if conn.dialect.name == "sqlite" else _postgres_hits
-    ranked = hits(conn, query, competition_id, everywhere, limit * 3)
+    ranked = hits(conn, query, competition_id, everywhere, limit)
     if not ranked:
         return []
     order = {post_id: i for i, post_id in enumerate(ranked)}
@@ -41,27 +120,38 @@ def search(conn: Connection, query: str, competition_id: int | None, everywhere:
     stmt = (stmt.join(forum_topics, forum_topics.c.id == forum_posts.c.topic_id)
             .join(users, users.c.id == forum_posts.c.user_id)
             .outerjoin(competitions, competitions.c.id == forum_topics.c.competition_id)
-            .where(visible))
-    rows = sorted(conn.execute(stmt).all(), key=lambda r: order[r.post_id])
-    return rows[:limit]
+            .where(visible))  # hidden since the ranking read (PostgreSQL reads each statement afresh)
+    return sorted(conn.execute(stmt).all(), key=lambda r: order[r.post_id])
 
 
-def _postgres_hits(conn: Connection, query: str, competition_id: int | None, everywhere: bool,
+def websearch(query: Query) -> str:
+    """``query`` written back in web-search syntax, each term quoted: what PostgreSQL reads."""
+    return " OR ".join(" ".join(("-" if t.excluded else "") + '"' + " ".join(t.words) + '"' for t in group)
+                       for group in query.alternatives)
+
+
+def _postgres_hits(conn: Connection, query: Query, competition_id: int | None, everywhere: bool,
                    n: int) -> list[int]:
-    """Post ids of the best tsvector matches, best first, among the newest SEARCH_WINDOW matches.
+    """Post ids of the best tsvector matches, best first, among the newest SEARCH_WINDOW visible matches.
 
-    One table is read (the posts carry their discussion), so the planner's choice is between
-    reading the newest posts backwards until the window is full (a common word) and the GIN
-    index (a rarer one); its statistics tell which (gathered here when it has none). Only ids
-    leave the ranking query: the few shown are read by id afterwards.
+    The posts carry their discussion, so the planner's choice is between reading the newest posts
+    backwards until the window is full (a common word) and the GIN index (a rarer one); its
+    statistics tell which (gathered here when it has none). Hidden and deleted posts, and the posts
+    of hidden or deleted topics, are left out before the window is counted. Only ids leave the
+    ranking query: the few shown are read by id afterwards.
     """
     _ensure_statistics(conn)
-    tsq = func.websearch_to_tsquery("english", query)
+    tsq = func.websearch_to_tsquery(literal_column("'english'::regconfig"), websearch(query))
     scope = true() if everywhere else (forum_posts.c.competition_id.is_(None) if competition_id is None
                                        else forum_posts.c.competition_id == competition_id)
     search_col = literal_column("forum_posts.search")
+    # the few hidden or deleted topics (their partial index, 0016), hashed once: the plan of the
+    # posts stays the planner's choice between the newest posts and the GIN index
+    unlisted = select(forum_topics.c.id).where(or_(forum_topics.c.hidden, forum_topics.c.deleted_at.is_not(None)))
     window = (select(forum_posts.c.id, search_col.label("search"))
-              .where(search_col.op("@@")(tsq), scope)
+              .where(search_col.op("@@")(tsq), scope, func.querytree(tsq) != "T",
+                     forum_posts.c.hidden.is_(False), forum_posts.c.deleted_at.is_(None),
+                     forum_posts.c.topic_id.not_in(unlisted))
               .order_by(forum_posts.c.id.desc()).limit(SEARCH_WINDOW).subquery("window"))
     ranked = (select(window.c.id).order_by(func.ts_rank(window.c.search, tsq).desc(), window.c.id.desc())
               .limit(n))
@@ -93,19 +183,19 @@ def _ensure_statistics(conn: Connection) -> None:
     known = conn.execute(text("SELECT EXISTS (SELECT 1 FROM pg_stats WHERE schemaname = current_schema() "
                               "AND tablename = 'forum_posts' AND attname = 'search')")).scalar()
     if not known and conn.execute(select(forum_posts.c.id).limit(1)).first() is not None:
-        conn.execute(text("ANALYZE forum_posts"))
+        conn.execute(text("ANALYZE forum_posts, forum_topics"))
         known = True
     if known:
         _WITH_STATISTICS.add(database)
 
 
-def _sqlite_hits(conn: Connection, query: str, competition_id: int | None, everywhere: bool, n: int) -> list[int]:
-    """Post ids of the best FTS5 matches, best first, among the newest SEARCH_WINDOW matches."""
-    words = _WORD.findall(query)
-    if not words:
-        return []
-    terms = " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
-    match = f"{{title body}} : ({terms.strip()})"
+def _sqlite_hits(conn: Connection, query: Query, competition_id: int | None, everywhere: bool, n: int) -> list[int]:
+    """Post ids of the best FTS5 matches, best first, among the newest SEARCH_WINDOW matches.
+
+    The index holds visible posts of visible topics alone (its triggers, migration 0016), so
+    every match it ranks can be shown.
+    """
+    match = f"{{title body}} : ({fts5(query)})"
     if not everywhere:
         match = f'scope : "{"site" if competition_id is None else f"c{competition_id}"}" AND {match}'
     floor = conn.execute(text("SELECT rowid FROM forum_search WHERE forum_search MATCH :m "
@@ -114,3 +204,20 @@ def _sqlite_hits(conn: Connection, query: str, competition_id: int | None, every
                              "ORDER BY bm25(forum_search, 4.0, 1.0, 0.0), rowid DESC LIMIT :n"),
                         {"m": match, "floor": floor or 0, "n": n}).all()
     return [r[0] for r in rows]
+
+
+def fts5(query: Query) -> str:
+    """``query`` as an FTS5 expression: every word inside an FTS5 string, AND, NOT and OR between them."""
+    def string(term: Term, last: bool) -> str:
+        return '"' + " ".join(term.words) + '"' + ("*" if last and query.prefix else "")
+
+    alternatives = []
+    for i, group in enumerate(query.alternatives):
+        final = i == len(query.alternatives) - 1
+        found = [string(t, final and j == len(group) - 1) for j, t in enumerate(group) if not t.excluded]
+        expr = "(" + " AND ".join(found) + ")"
+        for t in group:
+            if t.excluded:
+                expr = f"({expr} NOT {string(t, False)})"
+        alternatives.append(expr)
+    return " OR ".join(alternatives)

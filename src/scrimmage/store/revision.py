@@ -11,7 +11,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 #: The newest migration's ``revision`` (kept in sync by tests/store/test_migrations.py).
-HEAD = "0015_post_scope"
+HEAD = "0016_search_visibility"
 
 
 def recorded(engine: Engine) -> set[str]:

@@ -194,7 +194,9 @@ writeups = Table(
 
 # discussion (migration 0012_community) --------------------------------------
 # Full-text search is the database's own: an FTS5 table ``forum_search`` kept by triggers
-# (SQLite), a generated ``search`` tsvector column with a GIN index (PostgreSQL).
+# (SQLite; it holds the visible posts of visible topics alone, 0016), a generated ``search``
+# tsvector column with a GIN index (PostgreSQL; a partial index lists the hidden or deleted
+# topics, whose posts a search leaves out, 0016).
 
 forum_topics = Table(
     "forum_topics",
