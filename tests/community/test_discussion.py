@@ -331,6 +331,21 @@ def test_search_ranks_within_the_newest_matches(arena, monkeypatch):
     assert len(disc.search("stacking", "pat", everywhere=True)) == 3
 
 
+def test_phrases_and_exclusions_narrow_the_newest_posts_with_the_words(arena, monkeypatch):
+    """A phrase or an exclusion is checked within the window of the newest posts having the search's words, so
+    a phrase of common words that is rare costs a window's worth of work, not a look at every post."""
+    from scrimmage.store import forum_search
+
+    disc = arena.discussion
+    t = disc.create_topic("tiny", "pat", "Encodings", "target encoding first")
+    newer = [disc.reply(t.topic.id, "quin", f"encoding of the target {i}").id for i in range(3)]
+    monkeypatch.setattr(forum_search, "SEARCH_WINDOW", 3)
+    assert disc.search('"target encoding"', "pat", "tiny") == []  # older than the 3 newest posts with both words
+    assert sorted(h.post_id for h in disc.search("encoding -first", "pat", "tiny")) == newer
+    monkeypatch.setattr(forum_search, "SEARCH_WINDOW", 4)
+    assert [h.post_id for h in disc.search('"target encoding"', "pat", "tiny")] == [t.posts[0].id]
+
+
 def test_control_characters_never_reach_the_database(arena):
     disc = arena.discussion
     t = disc.create_topic("tiny", "pat", "Nul\x00 title\x07", "body\x00 with nul\n\tand tab")

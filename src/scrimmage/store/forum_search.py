@@ -100,7 +100,8 @@ def search(conn: Connection, query: str | Query, competition_id: int | None, eve
     both databases: on SQLite its terms become FTS5 strings (the last word may be a prefix), on
     PostgreSQL the same terms go through ``websearch_to_tsquery``. A search with no term to find
     (only exclusions or stop words) finds nothing. Ranking (BM25 / ts_rank, a title match
-    weighing four times a body match) runs over the newest ``SEARCH_WINDOW`` matches.
+    weighing four times a body match) runs over the newest ``SEARCH_WINDOW`` posts having the
+    search's words; its phrases and exclusions narrow those down.
     """
     if isinstance(query, str):
         query = parse(query)
@@ -130,9 +131,23 @@ def websearch(query: Query) -> str:
                        for group in query.alternatives)
 
 
+def words_only(query: Query) -> Query:
+    """The words ``query`` looks for, without its phrases and exclusions (stop words left out): a post
+    ``query`` matches has them all. The window of a search is counted on these, so a phrase or an
+    exclusion of common words checks the newest SEARCH_WINDOW posts with its words, not every one."""
+    alternatives = []
+    for i, group in enumerate(query.alternatives):
+        words = [w for t in group if not t.excluded for w in t.words if w not in STOP_WORDS]
+        if query.prefix and i == len(query.alternatives) - 1:  # its prefix stays last
+            words.append(words.pop(len(words) - 1 - words[::-1].index(group[-1].words[0])))
+        alternatives.append(tuple(Term((w,)) for w in dict.fromkeys(reversed(words)))[::-1])
+    return Query(tuple(alternatives), query.words, query.prefix)
+
+
 def _postgres_hits(conn: Connection, query: Query, competition_id: int | None, everywhere: bool,
                    n: int) -> list[int]:
-    """Post ids of the best tsvector matches, best first, among the newest SEARCH_WINDOW visible matches.
+    """Post ids of the best tsvector matches, best first, among the newest SEARCH_WINDOW visible posts
+    with the query's words (:func:`words_only`).
 
     The posts carry their discussion, so the planner's choice is between reading the newest posts
     backwards until the window is full (a common word) and the GIN index (a rarer one); its
@@ -142,6 +157,9 @@ def _postgres_hits(conn: Connection, query: Query, competition_id: int | None, e
     """
     _ensure_statistics(conn)
     tsq = func.websearch_to_tsquery(literal_column("'english'::regconfig"), websearch(query))
+    loose = words_only(query)
+    words = tsq if loose == query else func.websearch_to_tsquery(literal_column("'english'::regconfig"),
+                                                                  websearch(loose))
     scope = true() if everywhere else (forum_posts.c.competition_id.is_(None) if competition_id is None
                                        else forum_posts.c.competition_id == competition_id)
     search_col = literal_column("forum_posts.search")
@@ -149,12 +167,14 @@ def _postgres_hits(conn: Connection, query: Query, competition_id: int | None, e
     # posts stays the planner's choice between the newest posts and the GIN index
     unlisted = select(forum_topics.c.id).where(or_(forum_topics.c.hidden, forum_topics.c.deleted_at.is_not(None)))
     window = (select(forum_posts.c.id, search_col.label("search"))
-              .where(search_col.op("@@")(tsq), scope, func.querytree(tsq) != "T",
+              .where(search_col.op("@@")(words), scope, func.querytree(tsq) != "T",
                      forum_posts.c.hidden.is_(False), forum_posts.c.deleted_at.is_(None),
                      forum_posts.c.topic_id.not_in(unlisted))
               .order_by(forum_posts.c.id.desc()).limit(SEARCH_WINDOW).subquery("window"))
-    ranked = (select(window.c.id).order_by(func.ts_rank(window.c.search, tsq).desc(), window.c.id.desc())
-              .limit(n))
+    ranked = select(window.c.id)
+    if loose != query:  # its phrases and exclusions, within the window
+        ranked = ranked.where(window.c.search.op("@@")(tsq))
+    ranked = ranked.order_by(func.ts_rank(window.c.search, tsq).desc(), window.c.id.desc()).limit(n)
     # planned for this query's words every time: a plan prepared once (psycopg prepares a
     # statement run five times) would read every match of a common word through the index
     driver = conn.connection.driver_connection
@@ -190,16 +210,17 @@ def _ensure_statistics(conn: Connection) -> None:
 
 
 def _sqlite_hits(conn: Connection, query: Query, competition_id: int | None, everywhere: bool, n: int) -> list[int]:
-    """Post ids of the best FTS5 matches, best first, among the newest SEARCH_WINDOW matches.
+    """Post ids of the best FTS5 matches, best first, among the newest SEARCH_WINDOW posts with the
+    query's words (:func:`words_only`).
 
     The index holds visible posts of visible topics alone (its triggers, migration 0016), so
     every match it ranks can be shown.
     """
-    match = f"{{title body}} : ({fts5(query)})"
-    if not everywhere:
-        match = f'scope : "{"site" if competition_id is None else f"c{competition_id}"}" AND {match}'
+    where = "" if everywhere else f'scope : "{"site" if competition_id is None else f"c{competition_id}"}" AND '
+    match = f"{where}{{title body}} : ({fts5(query)})"
+    words = f"{where}{{title body}} : ({fts5(words_only(query))})"
     floor = conn.execute(text("SELECT rowid FROM forum_search WHERE forum_search MATCH :m "
-                              "ORDER BY rowid DESC LIMIT 1 OFFSET :k"), {"m": match, "k": SEARCH_WINDOW - 1}).scalar()
+                              "ORDER BY rowid DESC LIMIT 1 OFFSET :k"), {"m": words, "k": SEARCH_WINDOW - 1}).scalar()
     rows = conn.execute(text("SELECT rowid FROM forum_search WHERE forum_search MATCH :m AND rowid >= :floor "
                              "ORDER BY bm25(forum_search, 4.0, 1.0, 0.0), rowid DESC LIMIT :n"),
                         {"m": match, "floor": floor or 0, "n": n}).all()
