@@ -29,6 +29,10 @@ down in out on off over under again further then once here there when where why 
 few more most other some such no nor not only own same so than too very s t can will just don should now
 """.split())
 
+#: The shortest last word that is also looked for as the start of a word on SQLite: a shorter
+#: one would merge the posts of every word it starts (thousands of words for one letter).
+MIN_PREFIX = 3
+
 #: A search ranks the best matches among the newest this many matching posts: the work per
 #: query stays bounded however common its words are (older matches need more specific words).
 SEARCH_WINDOW = 2000
@@ -54,7 +58,8 @@ class Query:
 
     alternatives: tuple[tuple[Term, ...], ...]
     words: frozenset[str]
-    #: the text ends with a bare word to find: on SQLite it may be the start of a word
+    #: the text ends with a bare word to find, of MIN_PREFIX characters or more: on SQLite it may be
+    #: the start of a word
     prefix: bool = False
 
 
@@ -87,7 +92,7 @@ def parse(text_: str) -> Query:
     for group in groups:
         if any(not t.excluded for t in group) and tuple(group) not in alternatives:
             alternatives.append(tuple(group))
-    prefix = (last is not None and not last.quoted and not last.excluded
+    prefix = (last is not None and not last.quoted and not last.excluded and len(last.words[0]) >= MIN_PREFIX
               and bool(alternatives) and alternatives[-1][-1] == last)
     return Query(tuple(alternatives), frozenset(words), prefix)
 
