@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from ..community.discussion import PAGE as TOPICS_PER_PAGE
 from ..errors import ConfigError
 from . import cli
 from ._output import echo, table
@@ -80,7 +79,9 @@ def list_(ref, site, sort, page, new, as_csv):
     topics, total = a.discussion.topics(where, _me(a), sort, page)
     if not topics and not as_csv:
         if total:
-            pages = -(-total // TOPICS_PER_PAGE)
+            from ..community.discussion import PAGE  # topics per page (kept off `--help`: it loads the store)
+
+            pages = -(-total // PAGE)
             echo(f"No topics on page {page}: the {total} topic{'s' if total != 1 else ''} fit on "
                  f"{pages} page{'s' if pages != 1 else ''}.")
             return
