@@ -265,3 +265,9 @@ def test_a_notebook_saved_by_jupyter_renders_quietly_without_ipython(tmp_path):
             "print('<span class=\"nb\">print</span>' in r.html)")  # highlighted all the same
     done = subprocess.run([sys.executable, "-W", "default", "-c", code], capture_output=True, text=True, timeout=300)
     assert (done.returncode, done.stderr, done.stdout) == (0, "", "True\n")
+
+
+def test_a_title_is_stored_without_what_no_text_may_hold(arena):
+    """Control characters, lone surrogates and noncharacters are left out, as in discussion titles."""
+    nb = arena.notebooks.push("tiny", "pat", "a.py", b"x = 1\n", title="My\x00 base\ud800line\uffff \x1b[31m v2")
+    assert nb.title == "My baseline [31m v2"

@@ -73,6 +73,14 @@ def test_the_kernels_service_shapes_and_errors(app, world):
     assert r.status_code == 400 and r.json()["message"].startswith("scrimmage does not run notebooks")
     r = c.post(f"{url}/SaveKernel", json={**save, "competitionDataSources": []}, headers=pat)
     assert r.status_code == 400 and r.json()["message"].startswith("competition_sources in kernel-metadata.json")
+    # a lone surrogate (valid JSON, no valid text) is refused naming where it is, never a 500
+    import json
+
+    for field, value, where in (("text", "x = '\ud800'\n", "text"), ("newTitle", "t\udfff", "newTitle"),
+                                ("competitionDataSources", ["ti\ud800ny"], "competitionDataSources[0]")):
+        r = c.post(f"{url}/SaveKernel", content=json.dumps({**save, field: value}), headers=pat)
+        assert (r.status_code, r.json()["message"]) == (400, f"{where} is not valid text: it holds a lone surrogate "
+                                                             "(an escape such as \\ud800 without its pair); send UTF-8 text")
     # private: quin does not see it, pat does
     assert c.post(f"{url}/ListKernels", json={"competition": "tiny"}, headers=quin).json()["kernels"] == []
     [k] = c.post(f"{url}/ListKernels", json={"competition": "tiny"}, headers=pat).json()["kernels"]

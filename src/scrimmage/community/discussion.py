@@ -11,12 +11,11 @@ private scores) cannot post one of them before the close.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from ..errors import AuthError, ConfigError, ConflictError, ForbiddenError, LimitError, NotFoundError
 from ..store import community as q
 from ..store import forum_search, utcnow
-from .guards import no_private_score
+from .guards import no_private_score, plain
 from .records import Edit, Hit, NewItem, Post, Report, Thread, Topic
 
 MAX_TITLE = 200
@@ -95,7 +94,7 @@ class Discussion:
                limit: int = 20) -> list[Hit]:
         """Posts whose text or topic title match ``query``, best first (the database's full-text search)."""
         self._open(ref)
-        query = _plain(query).strip()
+        query = plain(query).strip()
         if not query:
             raise ConfigError("search for something: give a few words")
         if len(query) > MAX_QUERY:
@@ -189,7 +188,7 @@ class Discussion:
             return q.post(conn, post_id).votes
 
     def report(self, post_id: int, user: str, reason: str) -> None:
-        reason = " ".join(_plain(reason).split())
+        reason = " ".join(plain(reason).split())
         if not reason:
             raise ConfigError("say why you report this post (a few words for the host)")
         if len(reason) > MAX_REASON:
@@ -281,7 +280,7 @@ class Discussion:
 
     # rules --------------------------------------------------------------------------------------------
     def _user(self, conn, name: str | None):
-        if not name or name == _NOBODY or _plain(name) != name:
+        if not name or name == _NOBODY or plain(name) != name:
             return None
         return q.user(conn, name)
 
@@ -311,7 +310,7 @@ class Discussion:
         """Make sure ``ref`` exists before a transaction starts: a catalogue competition is built
         on first use (which writes), and an unknown ref gets the list of known ones."""
         if ref is not None:
-            if _plain(ref) != ref:
+            if plain(ref) != ref:
                 raise NotFoundError(f"no competition {ref!r}")
             self.arena.competition(ref, full=False)
 
@@ -377,22 +376,8 @@ def _page(value) -> int:
     return max(1, min(int(value), MAX_PAGE))
 
 
-#: Left out of what people write: control characters but tab and newlines (PostgreSQL refuses
-#: NUL, XML all of them), lone surrogates (no database stores them: they are not UTF-8) and
-#: Unicode's noncharacters (U+FDD0-U+FDEF and the last two of every plane: XML refuses U+FFFE
-#: and U+FFFF).
-_UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef"
-                       + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(17))
-                       + "]")
-
-
-def _plain(text: str | None) -> str:
-    """Text as stored: without control characters, lone surrogates and noncharacters."""
-    return _UNWANTED.sub("", text or "")
-
-
 def _check_title(title: str) -> str:
-    title = " ".join(_plain(title).split())
+    title = " ".join(plain(title).split())
     if not title:
         raise ConfigError("a topic needs a title")
     if len(title) > MAX_TITLE:
@@ -401,7 +386,7 @@ def _check_title(title: str) -> str:
 
 
 def _check_body(body: str) -> str:
-    body = _plain(body).strip()
+    body = plain(body).strip()
     if not body:
         raise ConfigError("the post is empty: write something")
     if len(body) > MAX_BODY:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..errors import ForbiddenError
 from ..store import community as q
 
@@ -21,3 +23,17 @@ def no_private_score(arena, conn, me, text: str, what: str) -> None:
             if shown in text:
                 raise ForbiddenError(f"{what} quotes a private score ({shown}) of {ref!r}, which is open: "
                                      "private scores are revealed when the competition closes")
+
+
+#: Left out of what people write: control characters but tab and newlines (PostgreSQL refuses
+#: NUL, XML all of them), lone surrogates (no database stores them: they are not UTF-8) and
+#: Unicode's noncharacters (U+FDD0-U+FDEF and the last two of every plane: XML refuses U+FFFE
+#: and U+FFFF).
+UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef"
+                       + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(17))
+                       + "]")
+
+
+def plain(text: str | None) -> str:
+    """Text as stored: without control characters, lone surrogates and noncharacters."""
+    return UNWANTED.sub("", text or "")

@@ -22,7 +22,7 @@ from ..store import notebooks as q
 from ..store import utcnow
 from . import discussion as d
 from . import notebook_files as files
-from .guards import no_private_score
+from .guards import no_private_score, plain
 from .records import Comment, Notebook, NotebookPage, NotebookVersion
 
 VISIBILITIES = ("private", "competition", "public")
@@ -347,7 +347,7 @@ def _id(value) -> int:
 
 
 def check_title(title: str) -> str:
-    title = " ".join((title or "").split())
+    title = " ".join(plain(title).split())
     if not title:
         raise ConfigError("a notebook needs a title")
     if len(title) > MAX_TITLE:

@@ -135,7 +135,34 @@ async def body_of(request: Request) -> dict:
         raise ScrimmageError("the request body is not JSON") from None
     if not isinstance(body, dict):
         raise ScrimmageError("the request body must be a JSON object")
+    bad = _not_text(body)
+    if bad is not None:
+        raise ScrimmageError(f"{bad} is not valid text: it holds a lone surrogate (an escape such as \\ud800 "
+                             "without its pair); send UTF-8 text")
     return body
+
+
+def _not_text(value, path: str = "") -> str | None:
+    """Where in ``value`` a string is no valid Unicode text (it holds a lone surrogate); None when nowhere."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path or "the body"
+        return None
+    if isinstance(value, dict):
+        pairs = [(f"{path}.{k}" if path else str(k), k, v) for k, v in value.items()]
+    elif isinstance(value, list):
+        pairs = [(f"{path}[{i}]", "", v) for i, v in enumerate(value)]
+    else:
+        return None
+    for where, key, item in pairs:
+        if _not_text(key) is not None:
+            return f"a field name in {path or 'the body'}"
+        found = _not_text(item, where)
+        if found is not None:
+            return found
+    return None
 
 
 def required(body: dict, field: str) -> str:
