@@ -19,6 +19,8 @@ def _md():
 
 
 def markdown(text: str | None) -> Markup:
+    """What a competition's host writes (description, data, evaluation): markdown, raw HTML off.
+    What participants write (posts, comments, write-ups) is shown with :func:`post_markdown`."""
     return Markup(_md().render(text or ""))
 
 
@@ -42,7 +44,8 @@ def size(n: int) -> str:
 
 
 def post_markdown(text: str | None) -> Markup:
-    """What people post (discussion, notebooks' notes): markdown, then an allow-list sanitiser."""
+    """What people post (discussion, notebooks' comments, write-ups): markdown, then an allow-list
+    sanitiser, bounded in size and kept rendered (``community.markup``)."""
     from ..community.markup import render
 
     return render(text)

@@ -183,3 +183,17 @@ def test_pages_that_show_posts_let_their_https_images_load(app, world):
     assert client(app).get(f"/discussion/posts/{first}/history").headers["content-security-policy"] == POSTS_CSP
     for path in ("/c/tiny/discussion", "/discussion", "/c/tiny", f"/discussion/posts/{first}/edit"):
         assert pat.get(path).headers["content-security-policy"] == CSP, path  # the rest load nothing from elsewhere
+
+
+def test_a_posts_history_shows_its_newest_texts(app, world):
+    pat = world["pat"]
+    tid = _topic_id(post(pat, "/c/tiny/discussion", {"title": "Edited", "body": "text 0"}))
+    disc = arena_of(app).discussion
+    first = disc.thread(tid).posts[0].id
+    for i in range(1, 13):
+        disc.edit(first, "pat", f"text {i}")
+    page = text_of(client(app).get(f"/discussion/posts/{first}/history").text)
+    assert set(re.findall(r"text (\d+)", page)) == {str(i) for i in range(2, 12)}  # the texts before edits 3 to 12
+    assert (f"The 2 older texts of this post are not shown here: only the newest 10. "
+            f"GET /api/discussion/posts/{first}/history gives them all, as written.") in page
+    assert len(client(app).get(f"/api/discussion/posts/{first}/history").json()) == 12

@@ -117,6 +117,27 @@ def test_writeups(world, app):
     assert "a write-up needs a title" in text_of(r.text) and "a write-up needs some text" in text_of(r.text)
 
 
+def test_a_writeup_is_rendered_as_posts_are(world, app):
+    """Sanitised, highlighted in the listed languages only, bounded in size and kept rendered."""
+    from scrimmage.community import markup
+
+    pat = world["pat"]
+    tables = ("|a" * 700 + "|\n" + "|-" * 700 + "|\n" + "|\n" * 90 + "\n") * 3  # 189,000 cells once padded
+    body = "<script>alert(1)</script>\n\n```chapel\n'" + "\\" * 60 + "\n```\n\n" + tables
+    assert post(pat, "/c/tiny/writeups", {"title": "Tables", "body": body, "shared": "1"}).status_code == 303
+    wid = app.state.arena.writeups.list("tiny", "pat")[0].id
+    page = pat.get(f"/c/tiny/writeups/{wid}")
+    assert "Shown as written: its tables would have over 20,000 cells." in text_of(page.text)
+    assert "<table>" not in page.text and "<script>" not in page.text and len(page.text) < 2 * len(body)
+    hits = markup.CACHE.hits
+    assert pat.get(f"/c/tiny/writeups/{wid}").text == page.text and markup.CACHE.hits == hits + 1
+    assert post(pat, f"/c/tiny/writeups/{wid}/edit", {"title": "Tables", "body": "```chapel\n'" + "\\" * 60 + "\n```",
+                                                      "shared": "1"}).status_code == 303
+    page = pat.get(f"/c/tiny/writeups/{wid}")
+    assert '<pre><code class="language-chapel">\'' + "\\" * 60 in page.text.replace("&#39;", "\'")
+    assert page.headers["content-security-policy"].startswith("default-src 'self'; img-src 'self' data: https:;")
+
+
 def test_host_edits_closes_and_the_private_board_shows_medals(world, app, tmp_path):
     host, pat, quin = world["host"], world["pat"], world["quin"]
     for c, q in ((pat, 0.9), (quin, 0.3)):

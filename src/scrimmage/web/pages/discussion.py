@@ -184,14 +184,19 @@ def edit(request: Request, post_id: RowId, body: str = Form(""), title: str | No
     return RedirectResponse(f"/discussion/{topic_id}?notice={quote('Post saved.')}#post-{post_id}", status_code=303)
 
 
+#: Earlier texts of a post shown on its history page, newest first (each may render to a megabyte).
+HISTORY_SHOWN = 10
+
+
 @router.get("/discussion/posts/{post_id:int}/history")
 def history(request: Request, post_id: RowId):
     disc = arena(request).discussion
     topic_id = _post_topic(request, post_id)
     thread = disc.thread(topic_id, _name(request))
     post = disc.post(post_id, _name(request))
+    edits = disc.history(post_id, _name(request))
     return shows_posts(_render(request, thread.topic.competition, "post_history.html", thread=thread, post=post,
-                               edits=disc.history(post_id, _name(request))))
+                               edits=edits[:HISTORY_SHOWN], older=len(edits[HISTORY_SHOWN:])))
 
 
 @router.get("/discussion/new")

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from ...errors import ScrimmageError, SubmissionError
 from ...limits import submission_limit_mb
 from ...stored_files import missing_submission
+from ..headers import shows_posts
 from ..stored import stored_response
 from ..deps import RowId, arena, csrf_guard, require_viewer, saved_upload, viewer
 from .competitions import comp_page
@@ -142,7 +143,7 @@ def post_writeup(request: Request, ref: str, title: str = Form(""), body: str = 
 def show_writeup(request: Request, ref: str, writeup_id: RowId):
     user = viewer(request)
     post = arena(request).writeups.get(ref, writeup_id, user.name if user else None)
-    return comp_page(request, ref, "writeups", "writeup.html", post=post)
+    return shows_posts(comp_page(request, ref, "writeups", "writeup.html", post=post))
 
 
 @router.get("/c/{ref}/writeups/{writeup_id}/edit")
