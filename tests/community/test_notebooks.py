@@ -271,3 +271,54 @@ def test_a_title_is_stored_without_what_no_text_may_hold(arena):
     """Control characters, lone surrogates and noncharacters are left out, as in discussion titles."""
     nb = arena.notebooks.push("tiny", "pat", "a.py", b"x = 1\n", title="My\x00 base\ud800line\uffff \x1b[31m v2")
     assert nb.title == "My baseline [31m v2"
+
+
+def test_a_language_off_the_list_is_shown_as_plain_code(monkeypatch):
+    """Pygments' Chapel lexer backtracks for minutes on a quote and 60 backslashes: a notebook in Chapel (or a
+    cell or markdown block naming it) is shown as plain code, its lexer never looked up."""
+    import nbconvert.filters.markdown_mistune
+    from nbformat import v4
+
+    looked_up = []
+
+    def lookup(name, **_kw):
+        looked_up.append(name)
+        raise AssertionError(f"the {name!r} lexer was looked up")
+
+    monkeypatch.setattr("pygments.lexers.get_lexer_by_name", lookup)
+    monkeypatch.setattr(nbconvert.filters.markdown_mistune, "get_lexer_by_name", lookup)
+    hostile = "'" + "\\" * 60
+    nb = v4.new_notebook()
+    nb.metadata["language_info"] = {"name": "chapel", "pygments_lexer": "chapel"}
+    nb.cells = [v4.new_markdown_cell(f"```chapel\n{hostile}\n```"), v4.new_code_cell(hostile),
+                v4.new_code_cell(f"%%chapel\n{hostile}", metadata={"magics_language": "chapel"})]
+    out = files.render("nb.ipynb", nbformat_bytes(nb))
+    assert looked_up == []
+    assert out.html.count(f'<div class="highlight"><pre>{hostile}\n</pre></div>') == 1
+    assert f'<pre><code class="language-chapel">{hostile}\n</code></pre>' in out.html
+    assert f"%%chapel\n{hostile}" in out.html and '<span class="' not in out.html
+
+
+def test_code_is_highlighted_within_bounds(monkeypatch):
+    from nbformat import v4
+
+    monkeypatch.setattr("scrimmage.community.markup.MAX_HIGHLIGHT_CHARS", 30)
+    monkeypatch.setattr(files, "MAX_HIGHLIGHTED_CHARS", 60)
+    nb = v4.new_notebook()
+    nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    nb.cells = [v4.new_code_cell("import a"), v4.new_markdown_cell("```py\nimport b\n```"),
+                v4.new_code_cell("import c  # " + "x" * 30), v4.new_code_cell("import d  # " + "y" * 15),
+                v4.new_code_cell("import e  # " + "z" * 10)]
+    html = files.render("nb.ipynb", nbformat_bytes(nb)).html
+    assert html.count('<span class="kn">import</span>') == 3  # a, b, d: c is too long, e over the budget
+    assert "import c  # " + "x" * 30 in html and "import e  # " + "z" * 10 in html
+    script = files.render("s.py", b"import os\n" * 7)
+    assert '<span class="kn">import</span>' not in script.html and "import os\nimport os" in script.html
+
+
+def nbformat_bytes(nb) -> bytes:
+    import nbformat
+
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"
+    return nbformat.writes(nb).encode()

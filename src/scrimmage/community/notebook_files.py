@@ -3,16 +3,22 @@
 A notebook (``.ipynb``) is rendered by nbconvert's ``basic`` template after its outputs are
 filtered: JavaScript and widget outputs are dropped, SVG too (it can carry script), and an
 output over :data:`MAX_OUTPUT` is replaced by a note. A script (``.py``) is highlighted by
-Pygments. Either way the HTML then goes through nh3 with an allow-list of tags and
-attributes: no ``<script>``, ``<iframe>``, ``<style>``, event handlers or ``javascript:``
-links survive, and an image survives only as a ``data:image/png|jpeg|gif;base64`` URL.
+Pygments. Code is highlighted as posts' code is (``markup.LEXERS``): only in the languages
+whose lexers run in linear time, whatever the notebook's ``language_info`` or a cell's
+``magics_language`` (or a fence in a markdown cell) names, each cell or block up to
+``markup.MAX_HIGHLIGHT_CHARS`` characters and at most :data:`MAX_HIGHLIGHTED_CHARS` in all;
+anything else is shown as plain (escaped) code. Either way the HTML then goes through nh3
+with an allow-list of tags and attributes: no ``<script>``, ``<iframe>``, ``<style>``, event
+handlers or ``javascript:`` links survive, and an image survives only as a ``data:image/png|jpeg|gif;base64`` URL.
 The page that shows it is served besides with a Content-Security-Policy that runs no script
 (see ``web/pages/notebooks.py``). Nothing here executes the notebook.
 """
 
 from __future__ import annotations
 
+import contextvars
 import functools
+import html as html_lib
 import json
 import re
 import sys
@@ -30,6 +36,8 @@ MAX_FILE_MB = 20
 MAX_CELLS = 2_000
 MAX_OUTPUT = 2_000_000  # characters of one output's data
 KINDS = {".ipynb": "notebook", ".py": "script"}
+#: Characters of code highlighted per notebook or script; the rest is shown as plain code.
+MAX_HIGHLIGHTED_CHARS = 200_000
 #: Output types kept (the first one present wins, in this order, as Jupyter shows them).
 KEPT_MIME = ("text/html", "text/markdown", "text/latex", "image/png", "image/jpeg", "image/gif", "text/plain")
 _DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif);base64,[A-Za-z0-9+/=\s]*\Z")
@@ -124,8 +132,42 @@ def _render_script(text: str) -> Rendered:
     from pygments.lexers import PythonLexer
 
     lines = text.count("\n") + 1
-    html = highlight(text, PythonLexer(), HtmlFormatter(cssclass="highlight"))
+    if len(text) > MAX_HIGHLIGHTED_CHARS:
+        html = _plain_code(text)
+    else:
+        html = highlight(text, PythonLexer(), HtmlFormatter(cssclass="highlight"))
     return Rendered("script", lines, sanitise(html), "")
+
+
+#: The language a notebook being rendered is written in, and how many characters of it were
+#: highlighted so far (the exporter is shared, so this is per call).
+_LANGUAGE: contextvars.ContextVar[str] = contextvars.ContextVar("language", default="python")
+_HIGHLIGHTED: contextvars.ContextVar[list[int]] = contextvars.ContextVar("highlighted")
+
+
+def _plain_code(source: str) -> str:
+    return f'<div class="highlight"><pre>{html_lib.escape(source)}\n</pre></div>'
+
+
+def _highlighted(source: str, language: str | None) -> str | None:
+    """``source`` highlighted if its language is one of ``markup.LEXERS`` and the notebook's budget
+    allows; None otherwise."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+
+    from . import markup
+
+    name = markup.lexer_name(language)
+    used = _HIGHLIGHTED.get([0])
+    if name is None or len(source) > markup.MAX_HIGHLIGHT_CHARS or used[0] + len(source) > MAX_HIGHLIGHTED_CHARS:
+        return None
+    used[0] += len(source)
+    return highlight(source, markup._lexer(name), HtmlFormatter(cssclass="highlight"))
+
+
+def _highlight_cell(source: str, language: str | None = None, metadata=None) -> str:
+    """nbconvert's ``highlight_code`` filter for code cells, in the notebook's language only."""
+    return _highlighted(source, language or _LANGUAGE.get()) or _plain_code(source)
 
 
 def _render_notebook(file_name: str, text: str) -> Rendered:
@@ -148,11 +190,17 @@ def _render_notebook(file_name: str, text: str) -> Rendered:
                          "split it into smaller notebooks")
     dropped, large = _filter_outputs(nb)
     nb.metadata.pop("widgets", None)
+    info = nb.metadata.get("language_info") if isinstance(nb.metadata.get("language_info"), dict) else {}
+    language = info.get("pygments_lexer") or info.get("name") or "python"
+    tokens = _LANGUAGE.set(language if isinstance(language, str) else ""), _HIGHLIGHTED.set([0])
     try:
         body, _ = _exporter().from_notebook_node(nb)
     except Exception as exc:  # nbconvert raises many types on malformed cells
         raise ConfigError(f"{name!r} could not be rendered ({_first_line(exc)}); "
                           "check it opens in Jupyter and share it again") from None
+    finally:
+        _LANGUAGE.reset(tokens[0])
+        _HIGHLIGHTED.reset(tokens[1])
     notes = []
     if dropped:
         notes.append(f"{dropped} output{'s' if dropped != 1 else ''} with script, widgets or SVG not shown")
@@ -201,12 +249,31 @@ def _filter_outputs(nb) -> tuple[int, int]:
 
 @functools.cache
 def _exporter():
+    from mistune import HTMLRenderer
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.html import contextfilter
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    class Renderer(IPythonRenderer):
+        def block_code(self, code: str, info: str | None = None) -> str:
+            lang = (info or "").split(maxsplit=1)[:1]
+            found = _highlighted(code, lang[0] if lang else None)
+            return found if found is not None else HTMLRenderer.block_code(self, code, info)
+
+    class Exporter(HTMLExporter):
+        @contextfilter
+        def markdown2html(self, context, source):
+            cell = context.get("cell", {})
+            renderer = Renderer(escape=False, attachments=cell.get("attachments", {}), embed_images=self.embed_images,
+                                path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+                                anchor_link_text=self.anchor_link_text,
+                                exclude_anchor_links=self.exclude_anchor_links)
+            return MarkdownWithMath(renderer=renderer).render(source)
 
     roots = {Path(p) / "share" / "jupyter" / "nbconvert" / "templates" for p in (sys.prefix, sys.base_prefix)}
     dirs = [str(p) for p in roots if p.is_dir()]
-    return HTMLExporter(template_name="basic", extra_template_basedirs=dirs, extra_template_paths=dirs,
-                        exclude_anchor_links=True)
+    return Exporter(template_name="basic", extra_template_basedirs=dirs, extra_template_paths=dirs,
+                    exclude_anchor_links=True, filters={"highlight_code": _highlight_cell})
 
 
 @functools.cache
