@@ -118,9 +118,9 @@ def test_only_the_first_blocks_are_highlighted(monkeypatch):
 def test_a_lexer_is_made_once_per_language():
     from scrimmage.community import markup
 
-    markup._lexer.cache_clear()
+    markup.lexer.cache_clear()
     markup.render("```Python\nx = 1\n```\n\n```python\ny = 2\n```\n\n```nosuchlanguage\nz\n```\n" + "q" * 5)
-    info = markup._lexer.cache_info()
+    info = markup.lexer.cache_info()
     assert (info.misses, info.hits) == (1, 1)  # a language off the list is never looked up
 
 
@@ -161,7 +161,7 @@ def test_a_language_off_the_list_is_plain_code_and_never_reaches_pygments(monkey
     def refuse(*_args, **_kw):
         raise AssertionError("a lexer was looked up")
 
-    monkeypatch.setattr(markup, "_lexer", refuse)
+    monkeypatch.setattr(markup, "lexer", refuse)
     monkeypatch.setattr("pygments.lexers.get_lexer_by_name", refuse)
     for text in (CHAPEL, "```csharp\n" + "a\n" * 6000 + "```\n", "```nosuchlanguage\n<b>\n```\n"):
         out = str(markup._render(text))

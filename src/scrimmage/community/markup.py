@@ -106,7 +106,7 @@ def link_allowed(url: str, image: bool = False) -> bool:
 
 
 @functools.lru_cache(maxsize=256)
-def _lexer(name: str):
+def lexer(name: str):
     """Pygments' lexer for a language name (None if it knows none); built once per name."""
     from pygments.lexers import get_lexer_by_name
     from pygments.util import ClassNotFound
@@ -141,7 +141,7 @@ def _highlight(code: str, lang: str, _attrs) -> str:
     name = lexer_name(lang)
     if name is None or len(code) > MAX_HIGHLIGHT_CHARS:
         return ""  # markdown-it escapes and wraps it itself
-    return highlight(code, _lexer(name), _formatter())
+    return highlight(code, lexer(name), _formatter())
 
 
 class _TooLarge(Exception):

@@ -38,6 +38,8 @@ MAX_OUTPUT = 2_000_000  # characters of one output's data
 KINDS = {".ipynb": "notebook", ".py": "script"}
 #: Characters of code highlighted per notebook or script; the rest is shown as plain code.
 MAX_HIGHLIGHTED_CHARS = 200_000
+#: Characters of markdown (cells and outputs) rendered per notebook; the rest is shown as written.
+MAX_MARKDOWN_CHARS = 50_000
 #: Output types kept (the first one present wins, in this order, as Jupyter shows them).
 KEPT_MIME = ("text/html", "text/markdown", "text/latex", "image/png", "image/jpeg", "image/gif", "text/plain")
 _DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif);base64,[A-Za-z0-9+/=\s]*\Z")
@@ -143,6 +145,7 @@ def _render_script(text: str) -> Rendered:
 #: highlighted so far (the exporter is shared, so this is per call).
 _LANGUAGE: contextvars.ContextVar[str] = contextvars.ContextVar("language", default="python")
 _HIGHLIGHTED: contextvars.ContextVar[list[int]] = contextvars.ContextVar("highlighted")
+_MARKDOWN: contextvars.ContextVar[list[int]] = contextvars.ContextVar("markdown")
 
 
 def _plain_code(source: str) -> str:
@@ -162,7 +165,23 @@ def _highlighted(source: str, language: str | None) -> str | None:
     if name is None or len(source) > markup.MAX_HIGHLIGHT_CHARS or used[0] + len(source) > MAX_HIGHLIGHTED_CHARS:
         return None
     used[0] += len(source)
-    return highlight(source, markup._lexer(name), HtmlFormatter(cssclass="highlight"))
+    return highlight(source, markup.lexer(name), HtmlFormatter(cssclass="highlight"))
+
+
+def _markdown_allowed(source: str) -> bool:
+    """Whether the notebook's markdown budget (:data:`MAX_MARKDOWN_CHARS`) still covers ``source``."""
+    used = _MARKDOWN.get([0])
+    if used[0] + len(source) > MAX_MARKDOWN_CHARS:
+        return False
+    used[0] += len(source)
+    return True
+
+
+def _markdown_as_written(source: str) -> str:
+    from . import markup
+
+    return str(markup.plain(source, f"Shown as written: the notebook's markdown is over {MAX_MARKDOWN_CHARS:,} "
+                                    "characters."))
 
 
 def _highlight_cell(source: str, language: str | None = None, metadata=None) -> str:
@@ -192,7 +211,8 @@ def _render_notebook(file_name: str, text: str) -> Rendered:
     nb.metadata.pop("widgets", None)
     info = nb.metadata.get("language_info") if isinstance(nb.metadata.get("language_info"), dict) else {}
     language = info.get("pygments_lexer") or info.get("name") or "python"
-    tokens = _LANGUAGE.set(language if isinstance(language, str) else ""), _HIGHLIGHTED.set([0])
+    tokens = (_LANGUAGE.set(language if isinstance(language, str) else ""), _HIGHLIGHTED.set([0]),
+              _MARKDOWN.set([0]))
     try:
         body, _ = _exporter().from_notebook_node(nb)
     except Exception as exc:  # nbconvert raises many types on malformed cells
@@ -201,6 +221,7 @@ def _render_notebook(file_name: str, text: str) -> Rendered:
     finally:
         _LANGUAGE.reset(tokens[0])
         _HIGHLIGHTED.reset(tokens[1])
+        _MARKDOWN.reset(tokens[2])
     notes = []
     if dropped:
         notes.append(f"{dropped} output{'s' if dropped != 1 else ''} with script, widgets or SVG not shown")
@@ -247,6 +268,18 @@ def _filter_outputs(nb) -> tuple[int, int]:
     return dropped, large
 
 
+def _unchanged(text: str) -> str:
+    return text
+
+
+def _ansi_plain(text: str) -> str:
+    """An output's text without its terminal colours, escaped: nbconvert's ansi2html took 10 s for
+    100,000 colour codes (an output may hold 2 MB of them)."""
+    from nbconvert.filters.ansi import strip_ansi
+
+    return html_lib.escape(strip_ansi(text), quote=False)
+
+
 @functools.cache
 def _exporter():
     from mistune import HTMLRenderer
@@ -263,6 +296,8 @@ def _exporter():
     class Exporter(HTMLExporter):
         @contextfilter
         def markdown2html(self, context, source):
+            if not _markdown_allowed(source):
+                return _markdown_as_written(source)
             cell = context.get("cell", {})
             renderer = Renderer(escape=False, attachments=cell.get("attachments", {}), embed_images=self.embed_images,
                                 path=context.get("resources", {}).get("metadata", {}).get("path", ""),
@@ -272,8 +307,13 @@ def _exporter():
 
     roots = {Path(p) / "share" / "jupyter" / "nbconvert" / "templates" for p in (sys.prefix, sys.base_prefix)}
     dirs = [str(p) for p in roots if p.is_dir()]
+    # nbconvert's strip_files_prefix rewrites Jupyter's files/ links with a regex whose time grows with the
+    # square of a run of "[" (10,000 took 0.9 s; 30,000, 6 s): nothing here serves files/ links, so it is
+    # left out; its ansi2html took 10 s for 100,000 colour codes: colours are dropped
     return Exporter(template_name="basic", extra_template_basedirs=dirs, extra_template_paths=dirs,
-                    exclude_anchor_links=True, filters={"highlight_code": _highlight_cell})
+                    exclude_anchor_links=True,
+                    filters={"highlight_code": _highlight_cell, "strip_files_prefix": _unchanged,
+                             "ansi2html": _ansi_plain})
 
 
 @functools.cache
