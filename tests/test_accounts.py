@@ -78,6 +78,19 @@ def test_login_rate_limit_per_name_and_per_address(accounts):
         accounts.login("ada", PW, "10.9.9.9")
 
 
+def test_the_wait_is_the_windows_rest_rounded_up(accounts):
+    """An attempt refused in the very instant the window started waits 15 minutes, not 16 (a burst
+    whose attempts shared one clock reading was told 16 while the others were told 15)."""
+    start = dt.datetime(2026, 1, 1, 12, 0, 0)
+    for _ in range(acc.MAX_FAILURES_PER_NAME):
+        accounts._count_attempt("ada", "", start)
+    for now, wait in ((start, "15 minutes"), (start + dt.timedelta(seconds=1), "15 minutes"),
+                      (start + dt.timedelta(minutes=1), "14 minutes"), (start + dt.timedelta(minutes=14, seconds=59),
+                                                                        "1 minute")):
+        with pytest.raises(LimitError, match=f"^too many failed logins for 'ada': wait {wait} and try again$"):
+            accounts._count_attempt("ada", "", now)
+
+
 def test_sessions_and_tokens_are_stored_hashed(accounts):
     accounts.sign_up("ada", PW)
     session = accounts.create_session("ada")

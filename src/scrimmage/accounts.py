@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -159,7 +160,7 @@ class Accounts:
             counts = [(login_limits.bump(conn, key, now, LOGIN_WINDOW), limit, who) for key, limit, who in keys]
         for (count, start), limit, who in counts:
             if count > limit:
-                wait = max(1, int(((start + LOGIN_WINDOW) - now).total_seconds() // 60) + 1)
+                wait = max(1, math.ceil(((start + LOGIN_WINDOW) - now).total_seconds() / 60))  # 15, not 16, at once
                 raise LimitError(f"too many failed logins {who}: wait {wait} minute{'s' * (wait != 1)} and try again")
 
     def user(self, name: str) -> User:
